@@ -1,0 +1,96 @@
+// Connections (SQLite by default, MySQL/MariaDB via mysql2), transactions with retry, and the migrator.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, MysqlDialect, SqliteDialect, type Transaction } from 'kysely';
+import { Migrator, type Migration } from 'kysely/migration';
+import { createPool } from 'mysql2';
+import type { Database } from './tables.ts';
+import * as init from './migrations/2026_11_22_001_init.ts';
+import { quotaMigration } from './migrations/quota_2026_11_22_001_init.ts';
+
+export type Dialect = 'sqlite' | 'mysql';
+
+export interface Connection<DB> {
+  db: Kysely<DB>;
+  dialect: Dialect;
+  url: string;
+  destroy(): Promise<void>;
+}
+
+/** Opens `sqlite:<path>` (`sqlite::memory:` for tests) or `mysql://user:pass@host:port/db`. */
+export function connect<DB = Database>(url: string): Connection<DB> {
+  if (url.startsWith('sqlite:')) {
+    const path = url.slice('sqlite:'.length);
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const sqlite = new SQLite(path);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma('synchronous = NORMAL');
+    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+    return { db, dialect: 'sqlite', url, destroy: () => db.destroy() };
+  }
+  const pool = createPool({
+    uri: url,
+    connectionLimit: 10,
+    supportBigNumbers: true,
+    decimalNumbers: true,
+    timezone: 'Z',
+    charset: 'utf8mb4',
+  });
+  const db = new Kysely<DB>({ dialect: new MysqlDialect({ pool }) });
+  return { db, dialect: 'mysql', url, destroy: () => db.destroy() };
+}
+
+/** True when a database error is a unique/primary-key violation (on either dialect). */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; errno?: number };
+  return e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || e?.errno === 1062;
+}
+
+function isRetryable(err: unknown): boolean {
+  const e = err as { code?: string; errno?: number };
+  return e?.errno === 1213 || e?.errno === 1205 || e?.code === 'SQLITE_BUSY';
+}
+
+/**
+ * Runs `fn` in a transaction, retrying on deadlock / lock timeout (MySQL) or busy (SQLite).
+ * Everything inside must use the given `trx`, never the outer `db` (SQLite has one connection).
+ */
+export async function inTransaction<DB, T>(db: Kysely<DB>, fn: (trx: Transaction<DB>) => Promise<T>, tries = 4): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction().execute(fn);
+    } catch (err) {
+      if (attempt >= tries || !isRetryable(err)) throw err;
+      await new Promise((r) => setTimeout(r, 10 * attempt + Math.floor(Math.random() * 20)));
+    }
+  }
+}
+
+const MIGRATIONS: Record<string, Migration> = {
+  '2026_11_22_001_init': init,
+};
+
+/** Brings our schema up to date; throws on the first failing migration. */
+export async function migrate(db: Kysely<Database>): Promise<void> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
+  const { error } = await migrator.migrateToLatest();
+  if (error) throw error;
+}
+
+/** Creates the api_core_v2 tables where we own them (dev, tests); production points at the real ones. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- table names are configuration, so the schema is untyped
+export async function migrateQuota(db: Kysely<any>, insurerTable: string, recordTable: string): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => ({ '2026_11_22_001_quota_init': quotaMigration(insurerTable, recordTable) }) },
+    migrationTableName: 'quota_kysely_migration',
+    migrationLockTableName: 'quota_kysely_migration_lock',
+  });
+  const { error } = await migrator.migrateToLatest();
+  if (error) throw error;
+}
+
+export type Trx = Transaction<Database>;
+export type Db = Kysely<Database> | Transaction<Database>;

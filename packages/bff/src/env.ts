@@ -1,0 +1,109 @@
+// The only reader of process.env: parses and validates the configuration once, with zod.
+import { z } from 'zod';
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM');
+const sqlTable = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'expected a plain SQL table name');
+const dbUrl = z
+  .string()
+  .refine((v) => v.startsWith('mysql://') || v.startsWith('sqlite:'), 'expected mysql://… or sqlite:<path>');
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  HOST: z.string().default('127.0.0.1'),
+  DATABASE_URL: dbUrl.default('sqlite:.data/wallet.db'),
+  /** The api_core_v2 insurer tables; defaults to the main database (dev seeds them there). */
+  QUOTA_DATABASE_URL: dbUrl.optional(),
+  QUOTA_INSURER_TABLE: sqlTable.default('insurers'),
+  QUOTA_RECORD_TABLE: sqlTable.default('insurer_quota_records'),
+  SESSION_SECRET: z.string().min(16).default('dev-session-secret-change-me'),
+  SESSION_TTL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
+  LINK_TOLERANCE_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
+  ORDER_TTL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  CLEARING_CUTOFF: hhmm.default('17:00'),
+  PIN_MAX_TRIES: z.coerce.number().int().min(1).max(20).default(5),
+  PUBLIC_BASE_URL: z.string().url().default('http://localhost:8787'),
+  WALLET_URL: z.string().url().default('http://localhost:5173/wallet/index.html'),
+  SERVE_H5_DIR: z.string().optional(),
+  SEED_DEMO: bool.optional(),
+  JOBS: bool.default(true),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  CALLBACK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  PAYZERO_BASE_URL: z.string().url().default('http://127.0.0.1:8791'),
+  PAYZERO_USERNAME: z.string().default('demo-merchant'),
+  PAYZERO_PASSWORD: z.string().default('demo-password'),
+  PAYZERO_SIGN_TOKEN: z.string().default('demo-sign-token'),
+  GAT_BASE_URL: z.string().url().default('http://127.0.0.1:8792'),
+  GAT_APPID: z.string().default('30000003'),
+  GAT_APPSECRET: z.string().default('f4cc82386a1cdddcc98e4f53b1115a62'),
+  GAT_SELLER_APPID: z.string().default('20110783'),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  port: number;
+  host: string;
+  databaseUrl: string;
+  quota: { databaseUrl: string; insurerTable: string; recordTable: string };
+  session: { secret: string; ttlMs: number; linkToleranceMs: number };
+  orderTtlMs: number;
+  clearingCutoff: string;
+  pinMaxTries: number;
+  publicBaseUrl: string;
+  walletUrl: string;
+  serveH5Dir: string | undefined;
+  seedDemo: boolean;
+  jobs: boolean;
+  logLevel: Env['LOG_LEVEL'];
+  callbackTimeoutMs: number;
+  payzero: { baseUrl: string; username: string; password: string; signToken: string };
+  guanaitong: { baseUrl: string; appid: string; appsecret: string; sellerAppid: string };
+}
+
+export class ConfigError extends Error {}
+
+/** Parses an environment into a Config; throws ConfigError with one line per problem. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  if (production) {
+    const problems: string[] = [];
+    if (!e.DATABASE_URL.startsWith('mysql://')) problems.push('  DATABASE_URL: production runs on MySQL (mysql://…)');
+    if (source.SESSION_SECRET === undefined) problems.push('  SESSION_SECRET: must be set in production');
+    if (e.SEED_DEMO) problems.push('  SEED_DEMO: demo data is refused in production');
+    if (problems.length) throw new ConfigError(`invalid configuration:\n${problems.join('\n')}`);
+  }
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    quota: { databaseUrl: e.QUOTA_DATABASE_URL ?? e.DATABASE_URL, insurerTable: e.QUOTA_INSURER_TABLE, recordTable: e.QUOTA_RECORD_TABLE },
+    session: { secret: e.SESSION_SECRET, ttlMs: e.SESSION_TTL_MINUTES * 60_000, linkToleranceMs: e.LINK_TOLERANCE_SECONDS * 1000 },
+    orderTtlMs: e.ORDER_TTL_MINUTES * 60_000,
+    clearingCutoff: e.CLEARING_CUTOFF,
+    pinMaxTries: e.PIN_MAX_TRIES,
+    publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/$/, ''),
+    walletUrl: e.WALLET_URL,
+    serveH5Dir: e.SERVE_H5_DIR,
+    seedDemo: e.SEED_DEMO ?? e.NODE_ENV !== 'production',
+    jobs: e.JOBS,
+    logLevel: e.LOG_LEVEL,
+    callbackTimeoutMs: e.CALLBACK_TIMEOUT_MS,
+    payzero: { baseUrl: e.PAYZERO_BASE_URL, username: e.PAYZERO_USERNAME, password: e.PAYZERO_PASSWORD, signToken: e.PAYZERO_SIGN_TOKEN },
+    guanaitong: { baseUrl: e.GAT_BASE_URL, appid: e.GAT_APPID, appsecret: e.GAT_APPSECRET, sellerAppid: e.GAT_SELLER_APPID },
+  };
+}
+
+/** A config for tests: defaults plus overrides, never reading process.env. */
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return loadConfig({ NODE_ENV: 'test', DATABASE_URL: 'sqlite::memory:', JOBS: 'false', LOG_LEVEL: 'silent', ...overrides });
+}

@@ -1,0 +1,62 @@
+// The one error path and the shared middleware: request ids, validation → ZF0010, sessions, errors → `{code}`.
+import { zValidator } from '@hono/zod-validator';
+import { ERROR_CATALOGUE, type ErrorBody } from '@zf/shared';
+import type { Context, ErrorHandler, MiddlewareHandler, NotFoundHandler, ValidationTargets } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { ZodType } from 'zod';
+import type { Deps } from '../deps.ts';
+import { readSession, type Session } from '../modules/session/session.service.ts';
+import { DomainError } from './errors.ts';
+
+export interface AppEnv {
+  Variables: { requestId: string; session: Session };
+}
+
+/** zValidator whose failures all answer the same `{code: 'ZF0010'}`. */
+export const validate = <T extends ZodType, Target extends keyof ValidationTargets>(target: Target, schema: T) =>
+  zValidator(target, schema, (result) => {
+    if (!result.success) throw new DomainError('ZF0010', `invalid ${target}`);
+  });
+
+let counter = 0;
+/** Adds `x-request-id` (kept from the caller when sane) so logs and error bodies can be matched. */
+export const requestId = (): MiddlewareHandler<AppEnv> =>
+  async function requestIdMiddleware(c, next) {
+    const given = c.req.header('x-request-id');
+    const id = given && /^[\w-]{1,64}$/.test(given) ? given : `${Date.now().toString(36)}-${(counter++).toString(36)}`;
+    c.set('requestId', id);
+    c.header('x-request-id', id);
+    await next();
+  };
+
+/** Requires a user session from the `Authorization: Bearer` header. */
+export const requireSession = (deps: Deps): MiddlewareHandler<AppEnv> =>
+  async function sessionMiddleware(c, next) {
+    const header = c.req.header('authorization');
+    const token = header?.startsWith('Bearer ') ? header.slice(7) : undefined;
+    c.set('session', readSession(deps, token));
+    await next();
+  };
+
+export function errorJson(c: Context, body: ErrorBody) {
+  return c.json(body, ERROR_CATALOGUE[body.code].status as ContentfulStatusCode);
+}
+
+/** Turns every thrown error into `{code}`: domain errors keep theirs, bad requests are ZF0010, the rest ZF0130. */
+export const onError = (deps: Deps): ErrorHandler<AppEnv> =>
+  function handleError(err, c) {
+    const request_id = c.get('requestId');
+    if (err instanceof DomainError) {
+      if (err.code === 'ZF0130') deps.logger.error({ err, request_id }, 'internal failure');
+      else deps.logger.info({ code: err.code, detail: err.detail, request_id, path: c.req.path }, 'request refused');
+      return errorJson(c, { code: err.code, ...err.extra, request_id });
+    }
+    if (err instanceof HTTPException && err.status < 500) {
+      return errorJson(c, { code: err.status === 404 ? 'ZF0140' : err.status === 429 ? 'ZF0120' : 'ZF0010', request_id });
+    }
+    deps.logger.error({ err, request_id, path: c.req.path }, 'unhandled error');
+    return errorJson(c, { code: 'ZF0130', request_id });
+  };
+
+export const notFound: NotFoundHandler<AppEnv> = (c) => errorJson(c, { code: 'ZF0140', request_id: c.get('requestId') });

@@ -1,0 +1,75 @@
+// The partner-callback outbox (SPEC §4): events are written in the same transaction as the state change they report.
+import { sql } from 'kysely';
+import { formatYuan, type CallbackEvent, type CallbackPayload, type ErrorCode } from '@zf/shared';
+import type { Db } from '../../db/database.ts';
+import type { Order } from '../../db/tables.ts';
+import { newId, type RandomSource } from '../../lib/ids.ts';
+
+export interface EnqueueInput {
+  event: CallbackEvent;
+  /** 0 when paid, otherwise the ZF code that explains the event. */
+  resCode: 0 | ErrorCode;
+  resInfo: string;
+  /** The last word on the order: nothing newer will follow. */
+  final: boolean;
+  now: number;
+  random?: RandomSource;
+}
+
+/** Allocates the order's next `seq` and writes the event to the outbox, inside the caller's transaction. */
+export async function enqueueCallback(trx: Db, order: Pick<Order, 'order_no' | 'refer_no' | 'partner_id' | 'callback_url' | 'self_pay_fen' | 'amount_fen'>, input: EnqueueInput): Promise<string> {
+  // The increment takes the order row's lock, so concurrent events of one order get distinct, ordered seqs.
+  await trx.updateTable('orders').set({ next_seq: sql<number>`next_seq + 1` }).where('order_no', '=', order.order_no).execute();
+  const row = await trx.selectFrom('orders').select('next_seq').where('order_no', '=', order.order_no).executeTakeFirstOrThrow();
+  const seq = Number(row.next_seq) - 1;
+  const eventId = newId('evt_', input.now, input.random);
+  const payload: CallbackPayload = {
+    order_no: order.order_no,
+    refer_no: order.refer_no,
+    res_code: input.resCode,
+    res_info: input.resInfo,
+    event: input.event,
+    event_id: eventId,
+    seq,
+    final: input.final,
+    paid_amount: formatYuan(input.event === 'paid' ? order.amount_fen : 0),
+    created_at: new Date(input.now).toISOString(),
+  };
+  await trx
+    .insertInto('callback_events')
+    .values({
+      id: eventId,
+      order_no: order.order_no,
+      partner_id: order.partner_id,
+      url: order.callback_url,
+      event: input.event,
+      seq,
+      final: input.final ? 1 : 0,
+      payload: JSON.stringify(payload),
+      status: 'pending',
+      next_attempt_at: input.now,
+      lease_until: null,
+      last_status: null,
+      last_error: null,
+      delivered_at: null,
+      created_at: input.now,
+    })
+    .execute();
+  return eventId;
+}
+
+/** Delays between delivery attempts (ms): growing, ≈ 24 h in all (after WeChat Pay's schedule); then `dead`. */
+export const RETRY_SCHEDULE_MS = [15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3600, 10800, 10800, 10800, 21600, 21600].map((s) => s * 1000);
+
+/** True when a callback URL's host is on the partner's allow-list (exact host match, http/https only). */
+export function isCallbackAllowed(url: string, allowedHosts: readonly string[]): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return false;
+  if (parsed.username || parsed.password) return false;
+  return allowedHosts.includes(parsed.hostname.toLowerCase());
+}

@@ -1,0 +1,70 @@
+// SPEC §10 demo data, like a payment provider's test cards: dev and tests only (production refuses to start with it).
+import { inTransaction } from '../../db/database.ts';
+import type { Deps } from '../../deps.ts';
+import { Accounts, transfer } from '../../ledger/ledger.ts';
+import { hashSecret } from '../../lib/secrets.ts';
+import { shanghaiDate } from '../policy/policy.service.ts';
+
+export const DEMO = {
+  partnerId: 'demo',
+  linkSecret: 'demo-link-secret',
+  callbackSecret: 'whsec_ZGVtby1jYWxsYmFjay1zZWNyZXQ=',
+  callbackHosts: ['localhost', '127.0.0.1'],
+  pin: '123456',
+  admin: { username: 'admin', password: 'admin123' },
+  users: {
+    zhangsan: { id: 'U-DEMO-001', name: '张三', claimNo: 'CLM-DEMO-001', balanceFen: 500_000 },
+    lisi: { id: 'U-DEMO-002', name: '李四', claimNo: 'CLM-DEMO-002', balanceFen: 0 },
+    wangwu: { id: 'U-DEMO-003', name: '王五', claimNo: 'CLM-DEMO-003', balanceFen: 100 },
+  },
+  quota: { PICC: { name: '中国人民财产保险', rechargeFen: 100_000_000 }, PAIC: { name: '中国平安财产保险', rechargeFen: 10_000 } },
+  clearingFen: 5_000_000,
+} as const;
+
+const DAY = 86_400_000;
+
+/** Inserts the demo data once (a second run changes nothing). Money enters through `world`, like everything else. */
+export async function seedDemo(deps: Deps): Promise<boolean> {
+  const { db, clock, quota } = deps;
+  if (await db.selectFrom('partners').select('id').where('id', '=', DEMO.partnerId).executeTakeFirst()) return false;
+  const now = clock.now();
+  const pinHash = await hashSecret(DEMO.pin);
+  const adminHash = await hashSecret(DEMO.admin.password);
+  const from = shanghaiDate(now - 180 * DAY);
+  const to = shanghaiDate(now + 365 * DAY);
+  const expired = shanghaiDate(now - DAY);
+
+  for (const [ic, q] of Object.entries(DEMO.quota)) {
+    await quota.upsertInsurer(ic, q.name);
+    await quota.recharge(ic, q.rechargeFen, `seed:${ic}`, now);
+  }
+
+  await inTransaction(db, async (trx) => {
+    await trx.insertInto('partners').values({ id: DEMO.partnerId, name: '演示合作方（药房）', link_secret: DEMO.linkSecret, callback_secret: DEMO.callbackSecret, callback_hosts: JSON.stringify(DEMO.callbackHosts), is_demo: 1, created_at: now }).execute();
+    await trx.insertInto('admin_users').values({ username: DEMO.admin.username, password_hash: adminHash, is_demo: 1, created_at: now }).execute();
+    for (const u of Object.values(DEMO.users)) {
+      await trx.insertInto('users').values({ id: u.id, name: u.name, pin_hash: pinHash, pin_locked_at: null, created_at: now }).execute();
+      await trx.insertInto('claims').values({ claim_no: u.claimNo, user_id: u.id, created_at: now }).execute();
+      if (u.balanceFen > 0) await transfer(trx, { key: `seed:wallet:${u.id}`, from: Accounts.world, to: Accounts.userWallet(u.id), amountFen: u.balanceFen, memo: 'demo wallet top-up', now });
+    }
+    const policy = (policy_no: string, user_id: string, ic_code: keyof typeof DEMO.quota, ratio_bp: number, deductible_fen: number, coverage_left_fen: number, valid_to = to) => ({
+      policy_no, user_id, ic_code, insurer_name: DEMO.quota[ic_code].name, product_name: ic_code === 'PICC' ? '人保健康医疗险' : '平安门诊无忧', ratio_bp, deductible_fen, coverage_left_fen, valid_from: from, valid_to, status: 'active' as const, created_at: now,
+    });
+    await trx
+      .insertInto('policies')
+      .values([
+        policy('POL-PICC-001', DEMO.users.zhangsan.id, 'PICC', 8000, 0, 1_000_000),
+        policy('POL-PAIC-001', DEMO.users.zhangsan.id, 'PAIC', 10_000, 10_000, 50_000),
+        policy('POL-PICC-000', DEMO.users.zhangsan.id, 'PICC', 8000, 0, 1_000_000, expired),
+        policy('POL-PICC-002', DEMO.users.lisi.id, 'PICC', 8000, 0, 1_000_000, expired),
+        policy('POL-PICC-003', DEMO.users.wangwu.id, 'PICC', 5000, 0, 1_000_000),
+      ])
+      .execute();
+    await trx.insertInto('bound_cards').values({ id: 'CARD-DEMO-001', user_id: DEMO.users.zhangsan.id, bank_name: '招商银行', holder_name: '张三', masked_no: '6214 **** **** 0000', last4: '0000', token: 'demo-card-token-0000', phone_masked: '138****8000', created_at: now }).execute();
+    for (const [ic, q] of Object.entries(DEMO.quota)) {
+      await transfer(trx, { key: `seed:quota:${ic}`, from: Accounts.quotaIssued, to: Accounts.insurerQuota(ic), amountFen: q.rechargeFen, memo: 'insurer quota recharge (mirror of api_core_v2 type 1)', now });
+    }
+    await transfer(trx, { key: 'seed:clearing', from: Accounts.world, to: Accounts.clearing, amountFen: DEMO.clearingFen, memo: 'company clearing ledger funding', now });
+  });
+  return true;
+}

@@ -1,0 +1,135 @@
+// Orders: creation (one live order per partner + refer_no, the PHID-CYZF- marker, deadline, order_created callback),
+// reading them for their user, and closing them at the deadline.
+import { quote, type OrderList, type OrderView } from '@zf/shared';
+import { sql } from 'kysely';
+import { inTransaction, isUniqueViolation, type Db } from '../../db/database.ts';
+import type { Order } from '../../db/tables.ts';
+import type { Deps } from '../../deps.ts';
+import { DomainError, fail } from '../../lib/errors.ts';
+import { newOrderNo } from '../../lib/ids.ts';
+import { enqueueCallback } from '../callback/callback.service.ts';
+import { termsOf, usablePolicy } from '../policy/policy.service.ts';
+import type { Session } from '../session/session.service.ts';
+import { findLiveOrder, findOrder, lastAttempt, orderIsExpired, toOrderView } from './order.repository.ts';
+
+/** The direct-pay marker (seed 000): the payment-success handler settles only orders that carry it. */
+export const DIRECT_PAY_MARKER = 'PHID-CYZF-';
+
+export interface CreatedOrder {
+  order: Order;
+  /** False when an existing live order of this partner + refer_no was returned instead. */
+  created: boolean;
+}
+
+/**
+ * Creates the order for the chosen policy, or returns the live one of this partner + refer_no (never a second).
+ * Reserves the insurer share from the policy's coverage until the order is paid or closed.
+ */
+export async function createOrder(deps: Deps, session: Session, policyNo: string): Promise<CreatedOrder> {
+  const { db, clock, config } = deps;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const now = clock.now();
+    try {
+      return await inTransaction(db, async (trx) => {
+        const live = await findLiveOrder(trx, session.partnerId, session.referNo);
+        if (live && !orderIsExpired(live, now)) return { order: live, created: false };
+        if (live) await closeOrder(deps, trx, live, now);
+
+        const policy = await usablePolicy(trx, session, policyNo, now);
+        const q = quote(session.amountFen, termsOf(policy));
+        if (q.insurerFen > 0) {
+          const reserved = await trx
+            .updateTable('policies')
+            .set({ coverage_left_fen: sql<number>`coverage_left_fen - ${q.insurerFen}` })
+            .where('policy_no', '=', policy.policy_no)
+            .where('coverage_left_fen', '>=', q.insurerFen)
+            .executeTakeFirst();
+          if (Number(reserved.numUpdatedRows) !== 1) fail('ZF0050', 'coverage changed');
+        }
+        const orderNo = newOrderNo(now, deps.random);
+        const order: Order = {
+          order_no: orderNo,
+          partner_id: session.partnerId,
+          refer_no: session.referNo,
+          active_ref: session.referNo,
+          claim_no: session.claimNo,
+          user_id: session.userId,
+          policy_no: policy.policy_no,
+          ic_code: policy.ic_code,
+          insurer_name: policy.insurer_name,
+          amount_fen: q.amountFen,
+          insurer_fen: q.insurerFen,
+          self_pay_fen: q.selfPayFen,
+          marker: `${DIRECT_PAY_MARKER}${orderNo}`,
+          callback_url: session.callbackUrl,
+          status: 'open',
+          settlement_step: null,
+          next_seq: 1,
+          deadline_at: now + config.orderTtlMs,
+          paid_at: null,
+          paid_attempt_id: null,
+          closed_at: null,
+          created_at: now,
+          updated_at: now,
+        };
+        await trx.insertInto('orders').values(order).execute();
+        await enqueueCallback(trx, order, { event: 'order_created', resCode: 'ZF0100', resInfo: '订单已创建，等待支付', final: false, now, random: deps.random });
+        return { order: (await findOrder(trx, orderNo)) ?? order, created: true };
+      });
+    } catch (err) {
+      // Two confirms raced: the loser's insert hit the (partner, active_ref) unique index; return the winner's order.
+      if (err instanceof DomainError || !isUniqueViolation(err)) throw err;
+    }
+  }
+  return fail('ZF0130', 'order creation kept conflicting');
+}
+
+/** An order of the session's partner + refer_no + user; ZF0060 otherwise (foreign orders look like missing ones). */
+export async function orderForSession(db: Db, session: Session, orderNo: string): Promise<Order> {
+  const order = await findOrder(db, orderNo);
+  if (!order || order.partner_id !== session.partnerId || order.refer_no !== session.referNo || order.user_id !== session.userId) {
+    return fail('ZF0060');
+  }
+  return order;
+}
+
+export async function viewOrder(deps: Deps, order: Order): Promise<OrderView> {
+  return toOrderView(order, await lastAttempt(deps.db, order.order_no), deps.clock.now());
+}
+
+/** The session user's orders (payment records), newest first. */
+export async function listOrders(deps: Deps, session: Session): Promise<OrderList> {
+  const orders = await deps.db.selectFrom('orders').selectAll().where('user_id', '=', session.userId).where('partner_id', '=', session.partnerId).orderBy('created_at', 'desc').limit(50).execute();
+  const views = await Promise.all(orders.map((o) => viewOrder(deps, o)));
+  return { orders: views };
+}
+
+/**
+ * Closes an open order (deadline passed): frees its refer_no for a new order, releases the reserved coverage and
+ * tells the partner (`closed`, final). Conditional, so a concurrent payment and the close job cannot both win.
+ */
+export async function closeOrder(deps: Deps, trx: Db, order: Order, now: number): Promise<boolean> {
+  const res = await trx
+    .updateTable('orders')
+    .set({ status: 'closed', active_ref: null, closed_at: now, updated_at: now })
+    .where('order_no', '=', order.order_no)
+    .where('status', '=', 'open')
+    .executeTakeFirst();
+  if (Number(res.numUpdatedRows) !== 1) return false;
+  if (Number(order.insurer_fen) > 0) {
+    await trx.updateTable('policies').set({ coverage_left_fen: sql<number>`coverage_left_fen + ${Number(order.insurer_fen)}` }).where('policy_no', '=', order.policy_no).execute();
+  }
+  await enqueueCallback(trx, order, { event: 'closed', resCode: 'ZF0070', resInfo: '订单已超过支付截止时间，已关闭', final: true, now, random: deps.random });
+  return true;
+}
+
+/** The job: closes every open order whose deadline has passed. Returns how many it closed. */
+export async function closeExpiredOrders(deps: Deps, limit = 100): Promise<number> {
+  const now = deps.clock.now();
+  const due = await deps.db.selectFrom('orders').selectAll().where('status', '=', 'open').where('deadline_at', '<=', now).limit(limit).execute();
+  let closed = 0;
+  for (const order of due) {
+    if (await inTransaction(deps.db, (trx) => closeOrder(deps, trx, order, now))) closed++;
+  }
+  return closed;
+}

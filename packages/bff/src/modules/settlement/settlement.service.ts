@@ -1,0 +1,112 @@
+// Settlement after a successful payment (SPEC §3.7), one recorded step at a time, each idempotent per order, so a
+// crash anywhere resumes where it stopped: quota check → deduction record → clearing (or parked) → `paid` callback.
+import { formatYuan } from '@zf/shared';
+import { inTransaction, type Trx } from '../../db/database.ts';
+import type { Order, SettlementStep } from '../../db/tables.ts';
+import type { Deps } from '../../deps.ts';
+import { Accounts, InsufficientFunds, transfer } from '../../ledger/ledger.ts';
+import { clearingDueAt, createClearingTask, raiseAlert } from '../alert/alert.service.ts';
+import { enqueueCallback } from '../callback/callback.service.ts';
+import { findOrder } from '../order/order.repository.ts';
+import { DIRECT_PAY_MARKER } from '../order/order.service.ts';
+
+/** Runs the remaining settlement steps of a paid order. Safe to call again at any time (recovery, retries). */
+export async function settleOrder(deps: Deps, orderNo: string): Promise<SettlementStep | null> {
+  for (let guard = 0; guard < 6; guard++) {
+    const order = await findOrder(deps.db, orderNo);
+    if (!order || order.status !== 'paid' || order.settlement_step === null || order.settlement_step === 'notified') return order?.settlement_step ?? null;
+    await runStep(deps, order, order.settlement_step);
+  }
+  throw new Error(`settlement of ${orderNo} did not finish`);
+}
+
+/** Moves the order's step forward only if nobody else did meanwhile (several workers may race on one order). */
+async function advance(trx: Trx, order: Order, from: SettlementStep, to: SettlementStep, now: number): Promise<boolean> {
+  const res = await trx
+    .updateTable('orders')
+    .set({ settlement_step: to, updated_at: now })
+    .where('order_no', '=', order.order_no)
+    .where('settlement_step', '=', from)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
+async function runStep(deps: Deps, order: Order, step: SettlementStep): Promise<void> {
+  const { db, clock, logger, quota, config } = deps;
+  const now = clock.now();
+  const insurerFen = Number(order.insurer_fen);
+  const directPay = order.marker?.startsWith(DIRECT_PAY_MARKER) ?? false;
+
+  switch (step) {
+    case 'pending': {
+      // 1–2. The insurer's quota: Σ recharges − Σ deductions. Short → alert and continue.
+      const remaining = directPay && insurerFen > 0 ? await quota.remaining(order.ic_code) : Infinity;
+      await inTransaction(db, async (trx) => {
+        if (!(await advance(trx, order, 'pending', directPay ? 'quota_checked' : 'cleared', now))) return;
+        if (remaining < insurerFen) {
+          await raiseAlert(trx, logger, { kind: 'INSURER_QUOTA_SHORT', dedupeKey: `INSURER_QUOTA_SHORT:${order.order_no}`, orderNo: order.order_no, amountFen: insurerFen, detail: `insurer ${order.ic_code} quota ${formatYuan(remaining)} < share ${formatYuan(insurerFen)}`, now });
+        }
+      });
+      return;
+    }
+    case 'quota_checked': {
+      // 3. The type 2 deduction record, keyed by order no. (on the quota connection: never twice), and its mirror.
+      if (insurerFen > 0) await quota.deduct(order.ic_code, insurerFen, order.order_no, now);
+      await inTransaction(db, async (trx) => {
+        if (!(await advance(trx, order, 'quota_checked', 'deducted', now))) return;
+        if (insurerFen > 0) {
+          await transfer(trx, { key: `order:${order.order_no}:quota`, from: Accounts.insurerQuota(order.ic_code), to: Accounts.quotaIssued, amountFen: insurerFen, orderNo: order.order_no, memo: 'insurer quota deduction', now });
+        }
+      });
+      return;
+    }
+    case 'deducted': {
+      // 4. Clearing: the insurer share, advanced from the company clearing ledger, to the partner's ledger.
+      const merchant = Accounts.merchant(order.partner_id);
+      try {
+        await inTransaction(db, async (trx) => {
+          if (!(await advance(trx, order, 'deducted', 'cleared', now))) return;
+          if (insurerFen > 0) {
+            await transfer(trx, { key: `order:${order.order_no}:insurer`, from: Accounts.clearing, to: merchant, amountFen: insurerFen, orderNo: order.order_no, memo: 'insurer share cleared', now });
+          }
+        });
+      } catch (err) {
+        if (!(err instanceof InsufficientFunds)) throw err;
+        // Not enough in the clearing ledger: park it for an admin before today's cut-off, alert, and go on.
+        await inTransaction(db, async (trx) => {
+          if (!(await advance(trx, order, 'deducted', 'clearing_parked', now))) return;
+          await createClearingTask(trx, { orderNo: order.order_no, amountFen: insurerFen, toAccount: merchant, dueAt: clearingDueAt(now, config.clearingCutoff), now });
+          await raiseAlert(trx, logger, { kind: 'CLEARING_LEDGER_SHORT', dedupeKey: `CLEARING_LEDGER_SHORT:${order.order_no}`, orderNo: order.order_no, amountFen: insurerFen, detail: `clearing ledger cannot cover ${formatYuan(insurerFen)}; manual clearing task created`, now });
+        });
+      }
+      return;
+    }
+    case 'cleared':
+    case 'clearing_parked': {
+      // 5. Tell the partner: paid (res_code 0), the last word on this order.
+      await inTransaction(db, async (trx) => {
+        if (!(await advance(trx, order, step, 'notified', now))) return;
+        await trx.updateTable('orders').set({ status: 'settled', active_ref: order.refer_no, updated_at: now }).where('order_no', '=', order.order_no).where('status', '=', 'paid').execute();
+        await enqueueCallback(trx, order, { event: 'paid', resCode: 0, resInfo: '支付成功', final: true, now, random: deps.random });
+      });
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+/** The recovery job: resumes every paid order whose settlement has not reached `notified` (after a crash). */
+export async function resumeSettlements(deps: Deps, limit = 100): Promise<number> {
+  const rows = await deps.db.selectFrom('orders').select('order_no').where('status', '=', 'paid').where('settlement_step', '!=', 'notified').limit(limit).execute();
+  let resumed = 0;
+  for (const { order_no } of rows) {
+    try {
+      await settleOrder(deps, order_no);
+      resumed++;
+    } catch (err) {
+      deps.logger.error({ err, order_no }, 'settlement resume failed; will retry');
+    }
+  }
+  return resumed;
+}

@@ -1,0 +1,43 @@
+// The BFF process: config → runtime → HTTP server + jobs; exits non-zero on a bad config; shuts down cleanly.
+import { serve } from '@hono/node-server';
+import { createApp } from './app.ts';
+import { createRuntime, startJobs } from './bootstrap.ts';
+import { ConfigError, loadConfig, type Config } from './env.ts';
+
+let config: Config;
+try {
+  config = loadConfig();
+} catch (err) {
+  if (err instanceof ConfigError) {
+    console.error(err.message);
+    process.exit(1);
+  }
+  throw err;
+}
+
+const runtime = await createRuntime(config);
+const { deps } = runtime;
+if (config.env === 'production') {
+  const demo = await deps.db.selectFrom('partners').select('id').where('is_demo', '=', 1).executeTakeFirst();
+  if (demo) {
+    deps.logger.fatal('demo data found in the production database; refusing to start');
+    await runtime.close();
+    process.exit(1);
+  }
+}
+const app = createApp(deps);
+const scheduler = startJobs(deps);
+await scheduler.runAll(); // recovery at start: settle paid-but-unsettled orders, deliver what is due
+const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+  deps.logger.info(`BFF listening on http://${config.host}:${info.port} (${deps.dialect})`);
+});
+
+async function shutdown(signal: string) {
+  deps.logger.info({ signal }, 'shutting down');
+  server.close();
+  await scheduler.stop();
+  await runtime.close();
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));

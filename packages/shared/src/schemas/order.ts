@@ -1,0 +1,71 @@
+import { z } from 'zod';
+
+export const ORDER_STATUSES = ['open', 'paid', 'settled', 'closed', 'paid_late'] as const;
+export const OrderStatus = z.enum(ORDER_STATUSES);
+export type OrderStatus = z.infer<typeof OrderStatus>;
+
+export const PAY_METHODS = ['balance', 'card', 'guanaitong', 'insurer_only'] as const;
+export const PayMethod = z.enum(PAY_METHODS);
+export type PayMethod = z.infer<typeof PayMethod>;
+
+export const ATTEMPT_STATUSES = ['created', 'submitted', 'pending_bank', 'succeeded', 'failed'] as const;
+export const AttemptStatus = z.enum(ATTEMPT_STATUSES);
+export type AttemptStatus = z.infer<typeof AttemptStatus>;
+
+export const AttemptView = z.object({
+  id: z.string(),
+  method: PayMethod,
+  status: AttemptStatus,
+  amount_fen: z.number().int(),
+  failure_reason: z.string().nullable(),
+  created_at: z.string(),
+});
+export type AttemptView = z.infer<typeof AttemptView>;
+
+/** What the H5 shows of an order. `display` folds order and attempt states into what the user sees. */
+export const OrderView = z.object({
+  order_no: z.string(),
+  refer_no: z.string(),
+  claim_no: z.string(),
+  policy_no: z.string(),
+  insurer_name: z.string(),
+  status: OrderStatus,
+  display: z.enum(['unpaid', 'processing', 'paid', 'failed', 'closed']),
+  amount_fen: z.number().int(),
+  insurer_fen: z.number().int(),
+  self_pay_fen: z.number().int(),
+  deadline_at: z.string(),
+  paid_at: z.string().nullable(),
+  created_at: z.string(),
+  last_attempt: AttemptView.nullable(),
+});
+export type OrderView = z.infer<typeof OrderView>;
+
+export const CreateOrderRequest = z.object({ policy_no: z.string().min(1).max(64) });
+export type CreateOrderRequest = z.infer<typeof CreateOrderRequest>;
+
+export const BalancePayRequest = z.object({ pin: z.string().regex(/^\d{6}$/) });
+export type BalancePayRequest = z.infer<typeof BalancePayRequest>;
+
+export const PayResponse = z.object({ order: OrderView, attempt: AttemptView });
+export type PayResponse = z.infer<typeof PayResponse>;
+
+export const MethodView = z.object({
+  method: z.enum(['balance', 'card', 'guanaitong', 'alipay', 'wechat']),
+  enabled: z.boolean(),
+  /** For balance: the wallet balance; otherwise null. */
+  balance_fen: z.number().int().nullable(),
+  note: z.string().nullable(),
+});
+export type MethodView = z.infer<typeof MethodView>;
+
+export const CashierView = z.object({
+  order: OrderView,
+  methods: z.array(MethodView),
+  pin_locked: z.boolean(),
+  server_time: z.string(),
+});
+export type CashierView = z.infer<typeof CashierView>;
+
+export const OrderList = z.object({ orders: z.array(OrderView) });
+export type OrderList = z.infer<typeof OrderList>;
