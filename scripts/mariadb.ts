@@ -1,0 +1,362 @@
+// Throwaway MariaDB server for tests.
+//
+//   import { startThrowawayMariaDb } from './mariadb.ts';
+//   const db = await startThrowawayMariaDb();   // null when MariaDB is not installed
+//   db.url  -> 'mysql://root@127.0.0.1:<port>/'  (no database: each test file creates its own)
+//   await db.stop();
+//
+// CLI:  tsx scripts/mariadb.ts          start one, print its URL, keep it running until Ctrl-C
+//       tsx scripts/mariadb.ts --check  start one, run a query over TCP, stop it (exit 0 on success)
+//
+// The server runs from a private temp folder (data + socket), listens on 127.0.0.1 on a free port,
+// root has an empty password. It is killed and its folder removed by stop(), when this process exits,
+// and — via a tiny watchdog process — even when this process is killed with SIGKILL.
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, readFileSync, accessSync, constants as fsConstants } from 'node:fs';
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
+const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export interface ThrowawayMariaDb {
+  /** `mysql://root@127.0.0.1:<port>/` */
+  url: string;
+  port: number;
+  /** Unix socket path (root@localhost, no password). */
+  socket: string;
+  stop(): Promise<void>;
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, fsConstants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Finds an executable in PATH, then in the given extra folders. */
+function findBinary(name: string, extraDirs: string[] = ['/usr/sbin', '/usr/bin', '/usr/local/sbin', '/usr/local/bin']): string | null {
+  const dirs = [...(process.env.PATH ?? '').split(path.delimiter).filter(Boolean), ...extraDirs];
+  for (const dir of dirs) {
+    const candidate = path.join(dir, name);
+    if (isExecutable(candidate)) return candidate;
+  }
+  return null;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Resolves true when `p` settles within `ms`, false on timeout; never keeps the event loop alive afterwards. */
+function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    void p.then(
+      () => {
+        clearTimeout(timer);
+        resolve(true);
+      },
+      () => {
+        clearTimeout(timer);
+        resolve(true);
+      },
+    );
+  });
+}
+
+// ---- tiny SQL helper: mysql2 from packages/bff if resolvable, else the `mariadb` CLI client ----
+
+type Target = { socket: string } | { port: number };
+
+interface Mysql2Promise {
+  createConnection(opts: Record<string, unknown>): Promise<{
+    query(sql: string): Promise<unknown>;
+    end(): Promise<void>;
+  }>;
+}
+
+let mysql2Cache: Mysql2Promise | null | undefined;
+function loadMysql2(): Mysql2Promise | null {
+  if (mysql2Cache !== undefined) return mysql2Cache;
+  for (const base of ['packages/bff/package.json', 'package.json']) {
+    try {
+      mysql2Cache = createRequire(path.join(REPO_ROOT, base))('mysql2/promise') as Mysql2Promise;
+      return mysql2Cache;
+    } catch {
+      // try the next place
+    }
+  }
+  mysql2Cache = null;
+  return null;
+}
+
+async function runSql(target: Target, sql: string): Promise<void> {
+  const mysql2 = loadMysql2();
+  if (mysql2) {
+    const conn = await mysql2.createConnection({
+      user: 'root',
+      password: '',
+      multipleStatements: true,
+      connectTimeout: 2000,
+      ...('socket' in target ? { socketPath: target.socket } : { host: '127.0.0.1', port: target.port }),
+    });
+    try {
+      await conn.query(sql);
+    } finally {
+      await conn.end().catch(() => undefined);
+    }
+    return;
+  }
+  const client = findBinary('mariadb') ?? findBinary('mysql');
+  if (!client) throw new Error('neither the mysql2 package nor the mariadb client is available');
+  const where = 'socket' in target ? [`--socket=${target.socket}`] : ['-h127.0.0.1', `-P${target.port}`, '--protocol=TCP'];
+  await execFileAsync(client, ['--no-defaults', ...where, '-uroot', '--connect-timeout=2', '-e', sql], { timeout: 10_000 });
+}
+
+// ---- watchdog: kills the server and removes its folder if the owning process disappears ----
+
+function startWatchdog(serverPid: number, dir: string): ChildProcess | null {
+  const code = `
+    const [ownerPid, serverPid, dir] = process.argv.slice(1);
+    const alive = (pid) => { try { process.kill(Number(pid), 0); return true; } catch { return false; } };
+    const timer = setInterval(() => {
+      if (!alive(serverPid)) { clearInterval(timer); return; }
+      if (alive(ownerPid)) return;
+      try { process.kill(Number(serverPid), 'SIGKILL'); } catch {}
+      setTimeout(() => { try { require('node:fs').rmSync(dir, { recursive: true, force: true }); } catch {} process.exit(0); }, 500);
+      clearInterval(timer);
+    }, 1000);
+  `;
+  try {
+    const wd = spawn(process.execPath, ['-e', code, String(process.pid), String(serverPid), dir], {
+      detached: true,
+      stdio: 'ignore',
+    });
+    wd.unref();
+    return wd;
+  } catch {
+    return null;
+  }
+}
+
+// ---- main entry ----
+
+/**
+ * Starts a private MariaDB server. Returns null when `mariadbd` is not installed.
+ * Throws when it is installed but cannot be started (that is a real failure, not a skip).
+ */
+export async function startThrowawayMariaDb(): Promise<ThrowawayMariaDb | null> {
+  const mariadbd = findBinary('mariadbd');
+  if (!mariadbd) return null;
+  const installDb =
+    [path.join(path.dirname(mariadbd), 'mariadb-install-db'), findBinary('mariadb-install-db'), findBinary('mysql_install_db')].find(
+      (p): p is string => !!p && isExecutable(p),
+    ) ?? null;
+  if (!installDb) throw new Error(`found ${mariadbd} but no mariadb-install-db`);
+
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  const userArgs = isRoot ? ['--user=root'] : [];
+
+  // Short base path: the unix socket path must stay below ~107 bytes.
+  const base = existsSync('/tmp') ? '/tmp' : os.tmpdir();
+  const dir = mkdtempSync(path.join(base, 'zf-mariadb-'));
+  const datadir = path.join(dir, 'data');
+  const socket = path.join(dir, 'sock');
+  const errorLog = path.join(dir, 'error.log');
+
+  const removeDir = () => {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // best effort
+    }
+  };
+
+  try {
+    await execFileAsync(
+      installDb,
+      ['--no-defaults', `--datadir=${datadir}`, '--auth-root-authentication-method=normal', '--skip-test-db', '--skip-name-resolve', ...userArgs],
+      { timeout: 120_000, maxBuffer: 16 * 1024 * 1024 },
+    );
+  } catch (err) {
+    const e = err as { stdout?: string; stderr?: string; message: string };
+    removeDir();
+    throw new Error(`mariadb-install-db failed: ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`, { cause: err });
+  }
+
+  let lastError = '';
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const port = await freePort();
+    const child = spawn(
+      mariadbd,
+      [
+        '--no-defaults', // must be first
+        `--datadir=${datadir}`,
+        `--socket=${socket}`,
+        `--port=${port}`,
+        '--bind-address=127.0.0.1',
+        `--pid-file=${path.join(dir, 'mariadbd.pid')}`,
+        `--log-error=${errorLog}`,
+        '--skip-name-resolve',
+        '--character-set-server=utf8mb4',
+        '--collation-server=utf8mb4_unicode_ci',
+        '--max-connections=1000',
+        // throwaway data: trade durability for speed
+        '--innodb-flush-log-at-trx-commit=0',
+        '--skip-innodb-doublewrite',
+        '--innodb-buffer-pool-size=128M',
+        ...userArgs,
+      ],
+      { detached: true, stdio: 'ignore' }, // own process group: a terminal Ctrl-C is handled by us, not by mariadbd
+    );
+
+    let exited = false;
+    let exitInfo = '';
+    const exitPromise = new Promise<void>((resolve) => {
+      child.once('exit', (code, signal) => {
+        exited = true;
+        exitInfo = `code=${code} signal=${signal}`;
+        resolve();
+      });
+      child.once('error', (err) => {
+        exited = true;
+        exitInfo = String(err);
+        resolve();
+      });
+    });
+
+    const killNow = () => {
+      if (!exited && child.pid) {
+        try {
+          process.kill(child.pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+    };
+    const onExit = () => {
+      killNow();
+      removeDir();
+    };
+    process.on('exit', onExit);
+    const watchdog = child.pid ? startWatchdog(child.pid, dir) : null;
+
+    // Wait until the socket accepts root, then make sure root can also log in over TCP from 127.0.0.1.
+    const deadline = Date.now() + 60_000;
+    let ready = false;
+    while (!exited && Date.now() < deadline) {
+      try {
+        await runSql(
+          { socket },
+          "CREATE USER IF NOT EXISTS 'root'@'127.0.0.1' IDENTIFIED BY '';" +
+            "GRANT ALL PRIVILEGES ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION;",
+        );
+        await runSql({ port }, 'SELECT 1');
+        ready = true;
+        break;
+      } catch (err) {
+        lastError = String((err as Error).message ?? err);
+        await sleep(150);
+      }
+    }
+
+    if (ready) {
+      let stopped: Promise<void> | null = null;
+      const stop = () => {
+        stopped ??= (async () => {
+          process.off('exit', onExit);
+          if (!exited && child.pid) {
+            try {
+              process.kill(child.pid, 'SIGTERM');
+            } catch {
+              // already gone
+            }
+            if (!(await settlesWithin(exitPromise, 20_000))) {
+              killNow();
+              await settlesWithin(exitPromise, 5_000);
+            }
+          }
+          if (watchdog?.pid) {
+            try {
+              process.kill(watchdog.pid, 'SIGKILL');
+            } catch {
+              // already gone
+            }
+          }
+          removeDir();
+        })();
+        return stopped;
+      };
+      return { url: `mysql://root@127.0.0.1:${port}/`, port, socket, stop };
+    }
+
+    // Failed attempt: collect the reason, clean up this server, maybe retry (e.g. the port got taken).
+    killNow();
+    await settlesWithin(exitPromise, 5_000);
+    process.off('exit', onExit);
+    if (watchdog?.pid) {
+      try {
+        process.kill(watchdog.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    let log = '';
+    try {
+      log = readFileSync(errorLog, 'utf8').split('\n').slice(-30).join('\n');
+    } catch {
+      // no log
+    }
+    lastError = `mariadbd ${exited ? `exited (${exitInfo})` : 'did not become ready'}; last connection error: ${lastError}\n${log}`;
+    const portClash = /Address already in use|Do you already have another server running/i.test(log);
+    if (!portClash) break;
+  }
+
+  removeDir();
+  throw new Error(`could not start a throwaway MariaDB: ${lastError}`);
+}
+
+// ---- CLI ----
+
+const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (isMain) {
+  const check = process.argv.includes('--check');
+  const t0 = Date.now();
+  const db = await startThrowawayMariaDb();
+  if (!db) {
+    console.error('MariaDB is not installed (no mariadbd in PATH, /usr/sbin or /usr/bin).');
+    process.exit(2);
+  }
+  console.log(`MariaDB ready in ${Date.now() - t0} ms: ${db.url}  (socket ${db.socket})`);
+  if (check) {
+    await runSql({ port: db.port }, 'CREATE DATABASE t_check; CREATE TABLE t_check.x (s VARCHAR(10)); INSERT INTO t_check.x VALUES (\'直付\');');
+    await db.stop();
+    console.log('check OK: created a database over TCP, stopped the server.');
+  } else {
+    console.log('Press Ctrl-C to stop.');
+    const shutdown = () => {
+      void db.stop().then(() => process.exit(0));
+    };
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+  }
+}
