@@ -1,0 +1,497 @@
+// The Payzero QuickPay client: token lifecycle, the documented calls with typed answers, and result polling.
+//
+// Which calls pay a card: the single-order `POST /order/createAndPay` (doc §2.6), not a batch of one. The doc writes
+// that batches are for merchants with "a batch of orders to handle", suggests §2.6 for one order at a time, and its own
+// Java SDK sample pays with createAndPay and "waits for the server's asynchronous notify"; §2.6 answers the same
+// 50001/50010/50056 codes, and it saves a round trip (batch = create + pay, with 50054 and fee-confirmation states
+// that mean nothing for one order). The result comes by the §3.4 notify, or `/order/feedback` (§2.4) when it is late.
+import { z } from 'zod';
+import { systemClock, type Clock } from '../../lib/clock.ts';
+import { PayzeroError } from './errors.ts';
+import {
+  FEEDBACK_PAGE_SIZE_MAX,
+  MCHT_ORDER_NO_PATTERN,
+  PZ_PATHS,
+  PZ_TOKEN_TTL_SEC,
+  SUBJECT_MAX_LENGTH,
+  envelopeSchema,
+  formatChinaDateTime,
+  isFinalPayStatus,
+  orderResultSchema,
+  type PayzeroOrderResult,
+} from './protocol.ts';
+import { decodeJwtClaims } from './sign.ts';
+
+export { PayzeroError, mapPayzeroFailure, type PayzeroFailure, type PayzeroFailureReason } from './errors.ts';
+export {
+  createPayzeroNotifyRoute,
+  verifyPayStatusNotify,
+  verifyPayzeroNotify,
+  PayzeroNotifyError,
+  type PayStatusNotify,
+} from './notify.ts';
+export type { PayzeroOrderResult, PayStatus } from './protocol.ts';
+
+/** Structured logging, pino-compatible (`logger.warn({ ... }, 'message')`). */
+export interface PayzeroLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+const silentLogger: PayzeroLogger = { info: () => {}, warn: () => {}, error: () => {} };
+
+/** Configuration: the same client talks to the simulator and to the real service. */
+export interface PayzeroClientOptions {
+  /** e.g. `https://dev-quickpay-api.payzero.cn` (no trailing slash needed). */
+  baseUrl: string;
+  /** The APP Id / APP Key from the merchant console (§1). */
+  username: string;
+  password: string;
+  /** The notify signToken (kept here so one config object carries all Payzero secrets). */
+  signToken: string;
+  /** Per-order `notifyUrl` (§2.6); when absent Payzero uses the merchant-level URL from its console. */
+  notifyUrl?: string;
+  clock?: Clock;
+  fetch?: typeof fetch;
+  logger?: PayzeroLogger;
+  /** Renew the token this long before its `exp` (default 10 min). */
+  renewBeforeMs?: number;
+  /** Per-request timeout (default 10 s). */
+  timeoutMs?: number;
+}
+
+/** One card payment to request: our payment attempt, in fen. */
+export interface PayzeroOrderInput {
+  /** Our payment attempt's id: `[A-Za-z0-9_-]`, ≤ 30 chars, never reused (a retry is a new attempt). */
+  mchtOrderNo: string;
+  /** Positive integer fen. */
+  paymentAmountFen: number;
+  /** What is paid for, ≤ 200 chars. */
+  subject: string;
+  /**
+   * The payer's bound card reference (card number or a masked form ending in its last 4 digits). Our extension of
+   * the §2.6 order: the simulator decides the bank's behaviour from the last 4 digits (SPEC §10).
+   */
+  payerCardNo?: string;
+  payerName?: string;
+  payerNumber?: string;
+  payerPhone?: string;
+  /** When the order was placed (sent as `orderDatetime`, China time). */
+  orderDatetimeMs?: number;
+}
+
+/** The summary of a batch (§2.3). */
+export interface PayzeroBatchSummary {
+  total: number;
+  paySuccessCount: number;
+  payFailedCount: number;
+  payOtherCount: number;
+  declareSuccessCount: number;
+  declareFailedCount: number;
+  declareOtherCount: number;
+  /** Fen. */
+  totalPaymentAmount: number;
+}
+
+/** One status look-up: `final` when the status can no longer change. */
+export interface PayzeroPollResult {
+  final: boolean;
+  result: PayzeroOrderResult;
+}
+
+/** Options of `pollUntilFinal`. */
+export interface PayzeroPollOptions {
+  /** Stops polling (rejects with the signal's reason). */
+  signal?: AbortSignal;
+  /** Waits before each look-up; the last one repeats (default `PAYZERO_POLL_SCHEDULE_MS`). */
+  schedule?: readonly number[];
+  /** Give up (`PayzeroError` kind `pending`) once this much has been waited in total (default 20 min). */
+  maxWaitMs?: number;
+  /** Injected for tests; default is an abortable `setTimeout`. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+/**
+ * Backoff between look-ups when the notify is late: 2 s, 4 s, 8 s, 16 s, then every 30 s. §2.6 says a payment
+ * normally completes within 30 s – 15 min, hence the default 20 min budget of `pollUntilFinal`.
+ */
+export const PAYZERO_POLL_SCHEDULE_MS: readonly number[] = [2_000, 4_000, 8_000, 16_000, 30_000];
+
+const DEFAULT_MAX_WAIT_MS = 20 * 60_000;
+
+const mchtOrderNoData = z.object({ mchtOrderNo: z.string() });
+const loginData = z.object({ username: z.string().nullish(), token: z.string().min(1) });
+const batchData = z.object({
+  orderBatchId: z.union([z.number(), z.string()]).transform(Number),
+  dispBatchNum: z.string().nullish(),
+  orderTotalAmount: z.number().nullish(),
+});
+const summaryData = z.object({
+  total: z.number(),
+  paySuccessCount: z.number(),
+  payFailedCount: z.number(),
+  payOtherCount: z.number(),
+  declareSuccessCount: z.number(),
+  declareFailedCount: z.number(),
+  declareOtherCount: z.number(),
+  totalPaymentAmount: z.number(),
+});
+const feedbackPageData = z.object({
+  rows: z.array(orderResultSchema),
+  page: z.number(),
+  pagesize: z.number(),
+  total: z.number(),
+});
+
+interface CachedToken {
+  token: string;
+  expiresAtMs: number;
+}
+
+type Query = Readonly<Record<string, string | number>>;
+
+/**
+ * Payzero QuickPay API client. Logs in lazily, caches the JWT and renews it `renewBeforeMs` before its `exp`;
+ * concurrent callers share one login; a 401 triggers one fresh login and one retry. Every failure is a `PayzeroError`.
+ */
+export class PayzeroClient {
+  private readonly baseUrl: string;
+  private readonly clock: Clock;
+  private readonly fetchImpl: typeof fetch;
+  private readonly logger: PayzeroLogger;
+  private readonly renewBeforeMs: number;
+  private readonly timeoutMs: number;
+  private cached: CachedToken | undefined;
+  private loginInFlight: Promise<CachedToken> | undefined;
+
+  constructor(private readonly options: PayzeroClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.clock = options.clock ?? systemClock;
+    this.fetchImpl = options.fetch ?? fetch;
+    this.logger = options.logger ?? silentLogger;
+    this.renewBeforeMs = options.renewBeforeMs ?? 10 * 60_000;
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+  }
+
+  /**
+   * Creates the order and asks Payzero to pay it (§2.6). Success only means "accepted": the bank result comes later
+   * by notify or `queryFeedback`. Business refusals (50001, 50010, 50056) throw `PayzeroError` kind `business`.
+   * A `retryable` error here leaves the outcome unknown: look the order up before treating the attempt as failed.
+   */
+  async createAndPay(order: PayzeroOrderInput): Promise<{ mchtOrderNo: string }> {
+    const body = this.wireOrder(order, PZ_PATHS.createAndPay);
+    return this.call('POST', PZ_PATHS.createAndPay, { body }, mchtOrderNoData);
+  }
+
+  /** Creates the order without paying it (`POST /order/create`); pay later with `arrangePay`. */
+  async createOrder(order: PayzeroOrderInput): Promise<{ mchtOrderNo: string }> {
+    return this.call('POST', PZ_PATHS.create, { body: this.wireOrder(order, PZ_PATHS.create) }, mchtOrderNoData);
+  }
+
+  /** Queues an unpaid or failed order for payment again (§2.7). */
+  async arrangePay(mchtOrderNo: string): Promise<void> {
+    await this.call('GET', PZ_PATHS.arrangePay, { query: { mchtOrderNo } }, z.unknown());
+  }
+
+  /** The order's status and payment facts (`GET /order/feedback`, §2.4). */
+  async queryFeedback(mchtOrderNo: string): Promise<PayzeroOrderResult> {
+    return this.call('GET', PZ_PATHS.feedback, { query: { mchtOrderNo } }, orderResultSchema);
+  }
+
+  /** The same facts through `GET /order/queryOrder` (§4.3). */
+  async queryOrder(mchtOrderNo: string): Promise<PayzeroOrderResult> {
+    return this.call('GET', PZ_PATHS.queryOrder, { query: { mchtOrderNo } }, orderResultSchema);
+  }
+
+  /** Uploads a batch of orders (§2.1). */
+  async createBatch(orders: readonly PayzeroOrderInput[]): Promise<z.output<typeof batchData>> {
+    const body = orders.map((o) => this.wireOrder(o, PZ_PATHS.orderBatch));
+    return this.call('POST', PZ_PATHS.orderBatch, { body }, batchData);
+  }
+
+  /** Starts paying a batch's unpaid and failed orders (§2.2); 50054 when there is nothing to pay. */
+  async payBatch(orderBatchId: number): Promise<void> {
+    await this.call('GET', `${PZ_PATHS.orderBatch}/${orderBatchId}/pay`, {}, z.unknown());
+  }
+
+  /** Counts of a batch (§2.3). */
+  async batchSummary(orderBatchId: number): Promise<PayzeroBatchSummary> {
+    return this.call('GET', `${PZ_PATHS.orderBatch}/${orderBatchId}/summary`, {}, summaryData);
+  }
+
+  /** One page (from 1, ≤ 100 rows) of a batch's order results, newest first (§2.5). */
+  async batchFeedback(
+    orderBatchId: number,
+    page = 1,
+    pagesize = FEEDBACK_PAGE_SIZE_MAX,
+  ): Promise<z.output<typeof feedbackPageData>> {
+    const path = `${PZ_PATHS.orderBatch}/${orderBatchId}/feedback`;
+    return this.call('GET', path, { query: { page, pagesize } }, feedbackPageData);
+  }
+
+  /** One look-up for a scheduler that owns the backoff (the recommended use in the BFF's jobs). */
+  async pollOnce(mchtOrderNo: string): Promise<PayzeroPollResult> {
+    const result = await this.queryFeedback(mchtOrderNo);
+    return { final: isFinalPayStatus(result.payStatus), result };
+  }
+
+  /**
+   * Waits `schedule[i]`, looks the order up, until its status is final; transient errors (5xx, network) are logged
+   * and polled through. Rejects with the signal's reason when aborted, with `PayzeroError` kind `pending` when
+   * `maxWaitMs` is used up, and with any non-retryable `PayzeroError` at once.
+   */
+  async pollUntilFinal(mchtOrderNo: string, options: PayzeroPollOptions = {}): Promise<PayzeroOrderResult> {
+    const schedule = options.schedule ?? PAYZERO_POLL_SCHEDULE_MS;
+    const sleep = options.sleep ?? abortableSleep;
+    const maxWaitMs = options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
+    let waited = 0;
+    let lastStatus = 'unknown';
+    for (let i = 0; waited < maxWaitMs; i++) {
+      const delay = schedule[Math.min(i, schedule.length - 1)] ?? 0;
+      await sleep(delay, options.signal);
+      options.signal?.throwIfAborted();
+      waited += Math.max(delay, 1);
+      try {
+        const { final, result } = await this.pollOnce(mchtOrderNo);
+        if (final) return result;
+        lastStatus = result.payStatus;
+      } catch (err) {
+        if (!(err instanceof PayzeroError) || !err.retryable) throw err;
+        this.logger.warn({ mchtOrderNo, attempt: i + 1, err: err.message }, 'payzero poll failed; will poll again');
+      }
+    }
+    throw new PayzeroError({
+      kind: 'pending',
+      endpoint: PZ_PATHS.feedback,
+      retryable: true,
+      message: `no final status for ${mchtOrderNo} after ${waited} ms (last ${lastStatus})`,
+    });
+  }
+
+  /** The current token, logging in when there is none or it is within `renewBeforeMs` of expiring. */
+  async getToken(): Promise<string> {
+    const cached = this.cached;
+    if (cached && this.clock.now() < cached.expiresAtMs - this.renewBeforeMs) return cached.token;
+    return (await this.login()).token;
+  }
+
+  private login(): Promise<CachedToken> {
+    // One login for every concurrent caller; cleared when it settles so a failed login can be retried.
+    this.loginInFlight ??= this.doLogin().finally(() => {
+      this.loginInFlight = undefined;
+    });
+    return this.loginInFlight;
+  }
+
+  private async doLogin(): Promise<CachedToken> {
+    const { username, password } = this.options;
+    const res = await this.send('POST', PZ_PATHS.login, { body: { username, password } }, null);
+    if (res.status === 401 || res.status === 403) {
+      throw new PayzeroError({
+        kind: 'auth',
+        endpoint: PZ_PATHS.login,
+        httpStatus: res.status,
+        message: `login refused for ${username}: ${await readBody(res)}`,
+      });
+    }
+    const data = await this.unwrap(res, PZ_PATHS.login, loginData);
+    const claims = decodeJwtClaims(data.token);
+    let expiresAtMs: number;
+    if (claims) {
+      expiresAtMs = claims.exp * 1000;
+    } else {
+      // Not a readable JWT: fall back to the documented 4 h from now rather than failing every call.
+      expiresAtMs = this.clock.now() + PZ_TOKEN_TTL_SEC * 1000;
+      this.logger.warn({ endpoint: PZ_PATHS.login }, 'payzero token has no readable exp; assuming 4 h');
+    }
+    const fresh = { token: data.token, expiresAtMs };
+    this.cached = fresh;
+    this.logger.info({ expiresAt: new Date(expiresAtMs).toISOString() }, 'payzero login');
+    return fresh;
+  }
+
+  private async call<S extends z.ZodType>(
+    method: 'GET' | 'POST',
+    path: string,
+    request: { query?: Query; body?: unknown },
+    schema: S,
+  ): Promise<z.output<S>> {
+    const token = await this.getToken();
+    let res = await this.send(method, path, request, token);
+    if (res.status === 401) {
+      // Revoked or expired early: drop this token (unless a concurrent caller already replaced it), log in, retry once.
+      await readBody(res);
+      if (this.cached?.token === token) this.cached = undefined;
+      this.logger.warn({ endpoint: path }, 'payzero 401; logging in again and retrying once');
+      res = await this.send(method, path, request, await this.getToken());
+      if (res.status === 401) {
+        throw new PayzeroError({
+          kind: 'auth',
+          endpoint: path,
+          httpStatus: 401,
+          message: `401 again after a fresh login: ${await readBody(res)}`,
+        });
+      }
+    }
+    return this.unwrap(res, path, schema);
+  }
+
+  private async send(
+    method: 'GET' | 'POST',
+    path: string,
+    request: { query?: Query; body?: unknown },
+    token: string | null,
+  ): Promise<Response> {
+    const url = new URL(this.baseUrl + path);
+    for (const [k, v] of Object.entries(request.query ?? {})) url.searchParams.set(k, String(v));
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (token !== null) headers.authorization = `Bearer ${token}`;
+    if (request.body !== undefined) headers['content-type'] = 'application/json';
+    try {
+      return await this.fetchImpl(url, {
+        method,
+        headers,
+        body: request.body === undefined ? undefined : JSON.stringify(request.body),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (err) {
+      const timedOut = err instanceof Error && err.name === 'TimeoutError';
+      throw new PayzeroError({
+        kind: timedOut ? 'timeout' : 'network',
+        endpoint: path,
+        retryable: true,
+        message: timedOut ? `no answer within ${this.timeoutMs} ms` : `request failed: ${(err as Error).message}`,
+        cause: err,
+      });
+    }
+  }
+
+  private async unwrap<S extends z.ZodType>(res: Response, path: string, schema: S): Promise<z.output<S>> {
+    try {
+      return await this.unwrapUnlogged(res, path, schema);
+    } catch (err) {
+      if (err instanceof PayzeroError) {
+        const { kind, errorCode, httpStatus, retryable } = err;
+        const detail = err.message;
+        this.logger.warn({ endpoint: path, kind, errorCode, httpStatus, retryable, detail }, 'payzero call failed');
+      }
+      throw err;
+    }
+  }
+
+  private async unwrapUnlogged<S extends z.ZodType>(res: Response, path: string, schema: S): Promise<z.output<S>> {
+    const text = await readBody(res);
+    const envelope = envelopeSchema.safeParse(parseJsonOrUndefined(text));
+    if (!res.ok) {
+      const code = envelope.success ? envelope.data.errorCode : null;
+      const msg = envelope.success ? (envelope.data.errorMsg ?? '') : text.slice(0, 200);
+      throw new PayzeroError({
+        kind: 'http',
+        endpoint: path,
+        httpStatus: res.status,
+        errorCode: code,
+        retryable: res.status >= 500 || res.status === 429,
+        message: `HTTP ${res.status}${code ? ` ${code}` : ''}: ${msg}`,
+      });
+    }
+    if (!envelope.success) {
+      throw new PayzeroError({
+        kind: 'malformed',
+        endpoint: path,
+        httpStatus: res.status,
+        message: `not a Payzero envelope: ${text.slice(0, 200)}`,
+      });
+    }
+    const { success, errorCode, errorMsg, data } = envelope.data;
+    if (!success) {
+      throw new PayzeroError({
+        kind: 'business',
+        endpoint: path,
+        httpStatus: res.status,
+        errorCode,
+        message: `${errorCode ?? 'no code'}: ${errorMsg ?? ''}`,
+      });
+    }
+    const parsed = schema.safeParse(data);
+    if (!parsed.success) {
+      throw new PayzeroError({
+        kind: 'malformed',
+        endpoint: path,
+        httpStatus: res.status,
+        message: `unexpected data: ${z.prettifyError(parsed.error)}`,
+      });
+    }
+    return parsed.data;
+  }
+
+  private wireOrder(order: PayzeroOrderInput, endpoint: string): Record<string, unknown> {
+    const problem = orderProblem(order);
+    if (problem) {
+      throw new PayzeroError({ kind: 'invalid_request', endpoint, message: problem });
+    }
+    const wire: Record<string, unknown> = {
+      currency: 'CNY',
+      mchtOrderNo: order.mchtOrderNo,
+      paymentAmount: order.paymentAmountFen,
+      subject: order.subject,
+      orderDatetime: formatChinaDateTime(order.orderDatetimeMs ?? this.clock.now()),
+      notifyUrl: this.options.notifyUrl,
+      payerCardNo: order.payerCardNo,
+      payerName: order.payerName,
+      payerNumber: order.payerNumber,
+      payerPhone: order.payerPhone,
+    };
+    for (const key of Object.keys(wire)) if (wire[key] === undefined) delete wire[key];
+    return wire;
+  }
+}
+
+/** Why an order cannot be sent, or null. Same limits as the doc (§2.1), checked before spending a request. */
+function orderProblem(order: PayzeroOrderInput): string | null {
+  if (!MCHT_ORDER_NO_PATTERN.test(order.mchtOrderNo)) {
+    return `mchtOrderNo must be 1-30 of [A-Za-z0-9_-]: ${JSON.stringify(order.mchtOrderNo)}`;
+  }
+  if (!Number.isSafeInteger(order.paymentAmountFen) || order.paymentAmountFen <= 0) {
+    return `paymentAmountFen must be a positive integer: ${order.paymentAmountFen}`;
+  }
+  if (order.subject.length === 0 || order.subject.length > SUBJECT_MAX_LENGTH) {
+    return `subject must be 1-${SUBJECT_MAX_LENGTH} characters`;
+  }
+  return null;
+}
+
+async function readBody(res: Response): Promise<string> {
+  try {
+    return await res.text();
+  } catch (err) {
+    return `<unreadable body: ${(err as Error).message}>`;
+  }
+}
+
+function parseJsonOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    // Reported by the caller as a malformed answer, with the raw text.
+    return undefined;
+  }
+}
+
+function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason as Error);
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason as Error);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
