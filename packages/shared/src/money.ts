@@ -44,6 +44,9 @@ export function formatCny(fen: number): string {
 /** A ratio in basis points (8000 = 80 %) applied to fen, rounded down to the fen. Exact for all safe inputs. */
 export function applyRatioFloor(fen: number, ratioBp: number): number {
   if (!Number.isSafeInteger(fen) || !Number.isSafeInteger(ratioBp)) throw new RangeError('integers only');
+  const product = fen * ratioBp;
+  // Within 2^53 integer arithmetic is exact: subtract the remainder, then the division has no fraction to round.
+  if (Number.isSafeInteger(product)) return (product - (product % 10_000)) / 10_000;
   return Number((BigInt(fen) * BigInt(ratioBp)) / 10_000n);
 }
 

@@ -102,28 +102,33 @@ export async function transfer(trx: Db, input: TransferInput): Promise<TransferR
     }
     return { status: 'duplicate', transferId: prior.id };
   }
-  await ensureAccount(trx, from, now);
-  await ensureAccount(trx, to, now);
-
   const id = newId('TR', now);
   await trx
     .insertInto('ledger_transfers')
     .values({ id, idempotency_key: key, book: fromSpec.book, from_account: from, to_account: to, amount_fen: amountFen, order_no: input.orderNo ?? null, memo: input.memo, created_at: now })
     .execute();
 
-  const debit = await trx
-    .updateTable('ledger_accounts')
-    .set({ balance_fen: sql<number>`balance_fen - ${amountFen}`, updated_at: now })
-    .where('id', '=', from)
-    .where((eb) => eb.or([eb('allow_negative', '=', 1), eb('balance_fen', '>=', amountFen)]))
-    .executeTakeFirst();
-  if (Number(debit.numUpdatedRows) !== 1) throw new InsufficientFunds(from, amountFen);
+  const debit = () =>
+    trx
+      .updateTable('ledger_accounts')
+      .set({ balance_fen: sql<number>`balance_fen - ${amountFen}`, updated_at: now })
+      .where('id', '=', from)
+      .where((eb) => eb.or([eb('allow_negative', '=', 1), eb('balance_fen', '>=', amountFen)]))
+      .executeTakeFirst();
+  const credit = () =>
+    trx.updateTable('ledger_accounts').set({ balance_fen: sql<number>`balance_fen + ${amountFen}`, updated_at: now }).where('id', '=', to).executeTakeFirst();
 
-  await trx
-    .updateTable('ledger_accounts')
-    .set({ balance_fen: sql<number>`balance_fen + ${amountFen}`, updated_at: now })
-    .where('id', '=', to)
-    .execute();
+  // Accounts are created on first use; the common case (both exist) costs one statement each.
+  if (Number((await debit()).numUpdatedRows) !== 1) {
+    const exists = await trx.selectFrom('ledger_accounts').select('id').where('id', '=', from).executeTakeFirst();
+    if (exists) throw new InsufficientFunds(from, amountFen);
+    await ensureAccount(trx, from, now);
+    if (Number((await debit()).numUpdatedRows) !== 1) throw new InsufficientFunds(from, amountFen);
+  }
+  if (Number((await credit()).numUpdatedRows) !== 1) {
+    await ensureAccount(trx, to, now);
+    await credit();
+  }
 
   await trx
     .insertInto('ledger_entries')
