@@ -1,0 +1,98 @@
+// The typed client of the BFF's user API: fetch under /api, Bearer session token, one `unwrap` for errors.
+import type {
+  AttemptView,
+  CashierView,
+  OrderList,
+  OrderView,
+  PayResponse,
+  PolicyList,
+  PolicyQuote,
+  SessionResponse,
+} from '@zf/shared';
+import { useSessionStore } from '@/stores/session.ts';
+import { ApiError } from './api-error.ts';
+
+/** Where the BFF's API lives, relative to the page (the dev server proxies it; in production the BFF serves both). */
+export const API_BASE = '/api';
+
+/** `{ order }`, the answer of order creation and of reading one order. */
+export interface OrderEnvelope {
+  order: OrderView;
+}
+
+/**
+ * The answer of starting a Guanaitong payment. `redirect_url` is the Guanaitong page to send the user to;
+ * its `return_url` brings them back to the result page.
+ */
+export interface GuanaitongStart {
+  order: OrderView;
+  attempt: AttemptView;
+  redirect_url?: string | null;
+}
+
+/**
+ * Turns a response into its JSON body, or throws an {@link ApiError} built from the `{code, reason?,
+ * remaining_tries?, request_id?}` body of a non-2xx answer. A 2xx without a JSON body is ZF0130.
+ */
+export async function unwrap<T>(response: Response): Promise<T> {
+  const body = await readJson(response);
+  if (!response.ok) throw ApiError.fromBody(response.status, body);
+  if (body === undefined) throw new ApiError('ZF0130', response.status);
+  return body as T;
+}
+
+async function readJson(response: Response): Promise<unknown> {
+  const text = await response.text().catch(() => '');
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    // A proxy's HTML error page or a truncated body: the caller treats "no JSON" as a system error.
+    return undefined;
+  }
+}
+
+async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  const token = useSessionStore().token;
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  let response: Response;
+  try {
+    response = await fetch(`${API_BASE}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    // fetch only rejects when no answer came at all (offline, DNS, aborted): that is ZF0130, status 0.
+    throw new ApiError('ZF0130', 0);
+  }
+  return unwrap<T>(response);
+}
+
+const seg = encodeURIComponent;
+
+/** The user API of the wallet, one function per endpoint. */
+export const api = {
+  /** Verifies the deep link and opens a session. `params` are all of the link's query parameters. */
+  createSession: (params: Record<string, string>) => request<SessionResponse>('POST', '/session', { params }),
+  /** The claim's valid policies (ZF0040 when there are none). */
+  listPolicies: () => request<PolicyList>('GET', '/policies'),
+  /** What the insurer and the user pay with this policy. */
+  getQuote: (policyNo: string) => request<PolicyQuote>('GET', `/policies/${seg(policyNo)}/quote`),
+  /** Creates the order (or returns the open one for this link); may already be settled when Y = 0. */
+  createOrder: (policyNo: string) => request<OrderEnvelope>('POST', '/orders', { policy_no: policyNo }),
+  /** One order of this session's user. */
+  getOrder: (orderNo: string) => request<OrderEnvelope>('GET', `/orders/${seg(orderNo)}`),
+  /** The user's payment records. */
+  listOrders: () => request<OrderList>('GET', '/orders'),
+  /** Everything the cashier shows: order, methods, PIN lock, server time. */
+  getCashier: (orderNo: string) => request<CashierView>('GET', `/orders/${seg(orderNo)}/cashier`),
+  /** Pays with the wallet balance and the 6-digit PIN; synchronous. */
+  payBalance: (orderNo: string, pin: string) => request<PayResponse>('POST', `/orders/${seg(orderNo)}/pay/balance`, { pin }),
+  /** Pays with the bound card (Payzero); the answer may still be processing. */
+  payCard: (orderNo: string) => request<PayResponse>('POST', `/orders/${seg(orderNo)}/pay/card`, {}),
+  /** Starts a Guanaitong payment; the user is then redirected to Guanaitong. */
+  payGuanaitong: (orderNo: string) => request<GuanaitongStart>('POST', `/orders/${seg(orderNo)}/pay/guanaitong`, {}),
+};

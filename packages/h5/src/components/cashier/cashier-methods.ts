@@ -1,0 +1,68 @@
+// The cashier's payment methods as the user sees them: labels, icons, and which are usable and why not.
+import { errorMessage } from '@zf/shared';
+import type { MethodView } from '@zf/shared';
+
+/** A method the cashier may list. */
+export type CashierMethod = MethodView['method'];
+
+/** Methods the wallet can pay with today (the others are listed, disabled). */
+export type PayableMethod = Extract<CashierMethod, 'balance' | 'card' | 'guanaitong'>;
+
+/** One row of the method list. */
+export interface MethodOption {
+  method: CashierMethod;
+  label: string;
+  icon: string;
+  enabled: boolean;
+  /** Why it is disabled, or a hint; null for none. */
+  note: string | null;
+  /** The wallet balance, for `balance`. */
+  balanceFen: number | null;
+}
+
+/** What each method is called on screen. */
+export const METHOD_LABELS: Record<CashierMethod, string> = {
+  balance: '余额支付',
+  card: '绑卡支付',
+  guanaitong: '关爱通',
+  alipay: '支付宝',
+  wechat: '微信支付',
+};
+
+const METHOD_ICONS: Record<CashierMethod, string> = {
+  balance: 'balance-o',
+  card: 'credit-pay',
+  guanaitong: 'gift-card-o',
+  alipay: 'alipay',
+  wechat: 'wechat-pay',
+};
+
+const NOT_OPEN = '暂未开通';
+const ALWAYS_LISTED: CashierMethod[] = ['balance', 'card', 'guanaitong', 'alipay', 'wechat'];
+
+/** Whether the wallet has a payment flow for this method. */
+export function isPayable(method: CashierMethod): method is PayableMethod {
+  return method === 'balance' || method === 'card' || method === 'guanaitong';
+}
+
+/**
+ * The rows to show, in the cashier's fixed order. The server's list decides what is enabled; 支付宝 and 微信 are
+ * shown disabled (暂未开通) even if the server leaves them out, and a locked PIN disables the balance.
+ */
+export function methodOptions(methods: MethodView[], pinLocked: boolean): MethodOption[] {
+  return ALWAYS_LISTED.flatMap((method): MethodOption[] => {
+    const view = methods.find((m) => m.method === method);
+    if (!view && isPayable(method)) return [];
+    const locked = method === 'balance' && pinLocked;
+    const enabled = Boolean(view?.enabled) && isPayable(method) && !locked;
+    const fallback = enabled ? null : isPayable(method) ? errorMessage('ZF0150') : NOT_OPEN;
+    const note = locked ? errorMessage('ZF0110') : (view?.note ?? fallback);
+    return [{ method, label: METHOD_LABELS[method], icon: METHOD_ICONS[method], enabled, note, balanceFen: view?.balance_fen ?? null }];
+  });
+}
+
+/** The method selected by default: the first usable one. */
+export function defaultMethod(options: MethodOption[]): PayableMethod | null {
+  const first = options.find((o) => o.enabled && isPayable(o.method));
+  return first && isPayable(first.method) ? first.method : null;
+}

@@ -1,0 +1,38 @@
+// The cashier's data: the order and its methods, the countdown on the server's clock, and whether it is closed.
+import type { CashierView } from '@zf/shared';
+import { computed, watch } from 'vue';
+import type { ComputedRef, Ref } from 'vue';
+import { api } from '@/api/client.ts';
+import { methodOptions } from '@/components/cashier/cashier-methods.ts';
+import type { MethodOption } from '@/components/cashier/cashier-methods.ts';
+import { missingParam, useAsyncData } from '@/composables/use-async-data.ts';
+import type { AsyncData } from '@/composables/use-async-data.ts';
+import { useCountdown } from '@/composables/use-countdown.ts';
+import type { Countdown } from '@/composables/use-countdown.ts';
+
+/** What {@link useCashier} gives the cashier page. */
+export interface Cashier extends AsyncData<CashierView> {
+  countdown: Countdown;
+  /** The order can no longer be paid here: closed by the server, or its deadline passed. */
+  closed: ComputedRef<boolean>;
+  options: ComputedRef<MethodOption[]>;
+}
+
+/** Loads the cashier of `orderNo` and counts down to its deadline. */
+export function useCashier(orderNo: Ref<string>): Cashier {
+  const loaded = useAsyncData(() => (orderNo.value ? api.getCashier(orderNo.value) : Promise.reject(missingParam())));
+  const countdown = useCountdown();
+
+  watch(loaded.data, (view) => {
+    if (view) countdown.start(view.order.deadline_at, view.server_time);
+    else countdown.stop();
+  });
+
+  const closed = computed(() => {
+    const order = loaded.data.value?.order;
+    return Boolean(order && (order.status === 'closed' || order.display === 'closed' || countdown.expired.value));
+  });
+  const options = computed(() => (loaded.data.value ? methodOptions(loaded.data.value.methods, loaded.data.value.pin_locked) : []));
+
+  return { ...loaded, countdown, closed, options };
+}

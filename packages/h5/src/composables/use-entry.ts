@@ -1,0 +1,65 @@
+// The entry flow: reuse or open the session for the deep link, then show policies or jump to the order's page.
+import type { PolicyList, SessionResponse } from '@zf/shared';
+import { useRoute, useRouter } from 'vue-router';
+import { ApiError } from '@/api/api-error.ts';
+import { api } from '@/api/client.ts';
+import { useAsyncData } from '@/composables/use-async-data.ts';
+import type { AsyncData } from '@/composables/use-async-data.ts';
+import { queryStrings } from '@/composables/use-query-param.ts';
+import { toCashier, toPayResult } from '@/router.ts';
+import { useSessionStore } from '@/stores/session.ts';
+
+/** What the entry page ends up showing: the policy list, or nothing because it moved on to another page. */
+export type EntryResult = { kind: 'policies'; session: SessionResponse; list: PolicyList } | { kind: 'redirected' };
+
+/**
+ * Loads the entry page. A refresh (same `sign`) or a link without `sign` reuses the session kept in
+ * sessionStorage, since the link's timestamp is only valid for ±5 minutes; any other link is verified anew.
+ */
+export function useEntry(): AsyncData<EntryResult> {
+  const route = useRoute();
+  const router = useRouter();
+  const sessions = useSessionStore();
+
+  async function openSession(forceVerify: boolean): Promise<{ session: SessionResponse; reused: boolean }> {
+    const params = queryStrings(route.query);
+    const sign = params.sign || null;
+    const stored = forceVerify ? null : sessions.reusableFor(sign);
+    if (stored) return { session: stored, reused: true };
+    // Another link (or none): whatever this tab held belongs to it, and must not outlive a failed verification.
+    sessions.clear();
+    const session = await api.createSession(params);
+    sessions.save(session, sign);
+    return { session, reused: false };
+  }
+
+  async function listPolicies(session: SessionResponse): Promise<PolicyList> {
+    try {
+      return await api.listPolicies();
+    } catch (error) {
+      // "No valid policy" is an answer, not a failure: the page shows it as its empty state.
+      if (error instanceof ApiError && error.code === 'ZF0040') return { amount_fen: session.amount_fen, policies: [] };
+      throw error;
+    }
+  }
+
+  async function load(forceVerify = false): Promise<EntryResult> {
+    const { session, reused } = await openSession(forceVerify);
+    const next = session.next;
+    if (next.page === 'cashier' || next.page === 'result') {
+      // replace: going back must leave the wallet, not re-run the entry.
+      await router.replace(next.page === 'cashier' ? toCashier(next.order_no) : toPayResult(next.order_no));
+      return { kind: 'redirected' };
+    }
+    try {
+      return { kind: 'policies', session, list: await listPolicies(session) };
+    } catch (error) {
+      // A reused session the server no longer accepts: verify the link once more (works while it is fresh).
+      if (reused && error instanceof ApiError && error.code === 'ZF0020' && route.query.sign) return load(true);
+      if (error instanceof ApiError && error.code === 'ZF0020') sessions.clear();
+      throw error;
+    }
+  }
+
+  return useAsyncData(() => load());
+}

@@ -1,0 +1,131 @@
+// The entry page: verifying the deep link, resuming its session on refresh, and where it goes next.
+import { beforeEach, describe, expect, it } from 'vitest';
+import { SESSION_STORAGE_KEY } from '@/stores/session.ts';
+import { deferred, errorReply, mockApi } from '@/test-utils/fetch-mock.ts';
+import type { Reply } from '@/test-utils/fetch-mock.ts';
+import { makeCashier, makeSession, POLICY_LIST } from '@/test-utils/fixtures.ts';
+import { mountPage, settle } from '@/test-utils/mount-page.ts';
+
+const SIGN = 'a'.repeat(64);
+const LINK = {
+  amout: '1234.56',
+  refer_no: 'REF-1001',
+  claim_no: 'CLM-DEMO-001',
+  callback: 'http://localhost:9000/cb?x=1',
+  partner_id: 'demo',
+  timestamp: '1795312800',
+  sign: SIGN,
+  channel: 'app',
+};
+const entryUrl = (params: Record<string, string> = LINK) => `/pages/valid-policy/valid-policy?${new URLSearchParams(params).toString()}`;
+
+beforeEach(() => sessionStorage.clear());
+
+describe('valid-policy page', () => {
+  it('shows a loading state while the link is verified, then the total and the policies', async () => {
+    const session = deferred<Reply>();
+    mockApi({ 'POST /api/session': () => session.promise, 'GET /api/policies': { body: POLICY_LIST } });
+    const { wrapper } = await mountPage(entryUrl());
+    expect(wrapper.find('[data-test="loading"]').exists()).toBe(true);
+    expect(wrapper.find('[data-test="policy-card"]').exists()).toBe(false);
+
+    session.resolve({ body: makeSession() });
+    await settle();
+    expect(wrapper.find('[data-test="loading"]').exists()).toBe(false);
+    expect(wrapper.get('[data-test="total"]').text()).toBe('¥1,234.56');
+    expect(wrapper.text()).toContain('张三');
+    const cards = wrapper.findAll('[data-test="policy-card"]');
+    expect(cards).toHaveLength(2);
+    expect(cards[0]?.text()).toContain('中国人保');
+    expect(cards[0]?.text()).toContain('报销 80%');
+    expect(cards[0]?.text()).toContain('¥10,000.00');
+    expect(cards[1]?.text()).toContain('¥100.00');
+  });
+
+  it('sends every query parameter of the link, as strings, and uses the issued token', async () => {
+    const api = mockApi({ 'POST /api/session': { body: makeSession() }, 'GET /api/policies': { body: POLICY_LIST } });
+    await mountPage(entryUrl());
+    expect(api.callsTo('POST /api/session')[0]?.body).toEqual({ params: LINK });
+    expect(api.callsTo('GET /api/policies')[0]?.headers.authorization).toBe('Bearer tok-demo-001');
+    const stored = JSON.parse(sessionStorage.getItem(SESSION_STORAGE_KEY) ?? 'null') as { sign: string; session: { token: string } };
+    expect(stored.sign).toBe(SIGN);
+    expect(stored.session.token).toBe('tok-demo-001');
+  });
+
+  it('reuses the stored session when the same link is refreshed, without verifying it again', async () => {
+    sessionStorage.setItem(SESSION_STORAGE_KEY, JSON.stringify({ sign: SIGN, session: { ...makeSession(), token: 'tok-stored' } }));
+    const api = mockApi({ 'POST /api/session': errorReply(401, 'ZF0020'), 'GET /api/policies': { body: POLICY_LIST } });
+    const { wrapper } = await mountPage(entryUrl());
+    expect(api.callsTo('POST /api/session')).toHaveLength(0);
+    expect(api.callsTo('GET /api/policies')[0]?.headers.authorization).toBe('Bearer tok-stored');
+    expect(wrapper.findAll('[data-test="policy-card"]')).toHaveLength(2);
+  });
+
+  it('reuses the stored session when the page is opened without a signed link', async () => {
+    sessionStorage.setItem(SESSION_STORAGE_KEY, JSON.stringify({ sign: SIGN, session: makeSession() }));
+    const api = mockApi({ 'GET /api/policies': { body: POLICY_LIST } });
+    const { wrapper } = await mountPage('/pages/valid-policy/valid-policy');
+    expect(api.callsTo('POST /api/session')).toHaveLength(0);
+    expect(wrapper.findAll('[data-test="policy-card"]')).toHaveLength(2);
+  });
+
+  it('verifies a different link (another sign) instead of reusing the stored session', async () => {
+    sessionStorage.setItem(SESSION_STORAGE_KEY, JSON.stringify({ sign: 'b'.repeat(64), session: makeSession() }));
+    const api = mockApi({ 'POST /api/session': { body: makeSession() }, 'GET /api/policies': { body: POLICY_LIST } });
+    await mountPage(entryUrl());
+    expect(api.callsTo('POST /api/session')).toHaveLength(1);
+  });
+
+  it('replaces itself with the cashier when the link resumes an open order', async () => {
+    const api = mockApi({
+      'POST /api/session': { body: makeSession({ page: 'cashier', order_no: 'ZF20261122100000123456' }) },
+      'GET /api/orders/ZF20261122100000123456/cashier': { body: makeCashier() },
+    });
+    const { router, wrapper } = await mountPage(entryUrl());
+    expect(router.replace).toHaveBeenCalledTimes(1);
+    expect(router.currentRoute.value.path).toBe('/pages/cashier/cashier');
+    expect(router.currentRoute.value.query.order_no).toBe('ZF20261122100000123456');
+    expect(api.callsTo('GET /api/policies')).toHaveLength(0);
+    expect(wrapper.get('[data-test="self-pay"]').text()).toBe('¥246.92');
+  });
+
+  it('replaces itself with the result page when the order is already paid', async () => {
+    mockApi({ 'POST /api/session': { body: makeSession({ page: 'result', order_no: 'ZF1' }) } });
+    const { router } = await mountPage(entryUrl());
+    expect(router.replace).toHaveBeenCalledTimes(1);
+    expect(router.currentRoute.value.fullPath).toBe('/pages/pay-result/pay-result?order_no=ZF1');
+  });
+
+  it('shows the empty state when the claim has no valid policy (ZF0040)', async () => {
+    mockApi({ 'POST /api/session': { body: makeSession() }, 'GET /api/policies': errorReply(404, 'ZF0040') });
+    const { wrapper } = await mountPage(entryUrl());
+    expect(wrapper.get('[data-test="empty"]').text()).toContain('暂无可用的有效保单');
+    expect(wrapper.find('[data-test="error"]').exists()).toBe(false);
+  });
+
+  it('shows a refused link in Chinese, without a retry that could not help', async () => {
+    mockApi({ 'POST /api/session': errorReply(401, 'ZF0020') });
+    const { wrapper } = await mountPage(entryUrl());
+    expect(wrapper.get('[data-test="error"]').text()).toContain('链接无效或已过期，请从合作方应用重新进入');
+    expect(wrapper.find('[data-test="retry"]').exists()).toBe(false);
+    expect(sessionStorage.getItem(SESSION_STORAGE_KEY)).toBeNull();
+  });
+
+  it('offers a retry after a system error, and recovers', async () => {
+    const api = mockApi({ 'POST /api/session': errorReply(500, 'ZF0130'), 'GET /api/policies': { body: POLICY_LIST } });
+    const { wrapper } = await mountPage(entryUrl());
+    expect(wrapper.get('[data-test="error"]').text()).toContain('系统繁忙，请稍后再试');
+    api.on('POST /api/session', { body: makeSession() });
+    await wrapper.get('[data-test="retry"]').trigger('click');
+    await settle();
+    expect(wrapper.findAll('[data-test="policy-card"]')).toHaveLength(2);
+  });
+
+  it('opens the chosen policy’s detail', async () => {
+    mockApi({ 'POST /api/session': { body: makeSession() }, 'GET /api/policies': { body: POLICY_LIST } });
+    const { router, wrapper } = await mountPage(entryUrl());
+    await wrapper.findAll('[data-test="policy-card"]')[1]?.trigger('click');
+    await settle();
+    expect(router.currentRoute.value.fullPath).toBe('/pages/policy-detail/policy-detail?policy_no=POL-PAIC-001');
+  });
+});

@@ -1,0 +1,47 @@
+// The H5's routes, uni-app style (`/pages/<name>/<name>`), under hash history so `/wallet/index.html#/…` links work.
+import { createRouter, createWebHashHistory } from 'vue-router';
+import type { RouteLocationRaw, Router, RouterHistory, RouteRecordRaw } from 'vue-router';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** Page title, shown in the nav bar and as the document title. */
+    title?: string;
+  }
+}
+
+/** The path of a uni-app style page: `page('cashier')` → `/pages/cashier/cashier`. */
+export const page = (name: string): string => `/pages/${name}/${name}`;
+
+/** Where each page lives. */
+export const PAGES = {
+  validPolicy: page('valid-policy'),
+  policyDetail: page('policy-detail'),
+  cashier: page('cashier'),
+  payResult: page('pay-result'),
+  orders: page('orders'),
+} as const;
+
+/** The cashier of an order. */
+export const toCashier = (orderNo: string): RouteLocationRaw => ({ path: PAGES.cashier, query: { order_no: orderNo } });
+/** The result page of an order. */
+export const toPayResult = (orderNo: string): RouteLocationRaw => ({ path: PAGES.payResult, query: { order_no: orderNo } });
+
+/** All routes; pages are loaded lazily. */
+export const routes: RouteRecordRaw[] = [
+  { path: '/', redirect: (to) => ({ path: PAGES.validPolicy, query: to.query }) },
+  { path: PAGES.validPolicy, component: () => import('./pages/valid-policy/valid-policy.vue'), meta: { title: '选择保单' } },
+  { path: PAGES.policyDetail, component: () => import('./pages/policy-detail/policy-detail.vue'), meta: { title: '确认支付' } },
+  { path: PAGES.cashier, component: () => import('./pages/cashier/cashier.vue'), meta: { title: '收银台' } },
+  { path: PAGES.payResult, component: () => import('./pages/pay-result/pay-result.vue'), meta: { title: '支付结果' } },
+  { path: PAGES.orders, component: () => import('./pages/orders/orders.vue'), meta: { title: '支付记录' } },
+  { path: '/:pathMatch(.*)*', component: () => import('./pages/not-found/not-found.vue'), meta: { title: '页面不存在' } },
+];
+
+/** The app's router; tests pass a memory history. */
+export function createAppRouter(history: RouterHistory = createWebHashHistory()): Router {
+  const router = createRouter({ history, routes, scrollBehavior: () => ({ top: 0 }) });
+  router.afterEach((to) => {
+    document.title = to.meta.title ? `${to.meta.title} - 商保直付通` : '商保直付通';
+  });
+  return router;
+}

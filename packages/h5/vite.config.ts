@@ -1,0 +1,36 @@
+// Vite config of the H5 wallet: served under /wallet/, Vant on demand, /api proxied to the BFF in dev.
+import { fileURLToPath, URL } from 'node:url';
+import { VantResolver } from '@vant/auto-import-resolver';
+import vue from '@vitejs/plugin-vue';
+import Components from 'unplugin-vue-components/vite';
+import { defineConfig } from 'vite';
+
+// The only place the H5 reads the environment: where the dev server forwards /api, and whether we run under Vitest.
+const bffUrl = process.env.BFF_URL || 'http://127.0.0.1:8787';
+const underVitest = Boolean(process.env.VITEST);
+
+export default defineConfig({
+  // Fixed to this folder, so the config works the same from the repo root (Vitest, root scripts).
+  root: fileURLToPath(new URL('.', import.meta.url)),
+  base: '/wallet/',
+  plugins: [
+    vue(),
+    Components({
+      // Only Vant is auto-imported; our own components are imported explicitly.
+      dirs: [],
+      resolvers: [VantResolver()],
+      // Typed `<van-*>` tags for vue-tsc; not rewritten by test runs, which see only the tags their pages use.
+      dts: underVitest ? false : 'src/components.d.ts',
+    }),
+  ],
+  resolve: {
+    alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },
+  },
+  server: {
+    port: 5173,
+    strictPort: true,
+    proxy: { '/api': { target: bffUrl, changeOrigin: true } },
+  },
+  preview: { port: 4173, strictPort: true, proxy: { '/api': { target: bffUrl, changeOrigin: true } } },
+  build: { outDir: 'dist', assetsDir: 'assets' },
+});
