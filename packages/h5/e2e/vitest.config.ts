@@ -16,5 +16,6 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     fileParallelism: false,
+    globalSetup: ['packages/h5/e2e/global-setup.ts'],
   },
 });

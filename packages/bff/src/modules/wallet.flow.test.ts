@@ -82,6 +82,7 @@ describeEachDatabase('direct-pay flow', (get) => {
   it('resumes the same open order on a second entry and on a repeated confirm (no duplicate order)', async () => {
     const ctx = get();
     const { token, order } = await createOrder(ctx);
+    expect((await ctx.call('GET', '/api/entry', token)).body).toEqual({ next: { page: 'cashier', order_no: order.order_no } });
     const again = await ctx.enter();
     expect(again.next).toEqual({ page: 'cashier', order_no: order.order_no });
     const repeat = await ctx.call('POST', '/api/orders', again.token, { policy_no: 'POL-PAIC-001' });

@@ -7,7 +7,7 @@ import { requireSession, validate, type AppEnv } from '../lib/http.ts';
 import { createOrder, listOrders, orderForSession, viewOrder } from './order/order.service.ts';
 import { cashier, payInsurerOnly, payWithBalance } from './payment/payment.service.ts';
 import { listValidPolicies, quotePolicy } from './policy/policy.service.ts';
-import { openSession } from './session/session.service.ts';
+import { entryForSession, openSession } from './session/session.service.ts';
 import { findOrder } from './order/order.repository.ts';
 
 const OrderParam = z.object({ orderNo: z.string().min(1).max(32) });
@@ -17,6 +17,7 @@ export function walletRoutes(deps: Deps) {
   const authed = requireSession(deps);
   return new Hono<AppEnv>()
     .post('/session', validate('json', SessionRequest), async (c) => c.json(await openSession(deps, c.req.valid('json').params), 200))
+    .get('/entry', authed, async (c) => c.json({ next: await entryForSession(deps, c.get('session')) }, 200))
     .get('/policies', authed, async (c) => c.json(await listValidPolicies(deps, c.get('session')), 200))
     .get('/policies/:policyNo/quote', authed, validate('param', PolicyParam), async (c) => c.json(await quotePolicy(deps, c.get('session'), c.req.valid('param').policyNo), 200))
     .post('/orders', authed, validate('json', CreateOrderRequest), async (c) => {

@@ -1,5 +1,6 @@
 // The typed client of the BFF's user API: fetch under /api, Bearer session token, one `unwrap` for errors.
 import type {
+  EntryNext,
   AttemptView,
   CashierView,
   OrderList,
@@ -77,6 +78,8 @@ const seg = encodeURIComponent;
 export const api = {
   /** Verifies the deep link and opens a session. `params` are all of the link's query parameters. */
   createSession: (params: Record<string, string>) => request<SessionResponse>('POST', '/session', { params }),
+  /** Where a stored session should go now (its order may have been created or paid since). */
+  entry: () => request<{ next: EntryNext }>('GET', '/entry'),
   /** The claim's valid policies (ZF0040 when there are none). */
   listPolicies: () => request<PolicyList>('GET', '/policies'),
   /** What the insurer and the user pay with this policy. */

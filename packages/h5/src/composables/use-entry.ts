@@ -45,7 +45,16 @@ export function useEntry(): AsyncData<EntryResult> {
 
   async function load(forceVerify = false): Promise<EntryResult> {
     const { session, reused } = await openSession(forceVerify);
-    const next = session.next;
+    let next = session.next;
+    if (reused) {
+      // The stored answer is from the first entry; the order may have been created or paid since.
+      try {
+        next = (await api.entry()).next;
+      } catch (error) {
+        if (route.query.sign && error instanceof ApiError && error.code === 'ZF0020') return load(true);
+        throw error;
+      }
+    }
     if (next.page === 'cashier' || next.page === 'result') {
       // replace: going back must leave the wallet, not re-run the entry.
       await router.replace(next.page === 'cashier' ? toCashier(next.order_no) : toPayResult(next.order_no));

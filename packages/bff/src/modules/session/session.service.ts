@@ -87,6 +87,11 @@ async function resolveEntry(deps: Deps, partnerId: string, referNo: string, orde
   return { page: 'result', order_no: order.order_no };
 }
 
+/** Where a resumed session should go now (the H5 reuses a stored session on refresh and back). */
+export function entryForSession(deps: Deps, session: Session): Promise<EntryNext> {
+  return resolveEntry(deps, session.partnerId, session.referNo, undefined);
+}
+
 /** Reads a bearer token into a Session; ZF0020 when missing, tampered or expired. */
 export function readSession(deps: Deps, token: string | undefined): Session {
   const payload = token ? readToken<TokenPayload>(token, deps.config.session.secret) : null;

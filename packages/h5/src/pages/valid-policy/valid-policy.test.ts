@@ -54,7 +54,7 @@ describe('valid-policy page', () => {
 
   it('reuses the stored session when the same link is refreshed, without verifying it again', async () => {
     sessionStorage.setItem(SESSION_STORAGE_KEY, JSON.stringify({ sign: SIGN, session: { ...makeSession(), token: 'tok-stored' } }));
-    const api = mockApi({ 'POST /api/session': errorReply(401, 'ZF0020'), 'GET /api/policies': { body: POLICY_LIST } });
+    const api = mockApi({ 'POST /api/session': errorReply(401, 'ZF0020'), 'GET /api/entry': { body: { next: { page: 'policies' } } }, 'GET /api/policies': { body: POLICY_LIST } });
     const { wrapper } = await mountPage(entryUrl());
     expect(api.callsTo('POST /api/session')).toHaveLength(0);
     expect(api.callsTo('GET /api/policies')[0]?.headers.authorization).toBe('Bearer tok-stored');
@@ -63,10 +63,23 @@ describe('valid-policy page', () => {
 
   it('reuses the stored session when the page is opened without a signed link', async () => {
     sessionStorage.setItem(SESSION_STORAGE_KEY, JSON.stringify({ sign: SIGN, session: makeSession() }));
-    const api = mockApi({ 'GET /api/policies': { body: POLICY_LIST } });
+    const api = mockApi({ 'GET /api/entry': { body: { next: { page: 'policies' } } }, 'GET /api/policies': { body: POLICY_LIST } });
     const { wrapper } = await mountPage('/pages/valid-policy/valid-policy');
     expect(api.callsTo('POST /api/session')).toHaveLength(0);
     expect(wrapper.findAll('[data-test="policy-card"]')).toHaveLength(2);
+  });
+
+  it('asks where a reused session goes now: back from the cashier resumes the order created meanwhile', async () => {
+    sessionStorage.setItem(SESSION_STORAGE_KEY, JSON.stringify({ sign: SIGN, session: makeSession() }));
+    const api = mockApi({
+      'GET /api/entry': { body: { next: { page: 'cashier', order_no: 'ZF20261122100000123456' } } },
+      'GET /api/orders/ZF20261122100000123456/cashier': { body: makeCashier() },
+    });
+    const { router } = await mountPage(entryUrl());
+    expect(api.callsTo('POST /api/session')).toHaveLength(0);
+    expect(api.callsTo('GET /api/policies')).toHaveLength(0);
+    expect(router.currentRoute.value.path).toBe('/pages/cashier/cashier');
+    expect(router.currentRoute.value.query.order_no).toBe('ZF20261122100000123456');
   });
 
   it('verifies a different link (another sign) instead of reusing the stored session', async () => {

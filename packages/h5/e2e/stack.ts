@@ -1,0 +1,110 @@
+// The whole product in one process for browser tests: BFF (fresh SQLite, demo data, jobs running) serving the
+// built H5 at /wallet/, the demo partner page, and a headless Chromium (Debian's, via playwright-core).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve, type ServerType } from '@hono/node-server';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createApp } from '../../bff/src/app.ts';
+import { createRuntime, startJobs, type Runtime } from '../../bff/src/bootstrap.ts';
+import { testConfig } from '../../bff/src/env.ts';
+import type { Job, Scheduler } from '../../bff/src/jobs/scheduler.ts';
+import { createLogger } from '../../bff/src/lib/logger.ts';
+import { startDemoPartner } from '../../bff/src/modules/demo/demo-partner.ts';
+
+export interface Stack {
+  bffUrl: string;
+  walletUrl: string;
+  partnerUrl: string;
+  runtime: Runtime;
+  browser: Browser;
+  partner: Awaited<ReturnType<typeof startDemoPartner>>;
+  /** A phone-sized page (375 × 667 unless given), collecting console errors. */
+  newPage(width?: number): Promise<{ page: Page; errors: string[] }>;
+  stop(): Promise<void>;
+}
+
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+
+function listen(fetch: (req: Request) => Response | Promise<Response>): Promise<{ server: ServerType; port: number }> {
+  return new Promise((resolve) => {
+    const server = serve({ fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve({ server, port: info.port }));
+  });
+}
+
+export interface StackOptions {
+  /** Extra config (env names) for the BFF, e.g. provider base URLs. */
+  env?: Record<string, string>;
+  /** Provider jobs to run beside the core ones. */
+  jobs?: (runtime: Runtime) => Job[];
+}
+
+export async function startStack(opts: StackOptions = {}): Promise<Stack> {
+  const dir = mkdtempSync(join(tmpdir(), 'zf-e2e-'));
+  const h5Dist = fileURLToPath(new URL('../dist', import.meta.url));
+  // The BFF's port must be known before its config (links and return URLs point at it): reserve it first.
+  const reserved = await listen(() => new Response('starting', { status: 503 }));
+  const bffPort = reserved.port;
+  await new Promise<void>((r) => reserved.server.close(() => r()));
+  const bffUrl = `http://127.0.0.1:${bffPort}`;
+  const walletUrl = `${bffUrl}/wallet/index.html`;
+
+  const runtime = await createRuntime(
+    testConfig({ DATABASE_URL: `sqlite:${join(dir, 'wallet.db')}`, SEED_DEMO: 'true', JOBS: 'true', SERVE_H5_DIR: h5Dist, PUBLIC_BASE_URL: bffUrl, WALLET_URL: walletUrl, ...opts.env }),
+    { logger: createLogger(process.env.E2E_LOG ?? 'silent') },
+  );
+  const app = createApp(runtime.deps);
+  const bff = await new Promise<ServerType>((resolve) => {
+    const server = serve({ fetch: app.fetch, port: bffPort, hostname: '127.0.0.1' }, () => resolve(server));
+  });
+  const scheduler: Scheduler = startJobs(runtime.deps, opts.jobs?.(runtime) ?? []);
+
+  const partnerHost = await listen(() => new Response('', { status: 503 }));
+  const partnerPort = partnerHost.port;
+  await new Promise<void>((r) => partnerHost.server.close(() => r()));
+  const partnerUrl = `http://127.0.0.1:${partnerPort}`;
+  const partner = await startDemoPartner({ walletUrl, selfUrl: partnerUrl, port: partnerPort, hostname: '127.0.0.1' });
+
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
+
+  return {
+    bffUrl,
+    walletUrl,
+    partnerUrl,
+    runtime,
+    browser,
+    partner,
+    async newPage(width = 375) {
+      const context = await browser.newContext({ viewport: { width, height: 667 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      page.on('response', (r) => {
+        if (r.status() >= 400 && !r.url().endsWith('/favicon.ico') && !r.url().includes('/api/')) errors.push(`HTTP ${r.status()} ${r.url()}`);
+      });
+      return { page, errors };
+    },
+    async stop() {
+      await browser.close();
+      await scheduler.stop();
+      await partner.close();
+      await new Promise<void>((r) => bff.close(() => r()));
+      await runtime.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** True when nothing on the page is wider than the viewport (the 320 px rule). */
+export async function fitsWidth(page: Page): Promise<boolean> {
+  return page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
+}
+
+/** Types a PIN on Vant's NumberKeyboard. */
+export async function typePin(page: Page, pin: string): Promise<void> {
+  for (const digit of pin) {
+    // Vant's keys answer touch events (as in a webview), so tap rather than click.
+    await page.locator('.van-number-keyboard .van-key', { hasText: new RegExp(`^${digit}$`) }).first().tap();
+  }
+}
