@@ -35,7 +35,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
   const quotaDb = (quotaConn?.db ?? main.db) as Kysely<any>;
   try {
     await migrate(main.db);
-    if (config.env !== 'production') await migrateQuota(quotaDb, config.quota.insurerTable, config.quota.recordTable);
+    if (config.quota.migrate) await migrateQuota(quotaDb, config.quota.insurerTable, config.quota.recordTable);
   } catch (err) {
     await main.destroy();
     await quotaConn?.destroy();

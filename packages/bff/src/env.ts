@@ -17,6 +17,8 @@ const EnvSchema = z.object({
   QUOTA_DATABASE_URL: dbUrl.optional(),
   QUOTA_INSURER_TABLE: sqlTable.default('insurers'),
   QUOTA_RECORD_TABLE: sqlTable.default('insurer_quota_records'),
+  /** Create the api_core_v2 tables when missing: on outside production, off in production (they are the real ones). */
+  QUOTA_MIGRATE: bool.optional(),
   SESSION_SECRET: z.string().min(16).default('dev-session-secret-change-me'),
   SESSION_TTL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
   LINK_TOLERANCE_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
@@ -47,7 +49,7 @@ export interface Config {
   port: number;
   host: string;
   databaseUrl: string;
-  quota: { databaseUrl: string; insurerTable: string; recordTable: string };
+  quota: { databaseUrl: string; insurerTable: string; recordTable: string; migrate: boolean };
   session: { secret: string; ttlMs: number; linkToleranceMs: number };
   orderTtlMs: number;
   clearingCutoff: string;
@@ -86,7 +88,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
-    quota: { databaseUrl: e.QUOTA_DATABASE_URL ?? e.DATABASE_URL, insurerTable: e.QUOTA_INSURER_TABLE, recordTable: e.QUOTA_RECORD_TABLE },
+    quota: { databaseUrl: e.QUOTA_DATABASE_URL ?? e.DATABASE_URL, insurerTable: e.QUOTA_INSURER_TABLE, recordTable: e.QUOTA_RECORD_TABLE, migrate: e.QUOTA_MIGRATE ?? !production },
     session: { secret: e.SESSION_SECRET, ttlMs: e.SESSION_TTL_MINUTES * 60_000, linkToleranceMs: e.LINK_TOLERANCE_SECONDS * 1000 },
     orderTtlMs: e.ORDER_TTL_MINUTES * 60_000,
     clearingCutoff: e.CLEARING_CUTOFF,
