@@ -5,7 +5,9 @@ import { secureHeaders } from 'hono/secure-headers';
 import type { Deps } from './deps.ts';
 import { DomainError } from './lib/errors.ts';
 import { notFound, onError, requestId, type AppEnv } from './lib/http.ts';
+import { cardRoutes } from './modules/card/card.route.ts';
 import { walletRoutes } from './modules/wallet.route.ts';
+import { guanaitongRoutes } from './providers/guanaitong/guanaitong.route.ts';
 import { serveH5 } from './static.ts';
 
 export type { Deps } from './deps.ts';
@@ -18,7 +20,7 @@ export function createApp(deps: Deps) {
   app.onError(onError(deps));
   app.notFound(notFound);
 
-  const routes = app.get('/healthz', (c) => c.json({ ok: true }, 200)).route('/api', walletRoutes(deps));
+  const routes = app.get('/healthz', (c) => c.json({ ok: true }, 200)).route('/api', walletRoutes(deps)).route('/api', cardRoutes(deps)).route('/api', guanaitongRoutes(deps));
   if (deps.config.serveH5Dir) serveH5(app, deps.config.serveH5Dir);
   return routes;
 }

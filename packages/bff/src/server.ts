@@ -3,6 +3,8 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { createRuntime, startJobs } from './bootstrap.ts';
 import { ConfigError, loadConfig, type Config } from './env.ts';
+import { guanaitongJobs } from './providers/guanaitong/index.ts';
+import { payzeroJobs } from './providers/payzero/index.ts';
 
 let config: Config;
 try {
@@ -26,7 +28,7 @@ if (config.env === 'production') {
   }
 }
 const app = createApp(deps);
-const scheduler = startJobs(deps);
+const scheduler = startJobs(deps, [...payzeroJobs(deps), ...guanaitongJobs(deps)]);
 await scheduler.runAll(); // recovery at start: settle paid-but-unsettled orders, deliver what is due
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   deps.logger.info(`BFF listening on http://${config.host}:${info.port} (${deps.dialect})`);

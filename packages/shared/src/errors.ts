@@ -17,6 +17,7 @@ export const ERROR_CATALOGUE = {
   ZF0140: { status: 404, zh: '接口不存在', en: 'unknown route' },
   ZF0150: { status: 422, zh: '该支付方式暂不可用', en: 'payment method unavailable (e.g. no bound card)' },
   ZF0160: { status: 401, zh: '请先登录管理后台', en: 'admin login required or invalid' },
+  ZF0170: { status: 409, zh: '该订单有一笔银行卡支付正在处理中，请稍候查看结果', en: 'a card payment of this order is still in progress (one in flight per order)' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
@@ -37,6 +38,8 @@ export const FAILURE_REASONS = {
   declined: '银行卡支付被拒绝，请更换支付方式',
   card_unavailable: '该银行卡暂不支持支付，请更换银行卡',
   provider_error: '支付渠道异常，请稍后重试',
+  cancelled: '已取消支付，可重新选择支付方式',
+  authorization_expired: '关爱通授权已过期，请重新选择关爱通支付',
 } as const;
 
 export type FailureReason = keyof typeof FAILURE_REASONS;

@@ -5,3 +5,5 @@ export * from './schemas/link.ts';
 export * from './schemas/policy.ts';
 export * from './schemas/order.ts';
 export * from './schemas/callback.ts';
+export * from './schemas/card.ts';
+export * from './schemas/guanaitong.ts';

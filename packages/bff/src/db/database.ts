@@ -7,6 +7,7 @@ import { Migrator, type Migration } from 'kysely/migration';
 import { createPool } from 'mysql2';
 import type { Database } from './tables.ts';
 import * as init from './migrations/2026_11_22_001_init.ts';
+import * as cardFingerprint from './migrations/2026_11_22_002_card_fingerprint.ts';
 import { quotaMigration } from './migrations/quota_2026_11_22_001_init.ts';
 
 export type Dialect = 'sqlite' | 'mysql';
@@ -70,6 +71,7 @@ export async function inTransaction<DB, T>(db: Kysely<DB>, fn: (trx: Transaction
 
 const MIGRATIONS: Record<string, Migration> = {
   '2026_11_22_001_init': init,
+  '2026_11_22_002_card_fingerprint': cardFingerprint,
 };
 
 /** Brings our schema up to date; throws on the first failing migration. */

@@ -98,6 +98,8 @@ export interface BoundCardTable {
   last4: string;
   token: string;
   phone_masked: string;
+  /** HMAC of the card number (migration 002); null for cards bound before it. Never the number itself. */
+  fingerprint: string | null;
   created_at: number;
 }
 
@@ -132,7 +134,7 @@ export interface LedgerEntryTable {
 
 export interface AlertTable {
   id: string;
-  kind: 'INSURER_QUOTA_SHORT' | 'CLEARING_LEDGER_SHORT' | 'LATE_PAYMENT' | 'DOUBLE_PAYMENT' | 'CALLBACK_DEAD';
+  kind: 'INSURER_QUOTA_SHORT' | 'CLEARING_LEDGER_SHORT' | 'LATE_PAYMENT' | 'DOUBLE_PAYMENT' | 'CALLBACK_DEAD' | 'PAYMENT_RESULT_OVERDUE' | 'PAYMENT_AMOUNT_MISMATCH';
   dedupe_key: string;
   order_no: string | null;
   amount_fen: number | null;

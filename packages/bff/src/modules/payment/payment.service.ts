@@ -25,13 +25,13 @@ export function assertPayable(order: Order, now: number): void {
 export async function cashier(deps: Deps, session: Session, orderNo: string): Promise<CashierView> {
   const order = await orderForSession(deps.db, session, orderNo);
   const user = await deps.db.selectFrom('users').select(['pin_hash', 'pin_locked_at']).where('id', '=', session.userId).executeTakeFirstOrThrow();
-  const cards = await deps.db.selectFrom('bound_cards').select('id').where('user_id', '=', session.userId).execute();
+  const cards = await deps.db.selectFrom('bound_cards').select(['bank_name', 'last4']).where('user_id', '=', session.userId).orderBy('created_at', 'desc').execute();
   const balance = await balanceOf(deps.db, Accounts.userWallet(session.userId));
   return {
     order: await viewOrder(deps, order),
     methods: [
       { method: 'balance', enabled: user.pin_hash !== null, balance_fen: balance, note: user.pin_hash === null ? '未设置支付密码' : null },
-      { method: 'card', enabled: true, balance_fen: null, note: cards.length === 0 ? '暂无绑定银行卡，可添加' : null },
+      { method: 'card', enabled: true, balance_fen: null, note: cardNote(cards) },
       { method: 'guanaitong', enabled: true, balance_fen: null, note: '员工积分 / 额度' },
       { method: 'alipay', enabled: false, balance_fen: null, note: '暂未开通' },
       { method: 'wechat', enabled: false, balance_fen: null, note: '暂未开通' },
@@ -39,6 +39,14 @@ export async function cashier(deps: Deps, session: Session, orderNo: string): Pr
     pin_locked: user.pin_locked_at !== null,
     server_time: new Date(deps.clock.now()).toISOString(),
   };
+}
+
+/** The card method's line at the cashier: the newest bound card (and how many), or an invitation to add one. */
+function cardNote(cards: ReadonlyArray<{ bank_name: string; last4: string }>): string {
+  const [newest] = cards;
+  if (!newest) return '暂无绑定银行卡，可添加';
+  const label = `${newest.bank_name}（尾号${newest.last4}）`;
+  return cards.length === 1 ? label : `${label} 等 ${cards.length} 张`;
 }
 
 /** Creates an attempt row for an order's self-pay share. */
@@ -81,11 +89,15 @@ export type SuccessOutcome = 'paid' | 'duplicate' | 'late' | 'double';
 export async function applySuccess(deps: Deps, trx: Db, attemptId: string, providerTradeNo: string | null, now: number): Promise<SuccessOutcome> {
   const attempt = await trx.selectFrom('payment_attempts').selectAll().where('id', '=', attemptId).executeTakeFirstOrThrow();
   if (attempt.status === 'succeeded') return 'duplicate';
-  await trx
+  // Conditional: when the same success arrives twice at once (notify and poll), the second waits for the first's row
+  // lock and then matches nothing, instead of reading the order as paid by "another" attempt (DOUBLE_PAYMENT).
+  const marked = await trx
     .updateTable('payment_attempts')
     .set({ status: 'succeeded', provider_trade_no: providerTradeNo ?? attempt.provider_trade_no, failure_reason: null, next_poll_at: null, updated_at: now })
     .where('id', '=', attemptId)
-    .execute();
+    .where('status', '!=', 'succeeded')
+    .executeTakeFirst();
+  if (Number(marked.numUpdatedRows) !== 1) return 'duplicate';
   const won = await trx
     .updateTable('orders')
     .set({ status: 'paid', paid_at: now, paid_attempt_id: attemptId, settlement_step: 'pending', updated_at: now })

@@ -11,6 +11,9 @@ import {
 import { verifyPayzeroNotifySign } from './sign.ts';
 import type { PayzeroLogger } from './client.ts';
 
+/** Where this BFF mounts the notify route; every order's `notifyUrl` is `${publicBaseUrl}${PAYZERO_NOTIFY_PATH}`. */
+export const PAYZERO_NOTIFY_PATH = '/api/providers/payzero/notify';
+
 /** A verified `PAY_STATUS_NOTIFY`: the order's new status and payment facts. */
 export interface PayStatusNotify {
   msgType: typeof PAY_STATUS_NOTIFY;

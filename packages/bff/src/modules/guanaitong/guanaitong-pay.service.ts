@@ -1,0 +1,385 @@
+// 关爱通 points / quota payment (SPEC §3.6, seed 001): the browser's round trip through Guanaitong's login and
+// cashier, the signed notify that alone settles, and the job that closes attempts no notify ever came for.
+//
+// The trip (the H5 keeps its session in sessionStorage, so every page the browser comes back to resumes from its URL):
+// 1. start (session): checks the order, returns Guanaitong's login URL with a `state` token (HMAC, 10 min) naming the
+//    order, the user and the pay type, and the id the attempt will get. Nothing is written yet.
+// 2. auth callback (the `state` authenticates): re-checks the order; for quota (pay type 2) lists the employee's
+//    assets and, when there are several, sends the browser to the H5 picker with a `pick` token (HMAC, ≤ 55 s: the
+//    auth code's own minute) instead of paying; otherwise creates the attempt (`submitted`, `provider_ref` =
+//    outer_trade_no) and calls checkUserAndToPay, then sends the browser to Guanaitong's cashier.
+// 3. pay (the `pick` token authenticates): the same with the chosen `account_openid`.
+// 4. return: never trusted to settle; a verified `pay_result=fail` (cancelled at Guanaitong's cashier) only fails the
+//    attempt locally. The browser goes to the H5 result page, which polls the order.
+// 5. notify: verified (signature, ±5 min, appid), matched to the attempt by outer_trade_no and checked against its
+//    amount, recorded once per trade_no, then the one success path settles the order; replays answer `success`.
+//
+// Failures before Guanaitong has a paid trade (no such asset, insufficient balance, expired login, cancel) are local:
+// shown to the user, attempt `failed`, no partner callback (SPEC §3.6). A success notify for an attempt we failed
+// (cancelled, stale) still pays: `applySuccess` takes it, and a closed order becomes paid_late (LATE_PAYMENT).
+import { createHmac } from 'node:crypto';
+import type { FailureReason, GuanaitongPayResponse, GuanaitongPayType, GuanaitongPickView, GuanaitongStartResponse } from '@zf/shared';
+import { formatYuan, GUANAITONG_H5_PARAMS } from '@zf/shared';
+import { z } from 'zod';
+import { inTransaction, isUniqueViolation } from '../../db/database.ts';
+import type { Order } from '../../db/tables.ts';
+import type { Deps } from '../../deps.ts';
+import { DomainError, fail } from '../../lib/errors.ts';
+import { newId } from '../../lib/ids.ts';
+import { readToken, signToken } from '../../lib/secrets.ts';
+import {
+  buildTradeInfo,
+  GAT_CODES,
+  GuanaitongError,
+  GuanaitongTransportError,
+  GuanaitongVerifyError,
+  outerTradeNo,
+  type GuanaitongClient,
+  type GuanaitongNotify,
+  type GuanaitongReturn,
+} from '../../providers/guanaitong/client.ts';
+import { raiseAlert } from '../alert/alert.service.ts';
+import { findOrder } from '../order/order.repository.ts';
+import { orderForSession } from '../order/order.service.ts';
+import { assertPayable, createAttempt, recordFailure, recordProviderSuccess } from '../payment/payment.service.ts';
+import type { Session } from '../session/session.service.ts';
+
+/** Where Guanaitong sends the browser and its notifies, under `config.publicBaseUrl`. */
+export const GUANAITONG_PATHS = {
+  authCallback: '/api/providers/guanaitong/auth-callback',
+  pick: '/api/providers/guanaitong/pick',
+  pay: '/api/providers/guanaitong/pay',
+  return: '/api/providers/guanaitong/return',
+  notify: '/api/providers/guanaitong/notify',
+} as const;
+
+/** How long the login trip may take, from start to our auth callback. */
+export const GUANAITONG_STATE_TTL_MS = 10 * 60_000;
+/** How long the picker may take: the auth code lives 1 minute from the login (seed 001); keep a margin. */
+export const GUANAITONG_PICK_TTL_MS = 55_000;
+/** A `submitted` attempt with no notify this long after its order's deadline is failed by the job. */
+export const GUANAITONG_STALE_AFTER_DEADLINE_MS = 3_600_000;
+
+// ---- tokens ------------------------------------------------------------------------------------------------------
+
+const StatePayload = z.object({
+  v: z.literal('gat-state'),
+  /** The attempt id this trip will use (so a reloaded callback cannot pay twice). */
+  a: z.string(),
+  o: z.string(),
+  p: z.string(),
+  r: z.string(),
+  u: z.string(),
+  t: z.union([z.literal(1), z.literal(2)]),
+  exp: z.number(),
+});
+type StatePayload = z.infer<typeof StatePayload>;
+
+const PickPayload = StatePayload.extend({
+  v: z.literal('gat-pick'),
+  /** The employee's auth code: already in the URL Guanaitong redirected to, single use, 1 minute, our appid only. */
+  c: z.string(),
+  /** The quota assets offered: [account_openid, name, balance_fen]. */
+  s: z.array(z.tuple([z.string(), z.string(), z.number()])),
+});
+type PickPayload = z.infer<typeof PickPayload>;
+
+/**
+ * Keys derived from the session secret per purpose, so a `state` or `pick` token (which passes through Guanaitong's
+ * pages and the URL) can never be read as a session bearer token, nor one as the other.
+ */
+function tokenKey(deps: Deps, purpose: 'state' | 'pick'): string {
+  return createHmac('sha256', deps.config.session.secret).update(`guanaitong:${purpose}`).digest('hex');
+}
+
+function openToken<S extends z.ZodType<{ exp: number }>>(deps: Deps, purpose: 'state' | 'pick', schema: S, token: string | undefined): z.output<S> | null {
+  if (!token) return null;
+  const parsed = schema.safeParse(readToken<unknown>(token, tokenKey(deps, purpose)));
+  return parsed.success ? parsed.data : null;
+}
+
+// ---- where the browser goes ---------------------------------------------------------------------------------------
+
+type H5Page = 'cashier' | 'pay-result' | 'orders';
+
+/** An H5 route under `config.walletUrl` (hash history), with its query after the hash. */
+export function h5Url(deps: Deps, page: H5Page, params: Record<string, string | undefined>): string {
+  const base = deps.config.walletUrl.split('#')[0] ?? deps.config.walletUrl;
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) if (value !== undefined) query.set(key, value);
+  const qs = query.toString();
+  return `${base}#/pages/${page}/${page}${qs ? `?${qs}` : ''}`;
+}
+
+/** The H5 page that explains a refusal: the result page for a paid order, the cashier (with the code) otherwise. */
+function errorPage(deps: Deps, orderNo: string | null, err: DomainError): string {
+  const { error, reason } = GUANAITONG_H5_PARAMS;
+  if (orderNo === null || err.code === 'ZF0060') return h5Url(deps, 'orders', { [error]: err.code });
+  if (err.code === 'ZF0080') return h5Url(deps, 'pay-result', { order_no: orderNo });
+  return h5Url(deps, 'cashier', { order_no: orderNo, [error]: err.code, [reason]: err.extra.reason });
+}
+
+// ---- Guanaitong failures ------------------------------------------------------------------------------------------
+
+/** A Guanaitong refusal as the user sees it (ZF0090 + reason), or null for errors that are not Guanaitong's. */
+function gatFailure(err: unknown): { reason: FailureReason; internal: string } | null {
+  if (err instanceof GuanaitongError) {
+    const reason: FailureReason =
+      err.code === GAT_CODES.INSUFFICIENT_BALANCE
+        ? 'insufficient_balance'
+        : err.code === GAT_CODES.AUTH_CODE_INVALID || err.code === GAT_CODES.AUTH_CODE_NEEDED
+          ? 'authorization_expired'
+          : 'provider_error';
+    return { reason, internal: `guanaitong ${err.code} ${err.msg}` };
+  }
+  if (err instanceof GuanaitongTransportError) return { reason: 'provider_error', internal: err.message };
+  return null;
+}
+
+// ---- 1. start ----------------------------------------------------------------------------------------------------
+
+/**
+ * Starts a Guanaitong payment of the session's order: ZF0060/0070/0080 when it is not payable; otherwise the login
+ * URL to send the browser to. Writes nothing: an abandoned login leaves no trace.
+ */
+export async function startGuanaitongPay(deps: Deps, client: GuanaitongClient, session: Session, orderNo: string, payType: GuanaitongPayType): Promise<GuanaitongStartResponse> {
+  const now = deps.clock.now();
+  const order = await orderForSession(deps.db, session, orderNo);
+  assertPayable(order, now);
+  if (Number(order.self_pay_fen) <= 0) fail('ZF0150', 'nothing to pay through guanaitong');
+  const exp = now + GUANAITONG_STATE_TTL_MS;
+  const state: StatePayload = { v: 'gat-state', a: newId('PA', now, deps.random), o: order.order_no, p: session.partnerId, r: session.referNo, u: session.userId, t: payType, exp };
+  const loginUrl = client.loginUrl({ redirectUri: `${deps.config.publicBaseUrl}${GUANAITONG_PATHS.authCallback}`, state: signToken(state, tokenKey(deps, 'state')) });
+  return { login_url: loginUrl, expires_at: new Date(exp).toISOString() };
+}
+
+// ---- 2. the auth callback -----------------------------------------------------------------------------------------
+
+/** The order a token names, if it is still that user's order of that partner and refer_no; ZF0060 otherwise. */
+async function ownedOrder(deps: Deps, token: Pick<StatePayload, 'o' | 'p' | 'r' | 'u'>): Promise<Order> {
+  const order = await findOrder(deps.db, token.o);
+  if (!order || order.partner_id !== token.p || order.refer_no !== token.r || order.user_id !== token.u) return fail('ZF0060');
+  return order;
+}
+
+/**
+ * Guanaitong's login came back with `auth_code` and our `state`. Answers where to send the browser: Guanaitong's
+ * cashier, the H5 quota picker, the result page (a paid order, or a reloaded callback) or the cashier with an error.
+ */
+export async function completeGuanaitongLogin(deps: Deps, client: GuanaitongClient, query: { auth_code?: string; state?: string }): Promise<string> {
+  const state = openToken(deps, 'state', StatePayload, query.state);
+  if (!state) {
+    deps.logger.warn({ has_state: query.state !== undefined }, 'guanaitong auth callback with a missing or tampered state');
+    return errorPage(deps, null, new DomainError('ZF0020', 'guanaitong state'));
+  }
+  try {
+    if (state.exp <= deps.clock.now()) fail('ZF0090', 'guanaitong login took too long', { reason: 'authorization_expired' });
+    const authCode = query.auth_code?.trim();
+    if (!authCode) return fail('ZF0090', 'guanaitong login without an auth code', { reason: 'cancelled' });
+    assertPayable(await ownedOrder(deps, state), deps.clock.now());
+    if (state.t === 2) {
+      const quotas = await employeeQuotas(client, authCode);
+      if (quotas.length === 0) fail('ZF0150', 'employee has no quota asset');
+      if (quotas.length > 1) return pickerUrl(deps, state, authCode, quotas);
+    }
+    const submitted = await submitPayment(deps, client, { state, authCode, accountOpenid: undefined });
+    // A reloaded callback: this trip's attempt exists already; its result page tells the rest.
+    return submitted === 'duplicate' ? h5Url(deps, 'pay-result', { order_no: state.o }) : submitted.cashierUrl;
+  } catch (err) {
+    if (err instanceof DomainError) return errorPage(deps, state.o, err);
+    // A browser navigation: answer with a page, not JSON; the error itself is logged with its stack.
+    deps.logger.error({ err, order_no: state.o }, 'guanaitong auth callback failed');
+    return errorPage(deps, state.o, new DomainError('ZF0130'));
+  }
+}
+
+async function employeeQuotas(client: GuanaitongClient, authCode: string): Promise<Array<[string, string, number]>> {
+  try {
+    const { assets } = await client.getEmployeeAssets(authCode);
+    return assets.filter((a) => a.type === 'quota').map((a): [string, string, number] => [a.accountOpenid, a.name, a.balanceFen]);
+  } catch (err) {
+    const failure = gatFailure(err);
+    if (!failure) throw err;
+    return fail('ZF0090', failure.internal, { reason: failure.reason });
+  }
+}
+
+function pickerUrl(deps: Deps, state: StatePayload, authCode: string, quotas: Array<[string, string, number]>): string {
+  const pick: PickPayload = { ...state, v: 'gat-pick', c: authCode, s: quotas, exp: Math.min(state.exp, deps.clock.now() + GUANAITONG_PICK_TTL_MS) };
+  return h5Url(deps, 'cashier', { order_no: state.o, [GUANAITONG_H5_PARAMS.pick]: signToken(pick, tokenKey(deps, 'pick')) });
+}
+
+/**
+ * Creates the trip's attempt (`submitted`) and asks Guanaitong for the trade. A Guanaitong refusal fails the attempt
+ * locally (no callback) and throws ZF0090 + reason. 'duplicate' when this trip's attempt already exists.
+ */
+async function submitPayment(deps: Deps, client: GuanaitongClient, input: { state: Pick<StatePayload, 'a' | 'o' | 't'>; authCode: string; accountOpenid: string | undefined }): Promise<{ cashierUrl: string } | 'duplicate'> {
+  const { db, clock, config } = deps;
+  const { state } = input;
+  const now = clock.now();
+  const providerRef = outerTradeNo(config.guanaitong.sellerAppid, state.a);
+  let order: Order;
+  try {
+    order = await inTransaction(db, async (trx) => {
+      const fresh = await findOrder(trx, state.o);
+      if (!fresh) return fail('ZF0060');
+      assertPayable(fresh, now);
+      await createAttempt(trx, fresh, 'guanaitong', now, { id: state.a, status: 'submitted', submitted_at: now, provider_ref: providerRef });
+      return fresh;
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) return 'duplicate';
+    throw err;
+  }
+  try {
+    const result = await client.checkUserAndToPay({
+      authCode: input.authCode,
+      sellerAppid: config.guanaitong.sellerAppid,
+      outerTradeNo: providerRef,
+      payType: state.t,
+      pointFen: Number(order.self_pay_fen),
+      reason: `商保直付自付 ${order.order_no}`,
+      accountOpenid: input.accountOpenid,
+      returnUrl: `${config.publicBaseUrl}${GUANAITONG_PATHS.return}?order_no=${encodeURIComponent(order.order_no)}`,
+      notifyUrl: `${config.publicBaseUrl}${GUANAITONG_PATHS.notify}`,
+      attach: order.order_no,
+      tradeInfo: buildTradeInfo({ orderNo: order.order_no, selfPayFen: Number(order.self_pay_fen) }),
+    });
+    if (result.tradeNo !== null) {
+      await db.updateTable('payment_attempts').set({ provider_trade_no: result.tradeNo, updated_at: clock.now() }).where('id', '=', state.a).where('provider_trade_no', 'is', null).execute();
+    }
+    deps.logger.info({ order_no: order.order_no, attempt_id: state.a, outer_trade_no: providerRef, trade_no: result.tradeNo, pay_type: state.t }, 'guanaitong trade created');
+    return { cashierUrl: result.cashierUrl };
+  } catch (err) {
+    const failure = gatFailure(err);
+    // Anything else (our own bug, the database) leaves the attempt submitted for the stale-attempt job.
+    if (!failure) throw err;
+    await recordFailure(deps, state.a, failure.reason, failure.internal, false);
+    return fail('ZF0090', failure.internal, { reason: failure.reason });
+  }
+}
+
+// ---- 3. the quota picker ------------------------------------------------------------------------------------------
+
+function openPick(deps: Deps, token: string): PickPayload {
+  const pick = openToken(deps, 'pick', PickPayload, token);
+  if (!pick) return fail('ZF0020', 'guanaitong pick token');
+  if (pick.exp <= deps.clock.now()) fail('ZF0090', 'guanaitong pick expired', { reason: 'authorization_expired' });
+  return pick;
+}
+
+/** What the H5 picker shows: the order's amount and the employee's quota assets. ZF0020 / ZF0090 for a bad token. */
+export async function readGuanaitongPick(deps: Deps, token: string): Promise<GuanaitongPickView> {
+  const pick = openPick(deps, token);
+  const order = await ownedOrder(deps, pick);
+  return {
+    order_no: order.order_no,
+    amount_fen: Number(order.self_pay_fen),
+    expires_at: new Date(pick.exp).toISOString(),
+    assets: pick.s.map(([accountOpenid, name, balanceFen]) => ({ account_openid: accountOpenid, name, balance_fen: balanceFen })),
+  };
+}
+
+/**
+ * Pays from the quota asset the user picked: ZF0010 for an asset that was not offered, ZF0060/0070/0080 for the
+ * order, ZF0090 + reason when Guanaitong refuses or the login has expired. Answers Guanaitong's cashier URL.
+ */
+export async function payWithPickedAsset(deps: Deps, client: GuanaitongClient, token: string, accountOpenid: string): Promise<GuanaitongPayResponse> {
+  const pick = openPick(deps, token);
+  if (!pick.s.some(([id]) => id === accountOpenid)) fail('ZF0010', 'account_openid was not offered');
+  assertPayable(await ownedOrder(deps, pick), deps.clock.now());
+  const submitted = await submitPayment(deps, client, { state: pick, authCode: pick.c, accountOpenid });
+  // A second submit of the same pick: its auth code is spent.
+  if (submitted === 'duplicate') return fail('ZF0090', 'guanaitong pick already used', { reason: 'authorization_expired' });
+  return { cashier_url: submitted.cashierUrl };
+}
+
+// ---- 4. return_url ------------------------------------------------------------------------------------------------
+
+const ORDER_NO = /^[A-Za-z0-9]{1,32}$/;
+
+/**
+ * The browser is back from Guanaitong. `pay_result=success` changes nothing (only the notify settles); a verified
+ * `pay_result=fail` (the user cancelled at Guanaitong's cashier) fails the attempt locally, no callback. Answers the
+ * H5 result page of the order, which polls it.
+ */
+export async function handleGuanaitongReturn(deps: Deps, client: GuanaitongClient, query: Record<string, string>): Promise<string> {
+  let verified: GuanaitongReturn | null = null;
+  try {
+    verified = client.verifyReturnParams(query);
+  } catch (err) {
+    if (!(err instanceof GuanaitongVerifyError)) throw err;
+    deps.logger.warn({ reason: err.reason, outer_trade_no: query.outer_trade_no, order_no: query.order_no }, 'guanaitong return not verified; showing the result page only');
+  }
+  const attempt = verified
+    ? await deps.db.selectFrom('payment_attempts').select(['id', 'order_no', 'status']).where('provider_ref', '=', verified.outerTradeNo).where('method', '=', 'guanaitong').executeTakeFirst()
+    : undefined;
+  if (verified?.payResult === 'fail' && attempt?.status === 'submitted') {
+    await recordFailure(deps, attempt.id, 'cancelled', 'pay_result=fail on the return (cancelled at the guanaitong cashier)', false);
+  }
+  const orderNo = query.order_no !== undefined && ORDER_NO.test(query.order_no) ? query.order_no : (attempt?.order_no ?? null);
+  return orderNo === null ? h5Url(deps, 'orders', {}) : h5Url(deps, 'pay-result', { order_no: orderNo });
+}
+
+// ---- 5. notify_url ------------------------------------------------------------------------------------------------
+
+/**
+ * Applies a verified notify (signature, timestamp and appid were checked by the handler): `fail` for an unknown
+ * outer_trade_no, or an amount or trade_no that does not match the attempt (alerted, nothing changed); otherwise
+ * records it once per trade_no and settles through the one success path, answering `success` (replays too).
+ */
+export async function handleGuanaitongNotify(deps: Deps, notify: GuanaitongNotify): Promise<'success' | 'fail'> {
+  const { db, clock, logger } = deps;
+  const log = { outer_trade_no: notify.outerTradeNo, trade_no: notify.tradeNo, total_amount: notify.totalAmount };
+  const attempt = await db.selectFrom('payment_attempts').selectAll().where('provider_ref', '=', notify.outerTradeNo).where('method', '=', 'guanaitong').executeTakeFirst();
+  if (!attempt) {
+    logger.warn(log, 'guanaitong notify for an unknown outer_trade_no; refused');
+    return 'fail';
+  }
+  const tradeMismatch = attempt.provider_trade_no !== null && attempt.provider_trade_no !== notify.tradeNo;
+  if (Number(attempt.amount_fen) !== notify.totalFen || tradeMismatch) {
+    const detail = tradeMismatch
+      ? `guanaitong notify trade_no ${notify.tradeNo} differs from ${attempt.provider_trade_no} of attempt ${attempt.id}; refused`
+      : `guanaitong notify of ${notify.totalAmount} for attempt ${attempt.id} of ${formatYuan(Number(attempt.amount_fen))}; refused`;
+    await raiseAlert(db, logger, { kind: 'PAYMENT_AMOUNT_MISMATCH', dedupeKey: `PAYMENT_AMOUNT_MISMATCH:guanaitong:${notify.tradeNo}:${notify.totalFen}`.slice(0, 128), orderNo: attempt.order_no, amountFen: notify.totalFen, detail, now: clock.now() });
+    return 'fail';
+  }
+  try {
+    await db
+      .insertInto('provider_notifications')
+      .values({ id: newId('PN', clock.now(), deps.random), provider: 'guanaitong', dedupe_key: `guanaitong:${notify.tradeNo}`, attempt_id: attempt.id, payload: JSON.stringify(notify), created_at: clock.now() })
+      .execute();
+  } catch (err) {
+    // A resend or replay: already recorded. The success path below is idempotent, so it runs again harmlessly
+    // (and finishes the job if the first delivery crashed between the two).
+    if (!isUniqueViolation(err)) throw err;
+  }
+  const outcome = await recordProviderSuccess(deps, attempt.id, notify.tradeNo);
+  logger.info({ ...log, attempt_id: attempt.id, order_no: attempt.order_no, outcome }, 'guanaitong notify applied');
+  return 'success';
+}
+
+// ---- the job ------------------------------------------------------------------------------------------------------
+
+/**
+ * Fails Guanaitong attempts still `submitted` an hour after their order's deadline: Guanaitong notifies only paid
+ * trades, so these were abandoned at its login or cashier. Local failure, no callback (the order has closed and
+ * the partner was told). Should a success notify still come, it pays all the same (paid_late + LATE_PAYMENT).
+ */
+export async function failStaleGuanaitongAttempts(deps: Deps, limit = 100): Promise<number> {
+  const cutoff = deps.clock.now() - GUANAITONG_STALE_AFTER_DEADLINE_MS;
+  const stale = await deps.db
+    .selectFrom('payment_attempts')
+    .innerJoin('orders', 'orders.order_no', 'payment_attempts.order_no')
+    .select('payment_attempts.id')
+    .where('payment_attempts.method', '=', 'guanaitong')
+    .where('payment_attempts.status', '=', 'submitted')
+    .where('orders.deadline_at', '<', cutoff)
+    .limit(limit)
+    .execute();
+  let failed = 0;
+  for (const { id } of stale) {
+    if (await recordFailure(deps, id, 'provider_error', 'no guanaitong notify by the order deadline + 1 h', false)) failed++;
+  }
+  return failed;
+}
