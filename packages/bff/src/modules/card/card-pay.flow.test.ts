@@ -274,6 +274,9 @@ describeEachDatabase('card payment through Payzero', (get) => {
     ctx.clock.advance(5_000);
     await sendCardTimeouts(env.deps);
     expect((await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: 'CARD-DEMO-001' })).body.code).toBe('ZF0170');
+    // Nor may the wallet balance race the bank: both succeeding would be a refund case.
+    const balance = await env.call('POST', `/api/orders/${orderNo}/pay/balance`, token, { pin: '123456' });
+    expect(balance.body.code).toBe('ZF0170');
     await waitFor(async () => expect(await orderStatus(ctx, orderNo)).toBe('settled'));
     expect((await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: 'CARD-DEMO-001' })).body.code).toBe('ZF0080');
     const succeeded = (await attemptsOf(ctx, orderNo)).filter((a) => a.status === 'succeeded');

@@ -33,7 +33,7 @@ import { raiseAlert } from '../alert/alert.service.ts';
 import { enqueueCallback } from '../callback/callback.service.ts';
 import { findOrder, toAttemptView, toOrderView } from '../order/order.repository.ts';
 import { orderForSession } from '../order/order.service.ts';
-import { assertPayable, createAttempt, recordFailure, recordProviderSuccess } from '../payment/payment.service.ts';
+import { assertNoCardInFlight, assertPayable, createAttempt, recordFailure, recordProviderSuccess } from '../payment/payment.service.ts';
 import type { Session } from '../session/session.service.ts';
 import { findUserCard } from './card.repository.ts';
 
@@ -48,8 +48,6 @@ export const CARD_RESULT_OVERDUE_MS = 24 * 3_600_000;
 export const UNKNOWN_ORDER_GRACE_MS = 60_000;
 /** A poller claims an attempt for this long, so other instances skip it while it asks Payzero. */
 const POLL_LEASE_MS = 30_000;
-
-const IN_FLIGHT = ['created', 'submitted', 'pending_bank'] as const;
 
 /**
  * Pays the order's self-pay share with one of the user's bound cards: creates the attempt (`submitted`, its id is
@@ -77,15 +75,7 @@ export async function payByCard(deps: Deps, client: PayzeroClient, session: Sess
       .executeTakeFirst();
     if (!fresh) return fail('ZF0060');
     assertPayable(fresh, now);
-    const inFlight = await trx
-      .selectFrom('payment_attempts')
-      .select('id')
-      .where('order_no', '=', orderNo)
-      .where('method', '=', 'card')
-      .where('status', 'in', IN_FLIGHT)
-      .$if(deps.dialect === 'mysql', (q) => q.forUpdate())
-      .executeTakeFirst();
-    if (inFlight) return fail('ZF0170', `card attempt ${inFlight.id} still in flight`);
+    await assertNoCardInFlight(trx, orderNo, deps.dialect === 'mysql');
     return createAttempt(trx, fresh, 'card', now, {
       id: mchtOrderNo,
       status: 'submitted',

@@ -49,6 +49,22 @@ function cardNote(cards: ReadonlyArray<{ bank_name: string; last4: string }>): s
   return cards.length === 1 ? label : `${label} 等 ${cards.length} 张`;
 }
 
+/**
+ * ZF0170 while a card payment of the order still waits for the bank: another payment now could succeed beside it
+ * and turn into a refund case. `lock` takes the row locks (MySQL) so concurrent pay requests serialize.
+ */
+export async function assertNoCardInFlight(trx: Db, orderNo: string, lock: boolean): Promise<void> {
+  const inFlight = await trx
+    .selectFrom('payment_attempts')
+    .select('id')
+    .where('order_no', '=', orderNo)
+    .where('method', '=', 'card')
+    .where('status', 'in', ['created', 'submitted', 'pending_bank'])
+    .$if(lock, (q) => q.forUpdate())
+    .executeTakeFirst();
+  if (inFlight) fail('ZF0170', `card attempt ${inFlight.id} still in flight`);
+}
+
 /** Creates an attempt row for an order's self-pay share. */
 export async function createAttempt(db: Db, order: Order, method: PaymentAttemptTable['method'], now: number, fields: Partial<PaymentAttempt> = {}): Promise<PaymentAttempt> {
   const attempt: PaymentAttempt = {
@@ -182,6 +198,7 @@ export async function payWithBalance(deps: Deps, session: Session, orderNo: stri
       const fresh = await findOrder(trx, orderNo);
       if (!fresh) return fail('ZF0060');
       assertPayable(fresh, now);
+      await assertNoCardInFlight(trx, orderNo, deps.dialect === 'mysql');
       const attempt = await createAttempt(trx, fresh, 'balance', now, { status: 'submitted', submitted_at: now });
       attemptId = attempt.id;
       // Lost a race with another attempt: roll the whole transaction back (no attempt, no alert, no money).
