@@ -59,7 +59,7 @@ const partner = await startDemoPartner({ walletUrl, selfUrl: partnerUrl, port: P
 run('bff', process.execPath, ['--import', 'tsx', 'packages/bff/src/server.ts'], {
   NODE_ENV: 'development',
   PORT: String(PORTS.bff),
-  DATABASE_URL: 'sqlite:.data/wallet.db',
+  DATABASE_URL: process.env.DATABASE_URL ?? 'sqlite:.data/wallet.db',
   PUBLIC_BASE_URL: `http://${host}:${PORTS.bff}`,
   WALLET_URL: walletUrl,
   ...sims.env,

@@ -1,4 +1,6 @@
 // The only reader of process.env: parses and validates the configuration once, with zod.
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -95,7 +97,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     pinMaxTries: e.PIN_MAX_TRIES,
     publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/$/, ''),
     walletUrl: e.WALLET_URL,
-    serveH5Dir: e.SERVE_H5_DIR,
+    // Production serves the built H5 (packages/h5/dist) unless told otherwise; relative paths are from the cwd.
+    serveH5Dir: e.SERVE_H5_DIR ? (isAbsolute(e.SERVE_H5_DIR) ? e.SERVE_H5_DIR : resolve(e.SERVE_H5_DIR)) : production ? fileURLToPath(new URL('../../h5/dist', import.meta.url)) : undefined,
     seedDemo: e.SEED_DEMO ?? e.NODE_ENV !== 'production',
     jobs: e.JOBS,
     logLevel: e.LOG_LEVEL,
