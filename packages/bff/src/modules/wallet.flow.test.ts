@@ -227,21 +227,20 @@ describeEachDatabase('direct-pay flow', (get) => {
     expect(ctx.partner.events()).toEqual(['order_created', 'paid']);
   });
 
-  it('settles at once when the insurer pays everything (Y = 0)', async () => {
+  it('settles at once when the insurer pays everything (Y = 0): no cashier, no money from the user', async () => {
     const ctx = get();
-    const { token } = await ctx.enter({ amout: '250', refer_no: 'REF-Y0' });
-    const created = await ctx.call('POST', '/api/orders', token, { policy_no: 'POL-PAIC-001' });
-    // 250.00 − 100.00 deductible = 150.00 × 100 % → X = 150.00, Y = 100.00; pick an amount where Y = 0 instead:
-    expect(created.body.order.self_pay_fen).toBe(10_000);
-    const zero = await ctx.enter({ amout: '80', refer_no: 'REF-Y0-B' });
-    const full = await ctx.call('POST', '/api/orders', zero.token, { policy_no: 'POL-PICC-001' });
-    expect(full.body.order.self_pay_fen).toBe(1600);
-    // A policy with ratio 100 % and no deductible gives Y = 0:
+    // A policy paying 100 % with no deductible leaves the user nothing to pay.
     await ctx.deps.db.updateTable('policies').set({ ratio_bp: 10_000 }).where('policy_no', '=', 'POL-PICC-003').execute();
-    const w = await ctx.enter({ amout: '30', refer_no: 'REF-Y0-C', claim_no: DEMO.users.wangwu.claimNo });
+    const w = await ctx.enter({ amout: '30', refer_no: 'REF-Y0', claim_no: DEMO.users.wangwu.claimNo });
     const settled = await ctx.call('POST', '/api/orders', w.token, { policy_no: 'POL-PICC-003' });
+    expect(settled.status).toBe(201);
     expect(settled.body.order).toMatchObject({ self_pay_fen: 0, insurer_fen: 3000, status: 'settled', display: 'paid' });
     expect(await balanceOf(ctx.deps.db, Accounts.userWallet(DEMO.users.wangwu.id))).toBe(100);
+    expect(await balanceOf(ctx.deps.db, Accounts.merchant('demo'))).toBe(3000);
+    expect(await ctx.deps.quota.remaining('PICC')).toBe(100_000_000 - 3000);
+    await deliverDueCallbacks(ctx.deps);
+    await deliverDueCallbacks(ctx.deps);
+    expect(ctx.partner.events()).toEqual(['order_created', 'paid']);
   });
 
   it('closes an expired order (ZF0070 at the cashier, `closed` callback, coverage released) and lets a new link start over', async () => {
