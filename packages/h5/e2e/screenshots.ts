@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import type { Page } from 'playwright-core';
 import { preview } from 'vite';
-import { makeCashier, makeOrder, makeSession, PICC_QUOTE, POLICY_LIST, SERVER_NOW } from '../src/test-utils/fixtures.ts';
+import { DEMO_CARD, makeAttempt, makeCashier, makeOrder, makePick, makeSession, NEW_CARD, PICC_QUOTE, POLICY_LIST, SERVER_NOW } from '../src/test-utils/fixtures.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outDir = process.argv[2] ?? fileURLToPath(new URL('../../../.e2e-artifacts/h5', import.meta.url));
@@ -43,6 +43,47 @@ const SCREENS: Screen[] = [
       for (const key of '111111') await page.locator('.van-key', { hasText: new RegExp(`^${key}$`) }).first().tap();
       await page.waitForSelector('.van-password-input__error-info', { timeout: 3000 });
     },
+  },
+  {
+    name: 'cashier-cards',
+    hash: `/pages/cashier/cashier?order_no=${NO}`,
+    api: { [`GET /api/orders/${NO}/cashier`]: { body: cashier }, 'GET /api/cards': { body: { cards: [NEW_CARD, DEMO_CARD] } } },
+    act: async (page) => {
+      await page.click('[data-test="method-card"]');
+      await page.waitForSelector('[data-test="card-add"]');
+    },
+  },
+  {
+    name: 'cashier-card-add',
+    hash: `/pages/cashier/cashier?order_no=${NO}&add_card=1`,
+    api: { [`GET /api/orders/${NO}/cashier`]: { body: cashier }, 'GET /api/cards': { body: { cards: [DEMO_CARD] } } },
+    act: async (page) => {
+      await page.fill('[data-test="card-holder"] input', '张三');
+      await page.fill('[data-test="card-no"] input', '6214 8300 0007 2223');
+      await page.click('[data-test="card-add-submit"]');
+    },
+  },
+  {
+    name: 'cashier-guanaitong',
+    hash: `/pages/cashier/cashier?order_no=${NO}&error=ZF0090&reason=insufficient_balance`,
+    api: { [`GET /api/orders/${NO}/cashier`]: { body: cashier } },
+    act: async (page) => {
+      await page.click('[data-test="method-guanaitong"]');
+      await page.click('[data-test="gat-type-2"]');
+    },
+  },
+  {
+    name: 'cashier-gat-picker',
+    hash: `/pages/cashier/cashier?order_no=${NO}&gat_pick=token`,
+    api: {
+      [`GET /api/orders/${NO}/cashier`]: { body: cashier },
+      'GET /api/providers/guanaitong/pick': { body: makePick({ expires_at: new Date(Date.now() + 55_000).toISOString() }) },
+    },
+  },
+  {
+    name: 'cashier-gat-pending',
+    hash: `/pages/cashier/cashier?order_no=${NO}`,
+    api: { [`GET /api/orders/${NO}/cashier`]: { body: { ...cashier, order: { ...cashier.order, display: 'processing', last_attempt: makeAttempt({ method: 'guanaitong' }) } } } },
   },
   { name: 'pay-result-processing', hash: `/pages/pay-result/pay-result?order_no=${NO}`, api: { [`GET /api/orders/${NO}`]: { body: { order: processing } } } },
   { name: 'pay-result-paid', hash: `/pages/pay-result/pay-result?order_no=${NO}`, api: { [`GET /api/orders/${NO}`]: { body: { order: paid } } } },

@@ -33,6 +33,16 @@ function listen(fetch: (req: Request) => Response | Promise<Response>): Promise<
   });
 }
 
+/**
+ * A free port of 127.0.0.1, for a server whose own URL must be in its config before it starts (the BFF, a
+ * simulator's public URL): listened on once and released.
+ */
+export async function reservePort(): Promise<number> {
+  const reserved = await listen(() => new Response('starting', { status: 503 }));
+  await new Promise<void>((r) => reserved.server.close(() => r()));
+  return reserved.port;
+}
+
 export interface StackOptions {
   /** Extra config (env names) for the BFF, e.g. provider base URLs. */
   env?: Record<string, string>;
@@ -44,9 +54,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const dir = mkdtempSync(join(tmpdir(), 'zf-e2e-'));
   const h5Dist = fileURLToPath(new URL('../dist', import.meta.url));
   // The BFF's port must be known before its config (links and return URLs point at it): reserve it first.
-  const reserved = await listen(() => new Response('starting', { status: 503 }));
-  const bffPort = reserved.port;
-  await new Promise<void>((r) => reserved.server.close(() => r()));
+  const bffPort = await reservePort();
   const bffUrl = `http://127.0.0.1:${bffPort}`;
   const walletUrl = `${bffUrl}/wallet/index.html`;
 
@@ -60,9 +68,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   });
   const scheduler: Scheduler = startJobs(runtime.deps, opts.jobs?.(runtime) ?? []);
 
-  const partnerHost = await listen(() => new Response('', { status: 503 }));
-  const partnerPort = partnerHost.port;
-  await new Promise<void>((r) => partnerHost.server.close(() => r()));
+  const partnerPort = await reservePort();
   const partnerUrl = `http://127.0.0.1:${partnerPort}`;
   const partner = await startDemoPartner({ walletUrl, selfUrl: partnerUrl, port: partnerPort, hostname: '127.0.0.1' });
 
@@ -107,4 +113,21 @@ export async function typePin(page: Page, pin: string): Promise<void> {
     // Vant's keys answer touch events (as in a webview), so tap rather than click.
     await page.locator('.van-number-keyboard .van-key', { hasText: new RegExp(`^${digit}$`) }).first().tap();
   }
+}
+
+/**
+ * The user's way to the cashier, as in a partner app: the demo partner page opens the wallet for CLM-DEMO-001 with
+ * `amount`, the user picks POL-PICC-001 (80 %) and confirms. Answers the order number from the cashier's URL.
+ */
+export async function openCashier(page: Page, partnerUrl: string, amount: string): Promise<string> {
+  await page.goto(`${partnerUrl}/`);
+  await page.locator('input[name="amount"]').fill(amount);
+  await page.locator('#open-wallet').click();
+  await page.waitForURL(/#\/pages\/valid-policy\/valid-policy/);
+  await page.locator('[data-test="policy-card"]', { hasText: 'POL-PICC-001' }).click();
+  await page.waitForURL(/policy-detail/);
+  await page.locator('[data-test="confirm"]').click();
+  await page.waitForURL(/#\/pages\/cashier\/cashier\?order_no=ZF\d{20}/);
+  await page.locator('[data-test="cashier-summary"]').waitFor();
+  return new URL(page.url().replace('#', '')).searchParams.get('order_no') ?? '';
 }

@@ -1,8 +1,17 @@
 // The typed client of the BFF's user API: fetch under /api, Bearer session token, one `unwrap` for errors.
 import type {
+  AddCardRequest,
+  AddCardResponse,
+  CardList,
+  CardPayRequest,
   EntryNext,
-  AttemptView,
   CashierView,
+  GuanaitongPayRequest,
+  GuanaitongPayResponse,
+  GuanaitongPayType,
+  GuanaitongPickView,
+  GuanaitongStartRequest,
+  GuanaitongStartResponse,
   OrderList,
   OrderView,
   PayResponse,
@@ -19,16 +28,6 @@ export const API_BASE = '/api';
 /** `{ order }`, the answer of order creation and of reading one order. */
 export interface OrderEnvelope {
   order: OrderView;
-}
-
-/**
- * The answer of starting a Guanaitong payment. `redirect_url` is the Guanaitong page to send the user to;
- * its `return_url` brings them back to the result page.
- */
-export interface GuanaitongStart {
-  order: OrderView;
-  attempt: AttemptView;
-  redirect_url?: string | null;
 }
 
 /**
@@ -94,8 +93,19 @@ export const api = {
   getCashier: (orderNo: string) => request<CashierView>('GET', `/orders/${seg(orderNo)}/cashier`),
   /** Pays with the wallet balance and the 6-digit PIN; synchronous. */
   payBalance: (orderNo: string, pin: string) => request<PayResponse>('POST', `/orders/${seg(orderNo)}/pay/balance`, { pin }),
-  /** Pays with the bound card (Payzero); the answer may still be processing. */
-  payCard: (orderNo: string) => request<PayResponse>('POST', `/orders/${seg(orderNo)}/pay/card`, {}),
-  /** Starts a Guanaitong payment; the user is then redirected to Guanaitong. */
-  payGuanaitong: (orderNo: string) => request<GuanaitongStart>('POST', `/orders/${seg(orderNo)}/pay/guanaitong`, {}),
+  /** The user's bound cards, newest first. */
+  listCards: () => request<CardList>('GET', '/cards'),
+  /** Binds a card (201, or 200 with `created: false` when it was bound already); ZF0010 on bad input. */
+  addCard: (input: AddCardRequest) => request<AddCardResponse>('POST', '/cards', input),
+  /** Pays with a bound card (Payzero); answers 202 with the attempt `submitted`: the result page follows the bank. */
+  payCard: (orderNo: string, cardId: string) =>
+    request<PayResponse>('POST', `/orders/${seg(orderNo)}/pay/card`, { card_id: cardId } satisfies CardPayRequest),
+  /** Starts a Guanaitong payment: where to send the browser to log in (a full navigation away). */
+  startGuanaitong: (orderNo: string, payType: GuanaitongPayType) =>
+    request<GuanaitongStartResponse>('POST', `/orders/${seg(orderNo)}/pay/guanaitong/start`, { pay_type: payType } satisfies GuanaitongStartRequest),
+  /** The quota assets to pick from, for the `pick` token Guanaitong's login came back with (no session needed). */
+  getGuanaitongPick: (pick: string) => request<GuanaitongPickView>('GET', `/providers/guanaitong/pick?pick=${seg(pick)}`),
+  /** Pays from the picked quota asset: answers Guanaitong's cashier URL to send the browser to. */
+  payGuanaitongPick: (pick: string, accountOpenid: string) =>
+    request<GuanaitongPayResponse>('POST', '/providers/guanaitong/pay', { pick, account_openid: accountOpenid } satisfies GuanaitongPayRequest),
 };

@@ -1,6 +1,6 @@
 // The cashier's data: the order and its methods, the countdown on the server's clock, and whether it is closed.
 import type { CashierView } from '@zf/shared';
-import { computed, watch } from 'vue';
+import { computed, ref, watch } from 'vue';
 import type { ComputedRef, Ref } from 'vue';
 import { api } from '@/api/client.ts';
 import { methodOptions } from '@/components/cashier/cashier-methods.ts';
@@ -16,16 +16,21 @@ export interface Cashier extends AsyncData<CashierView> {
   /** The order can no longer be paid here: closed by the server, or its deadline passed. */
   closed: ComputedRef<boolean>;
   options: ComputedRef<MethodOption[]>;
+  /** Server time − local time when the cashier was read (null before): for other countdowns on the server's clock. */
+  serverOffsetMs: Ref<number | null>;
 }
 
 /** Loads the cashier of `orderNo` and counts down to its deadline. */
 export function useCashier(orderNo: Ref<string>): Cashier {
   const loaded = useAsyncData(() => (orderNo.value ? api.getCashier(orderNo.value) : Promise.reject(missingParam())));
   const countdown = useCountdown();
+  const serverOffsetMs = ref<number | null>(null);
 
   watch(loaded.data, (view) => {
     if (view) countdown.start(view.order.deadline_at, view.server_time);
     else countdown.stop();
+    const server = view ? Date.parse(view.server_time) : NaN;
+    if (Number.isFinite(server)) serverOffsetMs.value = server - Date.now();
   });
 
   const closed = computed(() => {
@@ -34,5 +39,5 @@ export function useCashier(orderNo: Ref<string>): Cashier {
   });
   const options = computed(() => (loaded.data.value ? methodOptions(loaded.data.value.methods, loaded.data.value.pin_locked) : []));
 
-  return { ...loaded, countdown, closed, options };
+  return { ...loaded, countdown, closed, options, serverOffsetMs };
 }

@@ -1,5 +1,5 @@
 // Realistic API answers for component tests, after the demo data of SPEC §10 (claim CLM-DEMO-001, 张三).
-import type { CashierView, OrderView, PolicyList, PolicyQuote, PolicySummary, SessionResponse } from '@zf/shared';
+import type { AttemptView, CardView, CashierView, GuanaitongPickView, OrderView, PolicyList, PolicyQuote, PolicySummary, SessionResponse } from '@zf/shared';
 
 /** The server's clock in these fixtures. */
 export const SERVER_NOW = '2026-11-22T02:00:00.000Z';
@@ -84,6 +84,31 @@ export function makeCashier(overrides: Partial<CashierView> = {}): CashierView {
     ],
     pin_locked: false,
     server_time: SERVER_NOW,
+    ...overrides,
+  };
+}
+
+/** The demo user's bound card (SPEC §10): 招商银行 …0000. */
+export const DEMO_CARD: CardView = { id: 'CARD-DEMO-001', bank_name: '招商银行', masked_no: '6214 **** **** 0000', last4: '0000' };
+
+/** A card bound later (newer), …2222. */
+export const NEW_CARD: CardView = { id: 'CARD-NEW-002', bank_name: '招商银行', masked_no: '6214 **** **** 2222', last4: '2222' };
+
+/** An attempt of {@link makeOrder}'s self-pay share. */
+export function makeAttempt(overrides: Partial<AttemptView> = {}): AttemptView {
+  return { id: 'PA1', method: 'card', status: 'submitted', amount_fen: 24_692, failure_reason: null, created_at: SERVER_NOW, ...overrides };
+}
+
+/** The quota picker of {@link makeOrder}: one asset that can pay ¥246.92 and one that cannot; 55 s to choose. */
+export function makePick(overrides: Partial<GuanaitongPickView> = {}): GuanaitongPickView {
+  return {
+    order_no: 'ZF20261122100000123456',
+    amount_fen: 24_692,
+    expires_at: new Date(Date.parse(SERVER_NOW) + 55_000).toISOString(),
+    assets: [
+      { account_openid: 'QA-MED-01', name: '医疗福利额度', balance_fen: 200_000 },
+      { account_openid: 'QA-CHK-02', name: '健康体检额度', balance_fen: 10_000 },
+    ],
     ...overrides,
   };
 }

@@ -152,16 +152,6 @@ describe('cashier page', () => {
     expect(router.replace).toHaveBeenCalledWith({ path: '/pages/pay-result/pay-result', query: { order_no: NO } });
   });
 
-  it('pays by card and shows a card error the server answers', async () => {
-    const api = mockApi({ [CASHIER]: { body: makeCashier() }, [`POST /api/orders/${NO}/pay/card`]: errorReply(422, 'ZF0150') });
-    const { wrapper } = await mountPage(URL);
-    await wrapper.get('[data-test="method-card"]').trigger('click');
-    await wrapper.get('[data-test="pay-card"]').trigger('click');
-    await settle();
-    expect(api.callsTo(`POST /api/orders/${NO}/pay/card`)).toHaveLength(1);
-    expect(wrapper.get('[data-test="pay-error"]').text()).toContain('该支付方式暂不可用');
-  });
-
   it('shows an unknown order as an error with a retry', async () => {
     mockApi({ [CASHIER]: errorReply(404, 'ZF0060') });
     const { wrapper } = await mountPage(URL);

@@ -41,6 +41,14 @@ describe('orders page', () => {
     expect(wrapper.get('[data-test="empty"]').text()).toContain('暂无支付记录');
   });
 
+  it('shows the error a Guanaitong trip came back with, and removes it from the URL', async () => {
+    mockApi({ 'GET /api/orders': { body: { orders: [makeOrder()] } } });
+    const { router, wrapper } = await mountPage(`${URL}?error=ZF0060`);
+    expect(wrapper.get('[data-test="orders-notice"]').text()).toBe('订单不存在');
+    expect(wrapper.findAll('[data-test="order-card"]')).toHaveLength(1);
+    expect(router.currentRoute.value.fullPath).toBe(URL);
+  });
+
   it('shows an expired session in Chinese', async () => {
     mockApi({ 'GET /api/orders': errorReply(401, 'ZF0020') });
     const { wrapper } = await mountPage(URL);

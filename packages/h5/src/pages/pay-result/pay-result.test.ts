@@ -1,4 +1,4 @@
-// The result page: success, failure with 重新支付, closed, and polling while the payment is processing.
+// The result page: success, failure with 再次支付, closed, and polling while the payment is processing.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AttemptView } from '@zf/shared';
 import { SESSION_STORAGE_KEY } from '@/stores/session.ts';
@@ -97,17 +97,49 @@ describe('pay-result page', () => {
     expect(api.calls).toHaveLength(1);
   });
 
-  it('shows 支付失败 with the reason and 重新支付 back to the cashier while the order is open', async () => {
+  it('shows 支付失败 with the reason and 再次支付 back to the cashier while the order is open', async () => {
     const failed = makeOrder({ display: 'failed', last_attempt: cardAttempt('failed', 'declined') });
     mockApi({ [GET_ORDER]: { body: { order: failed } } });
     const { router, wrapper } = await mountPage(URL);
     expect(wrapper.get('[data-test="result-title"]').text()).toBe('支付失败');
     expect(wrapper.get('[data-test="result-detail"]').text()).toBe('银行卡支付被拒绝，请更换支付方式');
+    expect(wrapper.get('[data-test="pay-again"]').text()).toBe('再次支付');
     await wrapper.get('[data-test="pay-again"]').trigger('click');
     expect(router.replace).toHaveBeenCalledWith({ path: '/pages/cashier/cashier', query: { order_no: NO } });
   });
 
-  it('shows a closed order without 重新支付', async () => {
+  it('shows 处理中 then 支付成功 for a card payment without a reload, and a failure with the bank’s reason', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const api = mockApi({ [GET_ORDER]: { body: { order: makeOrder({ display: 'processing', last_attempt: cardAttempt('submitted') }) } } });
+    const { wrapper } = await mountPage(URL);
+    expect(wrapper.get('[data-test="result-title"]').text()).toBe('处理中');
+    api.on(GET_ORDER, { body: { order: processing } }); // the 5 s rule: pending_bank, still 处理中
+    await advance(2000);
+    expect(wrapper.get('[data-test="result-title"]').text()).toBe('处理中');
+    api.on(GET_ORDER, { body: { order: makeOrder({ display: 'failed', last_attempt: cardAttempt('failed', 'card_unavailable') }) } });
+    await advance(3000);
+    expect(wrapper.get('[data-test="result-title"]').text()).toBe('支付失败');
+    expect(wrapper.get('[data-test="result-detail"]').text()).toBe('该银行卡暂不支持支付，请更换银行卡');
+    expect(wrapper.find('[data-test="pay-again"]').exists()).toBe(true);
+  });
+
+  it('offers 更换支付方式 while a Guanaitong payment waits for its notify, and 再次支付 once it was cancelled', async () => {
+    const gat = (status: AttemptView['status'], reason: string | null = null): AttemptView => ({ ...cardAttempt(status, reason), method: 'guanaitong' });
+    const api = mockApi({ [GET_ORDER]: { body: { order: makeOrder({ display: 'processing', last_attempt: gat('submitted') }) } } });
+    const first = await mountPage(URL);
+    expect(first.wrapper.get('[data-test="result-title"]').text()).toBe('处理中');
+    await first.wrapper.get('[data-test="change-method"]').trigger('click');
+    expect(first.router.replace).toHaveBeenCalledWith({ path: '/pages/cashier/cashier', query: { order_no: NO } });
+    first.wrapper.unmount();
+
+    api.on(GET_ORDER, { body: { order: makeOrder({ display: 'failed', last_attempt: gat('failed', 'cancelled') }) } });
+    const { wrapper } = await mountPage(URL);
+    expect(wrapper.get('[data-test="result-detail"]').text()).toBe('已取消支付，可重新选择支付方式');
+    expect(wrapper.get('[data-test="pay-again"]').text()).toBe('再次支付');
+    expect(wrapper.find('[data-test="change-method"]').exists()).toBe(false);
+  });
+
+  it('shows a closed order without 再次支付', async () => {
     mockApi({ [GET_ORDER]: { body: { order: makeOrder({ status: 'closed', display: 'closed' }) } } });
     const { wrapper } = await mountPage(URL);
     expect(wrapper.get('[data-test="result-title"]').text()).toBe('已关闭');
