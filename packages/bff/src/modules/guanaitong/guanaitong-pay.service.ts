@@ -41,7 +41,7 @@ import {
 import { raiseAlert } from '../alert/alert.service.ts';
 import { findOrder } from '../order/order.repository.ts';
 import { orderForSession } from '../order/order.service.ts';
-import { assertPayable, createAttempt, recordFailure, recordProviderSuccess } from '../payment/payment.service.ts';
+import { assertNoCardInFlight, assertPayable, createAttempt, recordFailure, recordProviderSuccess } from '../payment/payment.service.ts';
 import type { Session } from '../session/session.service.ts';
 
 /** Where Guanaitong sends the browser and its notifies, under `config.publicBaseUrl`. */
@@ -147,6 +147,7 @@ export async function startGuanaitongPay(deps: Deps, client: GuanaitongClient, s
   const order = await orderForSession(deps.db, session, orderNo);
   assertPayable(order, now);
   if (Number(order.self_pay_fen) <= 0) fail('ZF0150', 'nothing to pay through guanaitong');
+  await assertNoCardInFlight(deps.db, order.order_no, false);
   const exp = now + GUANAITONG_STATE_TTL_MS;
   const state: StatePayload = { v: 'gat-state', a: newId('PA', now, deps.random), o: order.order_no, p: session.partnerId, r: session.referNo, u: session.userId, t: payType, exp };
   const loginUrl = client.loginUrl({ redirectUri: `${deps.config.publicBaseUrl}${GUANAITONG_PATHS.authCallback}`, state: signToken(state, tokenKey(deps, 'state')) });
@@ -224,6 +225,7 @@ async function submitPayment(deps: Deps, client: GuanaitongClient, input: { stat
       const fresh = await findOrder(trx, state.o);
       if (!fresh) return fail('ZF0060');
       assertPayable(fresh, now);
+      await assertNoCardInFlight(trx, fresh.order_no, deps.dialect === 'mysql');
       await createAttempt(trx, fresh, 'guanaitong', now, { id: state.a, status: 'submitted', submitted_at: now, provider_ref: providerRef });
       return fresh;
     });

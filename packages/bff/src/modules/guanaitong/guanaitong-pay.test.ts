@@ -439,6 +439,13 @@ describeEachDatabase('guanaitong payment', (get) => {
     const third = await createOrder(ctx, { refer_no: 'REF-PAID' });
     expect((await ctx.call('POST', `/api/orders/${third.orderNo}/pay/balance`, third.token, { pin: DEMO.pin })).status).toBe(200);
     expect((await start(third.token, third.orderNo)).body.code).toBe('ZF0080');
+
+    // A card payment of the order still waiting for the bank: no second method may race it (ZF0170).
+    const fourth = await createOrder(ctx, { refer_no: 'REF-CARD' });
+    await ctx.deps.db.insertInto('payment_attempts').values({ id: 'PA-CARD-INFLIGHT', order_no: fourth.orderNo, method: 'card', amount_fen: 2000, status: 'pending_bank', card_id: 'CARD-DEMO-001', provider_ref: 'PA-CARD-INFLIGHT', provider_trade_no: null, failure_reason: null, internal_reason: null, submitted_at: ctx.clock.now(), next_poll_at: null, created_at: ctx.clock.now(), updated_at: ctx.clock.now() }).execute();
+    const busy = await start(fourth.token, fourth.orderNo);
+    expect(busy.status).toBe(409);
+    expect(busy.body.code).toBe('ZF0170');
     expect(await ctx.deps.db.selectFrom('payment_attempts').select('id').where('method', '=', 'guanaitong').execute()).toHaveLength(0);
   });
 
