@@ -86,7 +86,7 @@ async function runStep(deps: Deps, order: Order, step: SettlementStep): Promise<
       // 5. Tell the partner: paid (res_code 0), the last word on this order.
       await inTransaction(db, async (trx) => {
         if (!(await advance(trx, order, step, 'notified', now))) return;
-        await trx.updateTable('orders').set({ status: 'settled', active_ref: order.refer_no, updated_at: now }).where('order_no', '=', order.order_no).where('status', '=', 'paid').execute();
+        await trx.updateTable('orders').set({ status: 'settled', updated_at: now }).where('order_no', '=', order.order_no).where('status', '=', 'paid').execute();
         await enqueueCallback(trx, order, { event: 'paid', resCode: 0, resInfo: '支付成功', final: true, now, random: deps.random });
       });
       return;
