@@ -5,25 +5,8 @@ import { expect, it } from 'vitest';
 import { checkLedger, balanceOf, Accounts } from '../ledger/ledger.ts';
 import { deliverDueCallbacks } from './callback/callback.worker.ts';
 import { DEMO } from './demo/demo.seed.ts';
-import { describeEachDatabase, type TestContext } from '../testing/harness.ts';
+import { describeEachDatabase, snapshot } from '../testing/harness.ts';
 import { closeExpiredOrders } from './order/order.service.ts';
-
-async function snapshot(ctx: TestContext) {
-  const { db } = ctx.deps;
-  const accounts = await db.selectFrom('ledger_accounts').select(['id', 'balance_fen']).orderBy('id').execute();
-  const orders = await db.selectFrom('orders').select(['order_no', 'status', 'settlement_step']).orderBy('order_no').execute();
-  const events = await db.selectFrom('callback_events').select(['id', 'event']).orderBy('id').execute();
-  const quota = await ctx.deps.quota.remaining('PICC');
-  const policies = await db.selectFrom('policies').select(['policy_no', 'coverage_left_fen']).orderBy('policy_no').execute();
-  return JSON.stringify({ accounts, orders, events, quota, policies });
-}
-
-async function createOrder(ctx: TestContext, policyNo = 'POL-PICC-001', overrides: Record<string, string> = {}) {
-  const { token } = await ctx.enter(overrides);
-  const res = await ctx.call('POST', '/api/orders', token, { policy_no: policyNo });
-  expect(res.status).toBe(201);
-  return { token, order: res.body.order as { order_no: string; self_pay_fen: number; insurer_fen: number } };
-}
 
 describeEachDatabase('direct-pay flow', (get) => {
   it('pays the demo claim by wallet balance, settles, and calls the partner back signed (order_created, paid)', async () => {
@@ -81,7 +64,7 @@ describeEachDatabase('direct-pay flow', (get) => {
 
   it('resumes the same open order on a second entry and on a repeated confirm (no duplicate order)', async () => {
     const ctx = get();
-    const { token, order } = await createOrder(ctx);
+    const { token, order } = await ctx.newOrder();
     expect((await ctx.call('GET', '/api/entry', token)).body).toEqual({ next: { page: 'cashier', order_no: order.order_no } });
     const again = await ctx.enter();
     expect(again.next).toEqual({ page: 'cashier', order_no: order.order_no });
@@ -106,7 +89,7 @@ describeEachDatabase('direct-pay flow', (get) => {
 
   it('refuses a wrong PIN with the tries left, locks after 5, and changes nothing else', async () => {
     const ctx = get();
-    const { token, order } = await createOrder(ctx);
+    const { token, order } = await ctx.newOrder();
     const before = await snapshot(ctx);
     for (let i = 1; i <= 4; i++) {
       const res = await ctx.call('POST', `/api/orders/${order.order_no}/pay/balance`, token, { pin: '000000' });
@@ -124,12 +107,13 @@ describeEachDatabase('direct-pay flow', (get) => {
 
   it('refuses an insufficient balance (ZF0090) with no money moved and no callback; the order stays payable', async () => {
     const ctx = get();
-    const { token, order } = await createOrder(ctx, 'POL-PICC-003', { claim_no: DEMO.users.wangwu.claimNo, amout: '50.00' });
-    const before = await snapshot(ctx);
+    const { token, order } = await ctx.newOrder({ claim_no: DEMO.users.wangwu.claimNo, amout: '50.00' }, 'POL-PICC-003');
+    // The failed attempt stays on record (the payment records show it); nothing else may change.
+    const before = await snapshot(ctx, ['attempts']);
     const res = await ctx.call('POST', `/api/orders/${order.order_no}/pay/balance`, token, { pin: '123456' });
     expect(res.status).toBe(402);
     expect(res.body).toMatchObject({ code: 'ZF0090', reason: 'insufficient_balance' });
-    expect(await snapshot(ctx)).toBe(before);
+    expect(await snapshot(ctx, ['attempts'])).toBe(before);
     const view = await ctx.call('GET', `/api/orders/${order.order_no}`, token);
     expect(view.body.order).toMatchObject({ status: 'open', display: 'failed' });
     await deliverDueCallbacks(ctx.deps);
@@ -172,7 +156,7 @@ describeEachDatabase('direct-pay flow', (get) => {
 
   it("hides another user's or partner refer's order (ZF0060) and refuses to pay it", async () => {
     const ctx = get();
-    const { order } = await createOrder(ctx);
+    const { order } = await ctx.newOrder();
     const stranger = await ctx.enter({ refer_no: 'REF-OTHER', claim_no: DEMO.users.wangwu.claimNo });
     const before = await snapshot(ctx);
     expect((await ctx.call('GET', `/api/orders/${order.order_no}`, stranger.token)).body.code).toBe('ZF0060');
@@ -184,7 +168,7 @@ describeEachDatabase('direct-pay flow', (get) => {
 
   it('lets two concurrent balance payments of one order never both succeed', async () => {
     const ctx = get();
-    const { token, order } = await createOrder(ctx);
+    const { token, order } = await ctx.newOrder();
     const results = await Promise.all([1, 2, 3].map(() => ctx.call('POST', `/api/orders/${order.order_no}/pay/balance`, token, { pin: '123456' })));
     expect(results.filter((r) => r.status === 200)).toHaveLength(1);
     for (const r of results.filter((x) => x.status !== 200)) expect(r.body.code).toBe('ZF0080');
@@ -196,7 +180,7 @@ describeEachDatabase('direct-pay flow', (get) => {
   it('raises INSURER_QUOTA_SHORT and still settles and calls back when the insurer quota is short', async () => {
     const ctx = get();
     // PAIC has 100.00 of quota; a 600.00 bill under POL-PAIC-001 makes the insurer share 500.00 (coverage cap).
-    const { token, order } = await createOrder(ctx, 'POL-PAIC-001', { amout: '600' });
+    const { token, order } = await ctx.newOrder({ amout: '600' }, 'POL-PAIC-001');
     expect(order.insurer_fen).toBe(50_000);
     const paid = await ctx.call('POST', `/api/orders/${order.order_no}/pay/balance`, token, { pin: '123456' });
     expect(paid.body.order.status).toBe('settled');
@@ -212,7 +196,7 @@ describeEachDatabase('direct-pay flow', (get) => {
     // Drain the clearing ledger to 10.00 so an 80.00 insurer share cannot be cleared.
     const { transfer } = await import('../ledger/ledger.ts');
     await ctx.deps.db.transaction().execute((trx) => transfer(trx, { key: 'test:drain', from: Accounts.clearing, to: Accounts.world, amountFen: 5_000_000 - 1000, memo: 'test drain', now: ctx.clock.now() }));
-    const { token, order } = await createOrder(ctx);
+    const { token, order } = await ctx.newOrder();
     const paid = await ctx.call('POST', `/api/orders/${order.order_no}/pay/balance`, token, { pin: '123456' });
     expect(paid.body.order.status).toBe('settled');
     const task = await ctx.deps.db.selectFrom('clearing_tasks').selectAll().executeTakeFirstOrThrow();
@@ -245,7 +229,7 @@ describeEachDatabase('direct-pay flow', (get) => {
 
   it('closes an expired order (ZF0070 at the cashier, `closed` callback, coverage released) and lets a new link start over', async () => {
     const ctx = get();
-    const { token, order } = await createOrder(ctx);
+    const { token, order } = await ctx.newOrder();
     ctx.clock.advance(31 * 60_000);
     expect((await ctx.call('POST', `/api/orders/${order.order_no}/pay/balance`, token, { pin: '123456' })).body.code).toBe('ZF0070');
     expect(await closeExpiredOrders(ctx.deps)).toBe(1);

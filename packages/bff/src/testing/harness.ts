@@ -97,6 +97,8 @@ export interface TestContext {
   linkParams(overrides?: Record<string, string>, secret?: string): Record<string, string>;
   /** Opens a session through the API and returns its bearer token and entry answer. */
   enter(overrides?: Record<string, string>): Promise<{ token: string; next: { page: string; order_no?: string } }>;
+  /** Opens a session (link overrides) and creates an order under the policy (201 expected). */
+  newOrder(overrides?: Record<string, string>, policyNo?: string): Promise<{ token: string; orderNo: string; order: { order_no: string; self_pay_fen: number; insurer_fen: number } }>;
   /** JSON request helper: returns status and parsed body. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted field by field in tests
   call(method: string, path: string, token?: string, body?: unknown): Promise<{ status: number; body: any }>;
@@ -147,6 +149,12 @@ export function describeEachDatabase(title: string, fn: (ctx: () => TestContext)
             if (res.status !== 200) throw new Error(`entry failed: ${res.status} ${JSON.stringify(res.body)}`);
             return { token: res.body.token as string, next: res.body.next };
           },
+          async newOrder(overrides = {}, policyNo = 'POL-PICC-001') {
+            const { token } = await this.enter(overrides);
+            const res = await call('POST', '/api/orders', token, { policy_no: policyNo });
+            if (res.status !== 201) throw new Error(`order creation failed: ${res.status} ${JSON.stringify(res.body)}`);
+            return { token, orderNo: res.body.order.order_no as string, order: res.body.order };
+          },
         };
       });
       afterEach(async () => {
@@ -168,4 +176,30 @@ export function describeEachDatabase(title: string, fn: (ctx: () => TestContext)
       });
     });
   }
+}
+
+/** The attempts of an order, oldest first. */
+export function attemptsOf(ctx: TestContext, orderNo: string) {
+  return ctx.deps.db.selectFrom('payment_attempts').selectAll().where('order_no', '=', orderNo).orderBy('created_at').orderBy('id').execute();
+}
+
+/**
+ * Everything a refused or repeated request must leave as it was: money (balances, transfers), orders, callbacks,
+ * payment attempts, provider notifications, alerts, policy coverage and insurer quota. `except` leaves out what a
+ * refusal does record on purpose (a refused balance payment keeps a failed attempt; a wrong-amount notify raises an
+ * alert), for the test to assert on its own.
+ */
+export async function snapshot(ctx: TestContext, except: ReadonlyArray<'attempts' | 'alerts'> = []): Promise<string> {
+  const { db, quota } = ctx.deps;
+  return JSON.stringify({
+    accounts: await db.selectFrom('ledger_accounts').select(['id', 'balance_fen']).orderBy('id').execute(),
+    transfers: await db.selectFrom('ledger_transfers').select(['idempotency_key', 'amount_fen']).orderBy('idempotency_key').execute(),
+    orders: await db.selectFrom('orders').select(['order_no', 'status', 'settlement_step', 'next_seq', 'paid_attempt_id']).orderBy('order_no').execute(),
+    attempts: except.includes('attempts') ? null : await db.selectFrom('payment_attempts').select(['id', 'status', 'failure_reason', 'provider_trade_no']).orderBy('id').execute(),
+    events: await db.selectFrom('callback_events').select(['id', 'event', 'seq']).orderBy('id').execute(),
+    notifications: await db.selectFrom('provider_notifications').select(['dedupe_key']).orderBy('dedupe_key').execute(),
+    alerts: except.includes('alerts') ? null : await db.selectFrom('alerts').select(['kind', 'dedupe_key']).orderBy('dedupe_key').execute(),
+    policies: await db.selectFrom('policies').select(['policy_no', 'coverage_left_fen']).orderBy('policy_no').execute(),
+    quota: { PICC: await quota.remaining('PICC'), PAIC: await quota.remaining('PAIC') },
+  });
 }

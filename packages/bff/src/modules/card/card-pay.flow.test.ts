@@ -4,7 +4,7 @@ import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { Accounts, balanceOf } from '../../ledger/ledger.ts';
 import { payzeroNotifySign } from '../../providers/payzero/sign.ts';
 import { TEST_CREDENTIALS } from '../../providers/payzero/test-harness.ts';
-import { describeEachDatabase, type TestContext } from '../../testing/harness.ts';
+import { attemptsOf, describeEachDatabase, snapshot, type TestContext } from '../../testing/harness.ts';
 import { deliverDueCallbacks } from '../callback/callback.worker.ts';
 import { DEMO } from '../demo/demo.seed.ts';
 import { pollCardResults, sendCardTimeouts } from './card-pay.service.ts';
@@ -12,25 +12,9 @@ import { startCardPayEnv, TEST_CARDS, type CardPayEnv } from './card.testing.ts'
 
 const waitFor = <T>(fn: () => T | Promise<T>, timeout = 5_000) => vi.waitFor(fn, { timeout, interval: 10 });
 
-async function attemptsOf(ctx: TestContext, orderNo: string) {
-  return ctx.deps.db.selectFrom('payment_attempts').selectAll().where('order_no', '=', orderNo).orderBy('created_at').orderBy('id').execute();
-}
-
 async function orderStatus(ctx: TestContext, orderNo: string): Promise<string> {
   const row = await ctx.deps.db.selectFrom('orders').select('status').where('order_no', '=', orderNo).executeTakeFirstOrThrow();
   return row.status;
-}
-
-/** Money, orders, attempts, callbacks and notifications: what a refused or repeated request must not change. */
-async function snapshot(ctx: TestContext): Promise<string> {
-  const { db } = ctx.deps;
-  const accounts = await db.selectFrom('ledger_accounts').select(['id', 'balance_fen']).orderBy('id').execute();
-  const orders = await db.selectFrom('orders').select(['order_no', 'status', 'settlement_step', 'next_seq']).orderBy('order_no').execute();
-  const attempts = await db.selectFrom('payment_attempts').select(['id', 'status', 'failure_reason', 'provider_trade_no']).orderBy('id').execute();
-  const events = await db.selectFrom('callback_events').select(['id', 'event', 'seq']).orderBy('id').execute();
-  const notes = await db.selectFrom('provider_notifications').select(['dedupe_key']).orderBy('dedupe_key').execute();
-  const alerts = await db.selectFrom('alerts').select(['kind']).orderBy('kind').execute();
-  return JSON.stringify({ accounts, orders, attempts, events, notes, alerts, quota: await ctx.deps.quota.remaining('PICC') });
 }
 
 /** The callbacks the partner received, in order, as `event:seq:res_code:final`. */
