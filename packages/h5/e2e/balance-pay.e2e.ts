@@ -1,7 +1,7 @@
 // In a real headless Chromium at phone size: the partner opens the wallet, the user pays the demo claim by wallet
 // balance with PIN 123456, and the partner page shows the signed order_created and paid callbacks.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fitsWidth, startStack, typePin, type Stack } from './stack.ts';
+import { fitsWidth, payByBalance, startStack, typePin, type Stack } from './stack.ts';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -38,13 +38,7 @@ describe('balance pay in the browser', () => {
     await expect.poll(() => page.locator('[data-test="cashier-summary"]').count(), { timeout: 10_000 }).toBe(1);
     expect(page.url()).toContain(`order_no=${orderNo}`);
 
-    await page.locator('[data-test="method-balance"]').click();
-    await page.locator('[data-test="pay-balance"]').click();
-    await page.locator('[data-test="pin-keyboard"]').waitFor();
-    await typePin(page, '123456');
-
-    await page.waitForURL(/pay-result/);
-    await expect.poll(() => page.locator('[data-test="result-title"]').innerText(), { timeout: 15_000 }).toBe('支付成功');
+    await payByBalance(page, '123456');
     expect(await page.locator('[data-test="result-amount"]').innerText()).toBe('¥20.00');
 
     // Back in the partner page: the two callbacks, verified.

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guanaitongJobs } from '../../bff/src/providers/guanaitong/index.ts';
 import { createGuanaitongSimulator, type RunningGuanaitongSimulator } from '../../bff/src/providers/guanaitong/simulator.ts';
 import { TEST_GAT } from '../../bff/src/providers/guanaitong/testing.ts';
-import { fitsWidth, openCashier, reservePort, startStack, typePin, type Stack } from './stack.ts';
+import { fitsWidth, openCashier, payByBalance, reservePort, startStack, type Stack } from './stack.ts';
 
 let guanaitong: RunningGuanaitongSimulator;
 let stack: Stack;
@@ -102,12 +102,7 @@ describe('关爱通 in the browser', () => {
     await page.goBack();
     await page.waitForURL(/#\/pages\/cashier\/cashier/);
     await expect.poll(() => page.locator('[data-test="gat-pending"]').count(), { timeout: 10_000 }).toBe(1);
-    await page.locator('[data-test="method-balance"]').click();
-    await page.locator('[data-test="pay-balance"]').click();
-    await page.locator('[data-test="pin-keyboard"]').waitFor();
-    await typePin(page, '123456');
-    await page.waitForURL(/pay-result/);
-    await expect.poll(() => page.locator('[data-test="result-title"]').innerText(), { timeout: 15_000 }).toBe('支付成功');
+    await payByBalance(page, '123456');
     await expect.poll(() => eventsOf(orderNo), { timeout: 10_000 }).toEqual(['order_created', 'paid']);
     expect(errors).toEqual([]);
   });

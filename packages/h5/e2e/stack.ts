@@ -115,6 +115,16 @@ export async function typePin(page: Page, pin: string): Promise<void> {
   }
 }
 
+/** At the cashier: 余额支付, the PIN on the keyboard, then the result page showing 支付成功. */
+export async function payByBalance(page: Page, pin = '123456'): Promise<void> {
+  await page.locator('[data-test="method-balance"]').click();
+  await page.locator('[data-test="pay-balance"]').click();
+  await page.locator('[data-test="pin-keyboard"]').waitFor();
+  await typePin(page, pin);
+  await page.waitForURL(/pay-result/);
+  await page.locator('[data-test="result-title"]', { hasText: /^支付成功$/ }).waitFor({ timeout: 15_000 });
+}
+
 /**
  * The user's way to the cashier, as in a partner app: the demo partner page opens the wallet for CLM-DEMO-001 with
  * `amount`, the user picks POL-PICC-001 (80 %) and confirms. Answers the order number from the cashier's URL.
