@@ -14,7 +14,7 @@
 // `submitted` or `pending_bank` (checked under the order row's lock). Attempts of different methods may still race;
 // the order's conditional open → paid change lets only one succeed (a second success is DOUBLE_PAYMENT).
 import { formatYuan, type PayResponse } from '@zf/shared';
-import { inTransaction, isUniqueViolation } from '../../db/database.ts';
+import { inTransaction } from '../../db/database.ts';
 import type { PaymentAttempt } from '../../db/tables.ts';
 import type { Deps } from '../../deps.ts';
 import { fail } from '../../lib/errors.ts';
@@ -33,6 +33,7 @@ import { raiseAlert } from '../alert/alert.service.ts';
 import { enqueueCallback } from '../callback/callback.service.ts';
 import { findOrder, toAttemptView, toOrderView } from '../order/order.repository.ts';
 import { orderForSession } from '../order/order.service.ts';
+import { recordNotification } from '../payment/notification.repository.ts';
 import { assertNoCardInFlight, assertPayable, createAttempt, recordFailure, recordProviderSuccess } from '../payment/payment.service.ts';
 import type { Session } from '../session/session.service.ts';
 import { findUserCard } from './card.repository.ts';
@@ -192,15 +193,8 @@ export async function handlePayzeroNotify(deps: Deps, notify: PayStatusNotify): 
     outcome = await applyPayzeroResult(deps, attempt, notify.order);
     logger.info({ attempt_id: attempt.id, payStatus: notify.payStatus, outcome }, 'payzero notify applied');
   }
-  try {
-    await db
-      .insertInto('provider_notifications')
-      .values({ id: newId('PN', deps.clock.now(), deps.random), provider: 'payzero', dedupe_key: dedupeKey, attempt_id: attempt?.id ?? null, payload: JSON.stringify({ msgType: notify.msgType, timestamp: notify.timestamp, order: notify.order }), created_at: deps.clock.now() })
-      .execute();
-  } catch (err) {
-    // A concurrent copy of the same notify recorded it first; the result itself was applied idempotently.
-    if (!isUniqueViolation(err)) throw err;
-  }
+  // A concurrent copy of the same notify may have recorded it first; the result itself was applied idempotently.
+  await recordNotification(db, { provider: 'payzero', dedupeKey, attemptId: attempt?.id ?? null, payload: { msgType: notify.msgType, timestamp: notify.timestamp, order: notify.order }, now: deps.clock.now(), random: deps.random });
   return outcome;
 }
 

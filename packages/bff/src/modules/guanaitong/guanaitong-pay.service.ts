@@ -41,6 +41,7 @@ import {
 import { raiseAlert } from '../alert/alert.service.ts';
 import { findOrder } from '../order/order.repository.ts';
 import { orderForSession } from '../order/order.service.ts';
+import { recordNotification } from '../payment/notification.repository.ts';
 import { assertNoCardInFlight, assertPayable, createAttempt, recordFailure, recordProviderSuccess } from '../payment/payment.service.ts';
 import type { Session } from '../session/session.service.ts';
 
@@ -346,16 +347,9 @@ export async function handleGuanaitongNotify(deps: Deps, notify: GuanaitongNotif
     await raiseAlert(db, logger, { kind: 'PAYMENT_AMOUNT_MISMATCH', dedupeKey: `PAYMENT_AMOUNT_MISMATCH:guanaitong:${notify.tradeNo}:${notify.totalFen}`.slice(0, 128), orderNo: attempt.order_no, amountFen: notify.totalFen, detail, now: clock.now() });
     return 'fail';
   }
-  try {
-    await db
-      .insertInto('provider_notifications')
-      .values({ id: newId('PN', clock.now(), deps.random), provider: 'guanaitong', dedupe_key: `guanaitong:${notify.tradeNo}`, attempt_id: attempt.id, payload: JSON.stringify(notify), created_at: clock.now() })
-      .execute();
-  } catch (err) {
-    // A resend or replay: already recorded. The success path below is idempotent, so it runs again harmlessly
-    // (and finishes the job if the first delivery crashed between the two).
-    if (!isUniqueViolation(err)) throw err;
-  }
+  // A resend or replay is already recorded. The success path below is idempotent, so it runs again harmlessly
+  // (and finishes the job if the first delivery crashed between the two).
+  await recordNotification(db, { provider: 'guanaitong', dedupeKey: `guanaitong:${notify.tradeNo}`, attemptId: attempt.id, payload: notify, now: clock.now(), random: deps.random });
   const outcome = await recordProviderSuccess(deps, attempt.id, notify.tradeNo);
   logger.info({ ...log, attempt_id: attempt.id, order_no: attempt.order_no, outcome }, 'guanaitong notify applied');
   return 'success';
