@@ -2,8 +2,8 @@
 // the H5 dev server, the demo partner page and the provider simulators. Prints a signed demo deep link.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { startDemoPartner } from '../packages/bff/src/modules/demo/demo-partner.ts';
-import { startSimulators } from '../packages/bff/src/providers/dev-simulators.ts';
+import { startDemoPartner } from '../packages/bff/dev/demo-partner.ts';
+import { startSimulators } from '../packages/bff/dev/simulators.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const PORTS = { bff: 8787, h5: 5173, partner: 5180 };

@@ -3,12 +3,12 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Deps } from './deps.ts';
-import { DomainError } from './lib/errors.ts';
-import { notFound, onError, requestId, type AppEnv } from './lib/http.ts';
+import { DomainError } from './http/errors.ts';
+import { notFound, onError, requestId, type AppEnv } from './http/middleware.ts';
 import { cardRoutes } from './modules/card/card.route.ts';
 import { walletRoutes } from './modules/wallet.route.ts';
-import { guanaitongRoutes } from './providers/guanaitong/guanaitong.route.ts';
-import { serveH5 } from './static.ts';
+import { guanaitongRoutes } from './modules/guanaitong/guanaitong.route.ts';
+import { serveH5 } from './http/static.ts';
 
 export type { Deps } from './deps.ts';
 

@@ -3,8 +3,8 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { createRuntime, startJobs } from './bootstrap.ts';
 import { ConfigError, loadConfig, type Config } from './env.ts';
-import { guanaitongJobs } from './providers/guanaitong/index.ts';
-import { payzeroJobs } from './providers/payzero/index.ts';
+import { guanaitongJobs } from './modules/guanaitong/guanaitong.integration.ts';
+import { payzeroJobs } from './modules/card/payzero.integration.ts';
 
 let config: Config;
 try {

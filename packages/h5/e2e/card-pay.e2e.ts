@@ -2,8 +2,8 @@
 // cashier and pays with it; the bank answers after 8 s, so the partner hears `timeout` at 5 s and then `paid`, while
 // the result page goes from 处理中 to 支付成功 by itself.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { payzeroJobs } from '../../bff/src/providers/payzero/index.ts';
-import { createPayzeroSimulator, PAYZERO_SIMULATOR_DEFAULTS, type StartedPayzeroSimulator } from '../../bff/src/providers/payzero/simulator.ts';
+import { payzeroJobs } from '../../bff/src/modules/card/payzero.integration.ts';
+import { createPayzeroSimulator, PAYZERO_SIMULATOR_DEFAULTS, type StartedPayzeroSimulator } from '../../bff/dev/payzero/simulator.ts';
 import { fitsWidth, openCashier, startStack, type Stack } from './stack.ts';
 
 let payzero: StartedPayzeroSimulator;

@@ -1,9 +1,9 @@
 // In a real headless Chromium against the Guanaitong simulator: the user pays with 关爱通 points (login, Guanaitong's
 // cashier, back to our result page, settled by the notify), and with a quota asset chosen in our picker.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { guanaitongJobs } from '../../bff/src/providers/guanaitong/index.ts';
-import { createGuanaitongSimulator, type RunningGuanaitongSimulator } from '../../bff/src/providers/guanaitong/simulator.ts';
-import { TEST_GAT } from '../../bff/src/providers/guanaitong/testing.ts';
+import { guanaitongJobs } from '../../bff/src/modules/guanaitong/guanaitong.integration.ts';
+import { createGuanaitongSimulator, type RunningGuanaitongSimulator } from '../../bff/dev/guanaitong/simulator.ts';
+import { TEST_GAT } from '../../bff/testing/guanaitong.ts';
 import { fitsWidth, openCashier, payByBalance, reservePort, startStack, type Stack } from './stack.ts';
 
 let guanaitong: RunningGuanaitongSimulator;

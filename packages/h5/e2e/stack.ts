@@ -11,7 +11,7 @@ import { createRuntime, startJobs, type Runtime } from '../../bff/src/bootstrap.
 import { testConfig } from '../../bff/src/env.ts';
 import type { Job, Scheduler } from '../../bff/src/jobs/scheduler.ts';
 import { createLogger } from '../../bff/src/lib/logger.ts';
-import { startDemoPartner } from '../../bff/src/modules/demo/demo-partner.ts';
+import { startDemoPartner } from '../../bff/dev/demo-partner.ts';
 
 export interface Stack {
   bffUrl: string;

@@ -3,7 +3,7 @@ import { BalancePayRequest, CreateOrderRequest, SessionRequest } from '@zf/share
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Deps } from '../deps.ts';
-import { requireSession, validate, type AppEnv } from '../lib/http.ts';
+import { requireSession, validate, type AppEnv } from '../http/middleware.ts';
 import { createOrder, listOrders, orderForSession, viewOrder } from './order/order.service.ts';
 import { cashier, payInsurerOnly, payWithBalance } from './payment/payment.service.ts';
 import { listValidPolicies, quotePolicy } from './policy/policy.service.ts';

@@ -1,7 +1,7 @@
 // The outbox under partner outages: retries with growing intervals and the same event_id, strict seq order, `dead`
 // after the schedule, admin replay.
 import { expect, it } from 'vitest';
-import { describeEachDatabase, type TestContext } from '../../testing/harness.ts';
+import { describeEachDatabase, type TestContext } from '../../../testing/harness.ts';
 import { deliverDueCallbacks, replayCallback } from './callback.worker.ts';
 import { RETRY_SCHEDULE_MS } from './callback.service.ts';
 

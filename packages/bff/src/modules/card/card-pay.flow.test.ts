@@ -3,12 +3,12 @@
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { Accounts, balanceOf } from '../../ledger/ledger.ts';
 import { payzeroNotifySign } from '../../providers/payzero/sign.ts';
-import { TEST_CREDENTIALS } from '../../providers/payzero/test-harness.ts';
-import { attemptsOf, describeEachDatabase, snapshot, type TestContext } from '../../testing/harness.ts';
+import { TEST_CREDENTIALS } from '../../../testing/payzero.ts';
+import { attemptsOf, describeEachDatabase, snapshot, type TestContext } from '../../../testing/harness.ts';
 import { deliverDueCallbacks } from '../callback/callback.worker.ts';
 import { DEMO } from '../demo/demo.seed.ts';
 import { pollCardResults, sendCardTimeouts } from './card-pay.service.ts';
-import { startCardPayEnv, TEST_CARDS, type CardPayEnv } from './card.testing.ts';
+import { startCardPayEnv, TEST_CARDS, type CardPayEnv } from '../../../testing/card-pay-env.ts';
 
 const waitFor = <T>(fn: () => T | Promise<T>, timeout = 5_000) => vi.waitFor(fn, { timeout, interval: 10 });
 

@@ -17,7 +17,7 @@ import { formatYuan, type PayResponse } from '@zf/shared';
 import { inTransaction } from '../../db/database.ts';
 import type { PaymentAttempt } from '../../db/tables.ts';
 import type { Deps } from '../../deps.ts';
-import { fail } from '../../lib/errors.ts';
+import { fail } from '../../http/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { isFinalPayStatus } from '../../providers/payzero/protocol.ts';
 import {

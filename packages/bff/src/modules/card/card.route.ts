@@ -3,9 +3,9 @@ import { AddCardRequest, CardPayRequest } from '@zf/shared';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Deps } from '../../deps.ts';
-import { requireSession, validate, type AppEnv } from '../../lib/http.ts';
-import { payzeroIntegration } from '../../providers/payzero/index.ts';
-import { payzeroNotifyRoute } from '../../providers/payzero/payzero.route.ts';
+import { requireSession, validate, type AppEnv } from '../../http/middleware.ts';
+import { payzeroIntegration } from './payzero.integration.ts';
+import { payzeroNotifyRoute } from './payzero-notify.route.ts';
 import { payByCard } from './card-pay.service.ts';
 import { addCard, listCards } from './card.service.ts';
 

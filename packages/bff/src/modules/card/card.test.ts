@@ -2,9 +2,9 @@
 // character, mobile, name), and that nothing but a masked number and a token is ever stored.
 import { expect, it } from 'vitest';
 import type { Database } from '../../db/tables.ts';
-import { describeEachDatabase, type TestContext } from '../../testing/harness.ts';
+import { describeEachDatabase, type TestContext } from '../../../testing/harness.ts';
 import { DEMO } from '../demo/demo.seed.ts';
-import { TEST_CARDS, TEST_HOLDER } from './card.testing.ts';
+import { TEST_CARDS, TEST_HOLDER } from '../../../testing/card-pay-env.ts';
 
 const TABLES: Array<keyof Database> = [
   'partners', 'users', 'claims', 'policies', 'orders', 'payment_attempts', 'bound_cards', 'ledger_accounts', 'ledger_transfers',

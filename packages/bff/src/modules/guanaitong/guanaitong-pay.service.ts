@@ -24,7 +24,7 @@ import { z } from 'zod';
 import { inTransaction, isUniqueViolation } from '../../db/database.ts';
 import type { Order } from '../../db/tables.ts';
 import type { Deps } from '../../deps.ts';
-import { DomainError, fail } from '../../lib/errors.ts';
+import { DomainError, fail } from '../../http/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { readToken, signToken } from '../../lib/secrets.ts';
 import {

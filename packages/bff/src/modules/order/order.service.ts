@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import { inTransaction, isUniqueViolation, type Db } from '../../db/database.ts';
 import type { Order } from '../../db/tables.ts';
 import type { Deps } from '../../deps.ts';
-import { DomainError, fail } from '../../lib/errors.ts';
+import { DomainError, fail } from '../../http/errors.ts';
 import { newOrderNo } from '../../lib/ids.ts';
 import { enqueueCallback } from '../callback/callback.service.ts';
 import { termsOf, usablePolicy } from '../policy/policy.service.ts';

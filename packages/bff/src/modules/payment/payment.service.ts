@@ -4,7 +4,7 @@ import type { CashierView, FailureReason, PayResponse } from '@zf/shared';
 import { inTransaction, type Db } from '../../db/database.ts';
 import type { Order, PaymentAttempt, PaymentAttemptTable } from '../../db/tables.ts';
 import type { Deps } from '../../deps.ts';
-import { DomainError, fail } from '../../lib/errors.ts';
+import { DomainError, fail } from '../../http/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { verifySecret } from '../../lib/secrets.ts';
 import { Accounts, balanceOf, InsufficientFunds, transfer } from '../../ledger/ledger.ts';

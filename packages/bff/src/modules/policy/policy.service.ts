@@ -3,7 +3,7 @@ import { quote, type PolicyList, type PolicyQuote, type PolicySummary } from '@z
 import type { Db } from '../../db/database.ts';
 import type { Policy } from '../../db/tables.ts';
 import type { Deps } from '../../deps.ts';
-import { fail } from '../../lib/errors.ts';
+import { fail } from '../../http/errors.ts';
 import type { Session } from '../session/session.service.ts';
 
 /** Today's date (YYYY-MM-DD) in Asia/Shanghai, the insurers' calendar. */

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createRuntime } from '../../bootstrap.ts';
 import { testConfig } from '../../env.ts';
 import { createLogger } from '../../lib/logger.ts';
-import { describeEachDatabase } from '../../testing/harness.ts';
+import { describeEachDatabase } from '../../../testing/harness.ts';
 
 describeEachDatabase(
   'insurer quota with configured table names',

@@ -2,7 +2,7 @@
 import { LinkParams, parsePositiveYuan, type EntryNext, type SessionResponse } from '@zf/shared';
 import { verifyLinkSignature } from '@zf/shared/partner';
 import type { Deps } from '../../deps.ts';
-import { fail } from '../../lib/errors.ts';
+import { fail } from '../../http/errors.ts';
 import { readToken, signToken } from '../../lib/secrets.ts';
 import { isCallbackAllowed } from '../callback/callback.service.ts';
 import { orderIsExpired } from '../order/order.repository.ts';

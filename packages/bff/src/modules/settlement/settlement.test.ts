@@ -2,7 +2,7 @@
 import { expect, it } from 'vitest';
 import { inTransaction } from '../../db/database.ts';
 import { Accounts, balanceOf, transfer } from '../../ledger/ledger.ts';
-import { describeEachDatabase, type TestContext } from '../../testing/harness.ts';
+import { describeEachDatabase, type TestContext } from '../../../testing/harness.ts';
 import { deliverDueCallbacks } from '../callback/callback.worker.ts';
 import { applySuccess, createAttempt } from '../payment/payment.service.ts';
 import { findOrder } from '../order/order.repository.ts';

@@ -13,8 +13,8 @@ import {
 } from './client.ts';
 import { GAT_CODES, GAT_NOTIFY_RESEND_DELAYS_MS } from './protocol.ts';
 import { signParams } from './sign.ts';
-import { createGuanaitongSimulator } from './simulator.ts';
-import { serveApp, startGuanaitongHarness, TEST_GAT, type GuanaitongHarness, type ServedApp } from './testing.ts';
+import { createGuanaitongSimulator } from '../../../dev/guanaitong/simulator.ts';
+import { serveApp, startGuanaitongHarness, TEST_GAT, type GuanaitongHarness, type ServedApp } from '../../../testing/guanaitong.ts';
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {

@@ -19,8 +19,8 @@ export type { TradeInfo, TradeInfoGoods, TradeInfoOrder } from './trade.ts';
 export { verifyNotify, verifyReturnParams, GuanaitongVerifyError } from './notify.ts';
 export type { GuanaitongNotify, GuanaitongReturn, GuanaitongVerifyOptions, GuanaitongVerifyReason, ReceivedParams } from './notify.ts';
 export { GAT_CODES, NOTIFY_ACK, NOTIFY_NACK } from './protocol.ts';
-export { guanaitongNotifyHandler } from './notify-route.ts';
-export type { GuanaitongNotifyHandlerDeps } from './notify-route.ts';
+export { guanaitongNotifyHandler } from './notify-handler.ts';
+export type { GuanaitongNotifyHandlerDeps } from './notify-handler.ts';
 
 /** The subset of a pino logger the client uses. */
 export interface GuanaitongLogger {

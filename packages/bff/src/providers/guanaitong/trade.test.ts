@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildTradeInfo, outerTradeNo, serializeTradeInfo } from './trade.ts';
-import { validateTradeInfo } from './simulator-validate.ts';
+import { validateTradeInfo } from '../../../dev/guanaitong/simulator-validate.ts';
 
 describe('guanaitong trade_info and outer_trade_no', () => {
   it('builds trade_info for the self-pay share with exact decimals', () => {

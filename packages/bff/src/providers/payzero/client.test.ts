@@ -4,8 +4,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PayzeroClient, PayzeroError, mapPayzeroFailure, verifyPayStatusNotify } from './client.ts';
 import { createPayzeroNotifyRoute, PayzeroNotifyError, type PayStatusNotify } from './notify.ts';
 import { payzeroNotifySign } from './sign.ts';
-import { createPayzeroSimulator } from './simulator.ts';
-import { serveApp, startPayzeroHarness, TEST_CREDENTIALS, type PayzeroHarness } from './test-harness.ts';
+import { createPayzeroSimulator } from '../../../dev/payzero/simulator.ts';
+import { serveApp, startPayzeroHarness, TEST_CREDENTIALS, type PayzeroHarness } from '../../../testing/payzero.ts';
 
 const HOUR = 3_600_000;
 let h: PayzeroHarness | undefined;

@@ -27,8 +27,8 @@ import { createHash } from 'node:crypto';
 import { serve } from '@hono/node-server';
 import { formatYuan } from '@zf/shared';
 import { Hono, type Context } from 'hono';
-import { systemClock, type Clock } from '../../lib/clock.ts';
-import { cryptoRandom, type RandomSource } from '../../lib/ids.ts';
+import { systemClock, type Clock } from '../../src/lib/clock.ts';
+import { cryptoRandom, type RandomSource } from '../../src/lib/ids.ts';
 import {
   GAT_CODES,
   GAT_PATHS,
@@ -37,8 +37,8 @@ import {
   GAT_TOKEN_LIFETIME_SEC,
   unixSeconds,
   type GatEnvelope,
-} from './protocol.ts';
-import { signParams, verifySignedParams } from './sign.ts';
+} from '../../src/providers/guanaitong/protocol.ts';
+import { signParams, verifySignedParams } from '../../src/providers/guanaitong/sign.ts';
 import { Notifier, type NotifyAttempt } from './simulator-notify.ts';
 import { cashierPage, errorPage, loginPage } from './simulator-pages.ts';
 import { GatRejection, validatePayParams } from './simulator-validate.ts';

@@ -1,8 +1,8 @@
 // Starts the provider simulators for `pnpm dev` and returns the BFF environment that points at them.
 // Each provider adds itself here as it lands: one `start…` function below and one entry in `STARTERS`.
 import { createGuanaitongSimulator } from './guanaitong/simulator.ts';
-import { TEST_GAT } from './guanaitong/testing.ts';
-import { PAYZERO_NOTIFY_PATH } from './payzero/notify.ts';
+import { TEST_GAT } from '../testing/guanaitong.ts';
+import { PAYZERO_NOTIFY_PATH } from '../src/providers/payzero/notify.ts';
 import { PAYZERO_SIMULATOR_DEFAULTS, createPayzeroSimulator } from './payzero/simulator.ts';
 
 export interface DevSimulators {

@@ -2,8 +2,8 @@
 // token serves every payment) and the job of Guanaitong payments.
 import type { Deps } from '../../deps.ts';
 import type { Job } from '../../jobs/scheduler.ts';
-import { failStaleGuanaitongAttempts } from '../../modules/guanaitong/guanaitong-pay.service.ts';
-import { GuanaitongClient } from './client.ts';
+import { failStaleGuanaitongAttempts } from './guanaitong-pay.service.ts';
+import { GuanaitongClient } from '../../providers/guanaitong/client.ts';
 
 const built = new WeakMap<Deps, GuanaitongClient>();
 

@@ -2,10 +2,10 @@
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
-import { ManualClock } from '../../lib/clock.ts';
-import { PayzeroClient, type PayzeroClientOptions } from './client.ts';
-import { createPayzeroNotifyRoute, type PayStatusNotify } from './notify.ts';
-import { createPayzeroSimulator, type PayzeroSimulator, type PayzeroSimulatorOptions } from './simulator.ts';
+import { ManualClock } from '../src/lib/clock.ts';
+import { PayzeroClient, type PayzeroClientOptions } from '../src/providers/payzero/client.ts';
+import { createPayzeroNotifyRoute, type PayStatusNotify } from '../src/providers/payzero/notify.ts';
+import { createPayzeroSimulator, type PayzeroSimulator, type PayzeroSimulatorOptions } from '../dev/payzero/simulator.ts';
 
 /** Credentials shared by the simulator and the client in tests. */
 export const TEST_CREDENTIALS = {

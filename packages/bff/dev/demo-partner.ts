@@ -4,7 +4,7 @@ import { buildSignedLink, verifyWebhook } from '@zf/shared/partner';
 import { parsePositiveYuan } from '@zf/shared';
 import { Hono } from 'hono';
 import { html, raw } from 'hono/html';
-import { DEMO } from './demo.seed.ts';
+import { DEMO } from '../src/modules/demo/demo.seed.ts';
 
 export interface ReceivedDemoCallback {
   received_at: string;

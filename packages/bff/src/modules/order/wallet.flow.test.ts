@@ -2,11 +2,11 @@
 // settlement, callbacks — and every refusal changing nothing.
 import { Webhook } from 'standardwebhooks';
 import { expect, it } from 'vitest';
-import { checkLedger, balanceOf, Accounts } from '../ledger/ledger.ts';
-import { deliverDueCallbacks } from './callback/callback.worker.ts';
-import { DEMO } from './demo/demo.seed.ts';
-import { describeEachDatabase, snapshot } from '../testing/harness.ts';
-import { closeExpiredOrders } from './order/order.service.ts';
+import { checkLedger, balanceOf, Accounts } from '../../ledger/ledger.ts';
+import { deliverDueCallbacks } from '../callback/callback.worker.ts';
+import { DEMO } from '../demo/demo.seed.ts';
+import { describeEachDatabase, snapshot } from '../../../testing/harness.ts';
+import { closeExpiredOrders } from './order.service.ts';
 
 describeEachDatabase('direct-pay flow', (get) => {
   it('pays the demo claim by wallet balance, settles, and calls the partner back signed (order_created, paid)', async () => {
@@ -194,7 +194,7 @@ describeEachDatabase('direct-pay flow', (get) => {
   it('parks the clearing in a manual task with CLEARING_LEDGER_SHORT when the clearing ledger is short, and still calls back paid', async () => {
     const ctx = get();
     // Drain the clearing ledger to 10.00 so an 80.00 insurer share cannot be cleared.
-    const { transfer } = await import('../ledger/ledger.ts');
+    const { transfer } = await import('../../ledger/ledger.ts');
     await ctx.deps.db.transaction().execute((trx) => transfer(trx, { key: 'test:drain', from: Accounts.clearing, to: Accounts.world, amountFen: 5_000_000 - 1000, memo: 'test drain', now: ctx.clock.now() }));
     const { token, order } = await ctx.newOrder();
     const paid = await ctx.call('POST', `/api/orders/${order.order_no}/pay/balance`, token, { pin: '123456' });

@@ -1,7 +1,7 @@
 // The simulator's parameter rules for checkUserAndToPay: every row of seed 001's tables, refused with the code a
 // rule of that kind gets (missing → 1000210006, length → 1000220001, value → 1000220002).
 import { parseYuan } from '@zf/shared';
-import { GAT_CODES, OUTER_TRADE_NO_MAX, OUTER_TRADE_NO_MIN } from './protocol.ts';
+import { GAT_CODES, OUTER_TRADE_NO_MAX, OUTER_TRADE_NO_MIN } from '../../src/providers/guanaitong/protocol.ts';
 
 /** A request the simulator refuses; turned into the `{code,msg,data:null}` envelope in one place. */
 export class GatRejection extends Error {

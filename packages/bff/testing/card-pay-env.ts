@@ -2,13 +2,13 @@
 // notifies reach the BFF over HTTP; the BFF's deps point at the simulator and share the test's manual clock.
 import { Hono } from 'hono';
 import { expect } from 'vitest';
-import { createApp } from '../../app.ts';
-import type { Deps } from '../../deps.ts';
-import { payzeroIntegration } from '../../providers/payzero/index.ts';
-import type { PayzeroClient } from '../../providers/payzero/client.ts';
-import { createPayzeroSimulator, type PayzeroSimulator, type PayzeroSimulatorOptions } from '../../providers/payzero/simulator.ts';
-import { serveApp, TEST_CREDENTIALS } from '../../providers/payzero/test-harness.ts';
-import type { TestContext } from '../../testing/harness.ts';
+import { createApp } from '../src/app.ts';
+import type { Deps } from '../src/deps.ts';
+import { payzeroIntegration } from '../src/modules/card/payzero.integration.ts';
+import type { PayzeroClient } from '../src/providers/payzero/client.ts';
+import { createPayzeroSimulator, type PayzeroSimulator, type PayzeroSimulatorOptions } from '../dev/payzero/simulator.ts';
+import { serveApp, TEST_CREDENTIALS } from './payzero.ts';
+import type { TestContext } from './harness.ts';
 
 /** Luhn-valid card numbers whose last 4 digits pick the simulator's behaviour (SPEC §10). */
 export const TEST_CARDS = {

@@ -1,9 +1,9 @@
 // The Payzero simulator on its own: login and JWT, bearer checks, envelope, validation, codes, batches, controls.
 import { createHmac } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ManualClock } from '../../lib/clock.ts';
+import { ManualClock } from '../../src/lib/clock.ts';
 import { createPayzeroSimulator, type PayzeroSimulator, type PayzeroSimulatorOptions } from './simulator.ts';
-import { TEST_CREDENTIALS } from './test-harness.ts';
+import { TEST_CREDENTIALS } from '../../testing/payzero.ts';
 
 interface Env {
   success: boolean;

@@ -6,14 +6,14 @@ import { buildSignedLink } from '@zf/shared/partner';
 import { Hono } from 'hono';
 import { createPool } from 'mysql2/promise';
 import { afterEach, beforeEach, describe } from 'vitest';
-import { createApp } from '../app.ts';
-import { createRuntime, type Runtime } from '../bootstrap.ts';
-import type { Deps } from '../deps.ts';
-import { testConfig } from '../env.ts';
-import { checkLedger } from '../ledger/ledger.ts';
-import { ManualClock } from '../lib/clock.ts';
-import { createLogger } from '../lib/logger.ts';
-import { DEMO } from '../modules/demo/demo.seed.ts';
+import { createApp } from '../src/app.ts';
+import { createRuntime, type Runtime } from '../src/bootstrap.ts';
+import type { Deps } from '../src/deps.ts';
+import { testConfig } from '../src/env.ts';
+import { checkLedger } from '../src/ledger/ledger.ts';
+import { ManualClock } from '../src/lib/clock.ts';
+import { createLogger } from '../src/lib/logger.ts';
+import { DEMO } from '../src/modules/demo/demo.seed.ts';
 
 export interface DatabaseTarget {
   name: 'sqlite' | 'mariadb';

@@ -1,8 +1,8 @@
 // The simulator's side of §3: POST signed status notifies, count only an "OK" body as delivered, resend at 1 m, 5 m,
 // 10 m, 1 h and 6 h after the first send (times multiplied by the simulator's timeScale).
-import type { Clock } from '../../lib/clock.ts';
-import { NOTIFY_ACK, NOTIFY_RESEND_OFFSETS_MS, type PayzeroNotifyBody } from './protocol.ts';
-import { payzeroNotifySign } from './sign.ts';
+import type { Clock } from '../../src/lib/clock.ts';
+import { NOTIFY_ACK, NOTIFY_RESEND_OFFSETS_MS, type PayzeroNotifyBody } from '../../src/providers/payzero/protocol.ts';
+import { payzeroNotifySign } from '../../src/providers/payzero/sign.ts';
 
 /** One delivery attempt (or a notify that was never sent), as the simulator's `notifyLog` shows it. */
 export interface NotifyAttempt {

@@ -4,7 +4,7 @@ import { GuanaitongPayRequest, GuanaitongStartRequest } from '@zf/shared';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Deps } from '../../deps.ts';
-import { requireSession, validate, type AppEnv } from '../../lib/http.ts';
+import { requireSession, validate, type AppEnv } from '../../http/middleware.ts';
 import {
   completeGuanaitongLogin,
   handleGuanaitongNotify,
@@ -12,9 +12,9 @@ import {
   payWithPickedAsset,
   readGuanaitongPick,
   startGuanaitongPay,
-} from '../../modules/guanaitong/guanaitong-pay.service.ts';
-import { guanaitongNotifyHandler } from './notify-route.ts';
-import { guanaitongClient } from './index.ts';
+} from './guanaitong-pay.service.ts';
+import { guanaitongNotifyHandler } from '../../providers/guanaitong/notify-handler.ts';
+import { guanaitongClient } from './guanaitong.integration.ts';
 
 const OrderParam = z.object({ orderNo: z.string().min(1).max(32) });
 const PickQuery = z.object({ pick: z.string().min(1).max(4000) });

@@ -2,7 +2,7 @@
 import { serveStatic } from '@hono/node-server/serve-static';
 import { relative } from 'node:path';
 import type { Hono } from 'hono';
-import type { AppEnv } from './lib/http.ts';
+import type { AppEnv } from './middleware.ts';
 
 export function serveH5(app: Hono<AppEnv>, dir: string): void {
   const root = relative(process.cwd(), dir) || '.';

@@ -11,7 +11,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
-import { systemClock, type Clock } from '../../lib/clock.ts';
+import { systemClock, type Clock } from '../../src/lib/clock.ts';
 import {
   FEEDBACK_PAGE_SIZE_MAX,
   MCHT_ORDER_NO_PATTERN,
@@ -26,8 +26,8 @@ import {
   type PayStatus,
   type PayzeroEnvelope,
   type PayzeroOrderResult,
-} from './protocol.ts';
-import { signJwtHs256, verifyJwtHs256 } from './sign.ts';
+} from '../../src/providers/payzero/protocol.ts';
+import { signJwtHs256, verifyJwtHs256 } from '../../src/providers/payzero/sign.ts';
 import { Notifier, type NotifyAttempt } from './simulator-notifier.ts';
 
 export type { NotifyAttempt } from './simulator-notifier.ts';

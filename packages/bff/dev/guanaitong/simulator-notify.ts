@@ -1,7 +1,7 @@
 // The simulator's notify sender: a form POST to notify_url, re-signed with a fresh timestamp on every attempt,
 // resent at 4 m, 4 m, 10 m, 10 m, 1 h, 2 h, 6 h, 15 h (× timeScale) until answered exactly `success`.
-import type { Clock } from '../../lib/clock.ts';
-import { GAT_NOTIFY_RESEND_DELAYS_MS, NOTIFY_ACK } from './protocol.ts';
+import type { Clock } from '../../src/lib/clock.ts';
+import { GAT_NOTIFY_RESEND_DELAYS_MS, NOTIFY_ACK } from '../../src/providers/guanaitong/protocol.ts';
 
 /** One notify attempt as the simulator saw it. */
 export interface NotifyAttempt {

@@ -2,14 +2,14 @@
 // for receiver apps (notify_url, return_url). Used by this folder's tests and available to the payment module's.
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
-import type { Clock } from '../../lib/clock.ts';
-import { GuanaitongClient, type GuanaitongClientOptions } from './client.ts';
+import type { Clock } from '../src/lib/clock.ts';
+import { GuanaitongClient, type GuanaitongClientOptions } from '../src/providers/guanaitong/client.ts';
 import {
   createGuanaitongSimulator,
   type GuanaitongSimulator,
   type GuanaitongSimulatorOptions,
   type RunningGuanaitongSimulator,
-} from './simulator.ts';
+} from '../dev/guanaitong/simulator.ts';
 
 /** Test credentials (the dev defaults of env.ts). */
 export const TEST_GAT = { appid: '30000003', appsecret: 'f4cc82386a1cdddcc98e4f53b1115a62', sellerAppid: '20110783' } as const;

@@ -2,10 +2,10 @@
 // and the jobs of card payments (the 5-second rule, polling late bank results).
 import type { Deps } from '../../deps.ts';
 import type { Job } from '../../jobs/scheduler.ts';
-import { deliverDueCallbacks } from '../../modules/callback/callback.worker.ts';
-import { pollCardResults, sendCardTimeouts } from '../../modules/card/card-pay.service.ts';
-import { PayzeroClient } from './client.ts';
-import { PAYZERO_NOTIFY_PATH } from './notify.ts';
+import { deliverDueCallbacks } from '../callback/callback.worker.ts';
+import { pollCardResults, sendCardTimeouts } from './card-pay.service.ts';
+import { PayzeroClient } from '../../providers/payzero/client.ts';
+import { PAYZERO_NOTIFY_PATH } from '../../providers/payzero/notify.ts';
 
 /** What the BFF holds of Payzero. */
 export interface PayzeroIntegration {

@@ -1,11 +1,11 @@
 // The simulator refuses every documented rule of seed 001 with the right code, over real HTTP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../lib/clock.ts';
-import { GuanaitongError } from './client.ts';
-import { GAT_CODES, GAT_PATHS, unixSeconds } from './protocol.ts';
-import { signParams } from './sign.ts';
-import { startGuanaitongHarness, TEST_GAT, type GuanaitongHarness } from './testing.ts';
-import { buildTradeInfo, serializeTradeInfo } from './trade.ts';
+import { ManualClock } from '../../src/lib/clock.ts';
+import { GuanaitongError } from '../../src/providers/guanaitong/client.ts';
+import { GAT_CODES, GAT_PATHS, unixSeconds } from '../../src/providers/guanaitong/protocol.ts';
+import { signParams } from '../../src/providers/guanaitong/sign.ts';
+import { startGuanaitongHarness, TEST_GAT, type GuanaitongHarness } from '../../testing/guanaitong.ts';
+import { buildTradeInfo, serializeTradeInfo } from '../../src/providers/guanaitong/trade.ts';
 
 const PAY = GAT_PATHS.checkUserAndToPay;
 const SELLER = TEST_GAT.sellerAppid;
