@@ -5,10 +5,15 @@ import { secureHeaders } from 'hono/secure-headers';
 import type { Deps } from './deps.ts';
 import { DomainError } from './http/errors.ts';
 import { notFound, onError, requestId, type AppEnv } from './http/middleware.ts';
-import { cardRoutes } from './modules/card/card.route.ts';
-import { walletRoutes } from './modules/wallet.route.ts';
-import { guanaitongRoutes } from './modules/guanaitong/guanaitong.route.ts';
 import { serveH5 } from './http/static.ts';
+import { balanceRoutes } from './modules/balance/balance.route.ts';
+import { cardRoutes } from './modules/card/card.route.ts';
+import { payzeroNotifyRoute } from './modules/card/payzero-notify.route.ts';
+import { guanaitongRoutes } from './modules/guanaitong/guanaitong.route.ts';
+import { orderRoutes } from './modules/order/order.route.ts';
+import { paymentRoutes } from './modules/payment/payment.route.ts';
+import { policyRoutes } from './modules/policy/policy.route.ts';
+import { sessionRoutes } from './modules/session/session.route.ts';
 
 export type { Deps } from './deps.ts';
 
@@ -20,7 +25,17 @@ export function createApp(deps: Deps) {
   app.onError(onError(deps));
   app.notFound(notFound);
 
-  const routes = app.get('/healthz', (c) => c.json({ ok: true }, 200)).route('/api', walletRoutes(deps)).route('/api', cardRoutes(deps)).route('/api', guanaitongRoutes(deps));
+  // One sub-app per module; each route parses, calls one service function and maps its answer.
+  const routes = app
+    .get('/healthz', (c) => c.json({ ok: true }, 200))
+    .route('/api', sessionRoutes(deps))
+    .route('/api', policyRoutes(deps))
+    .route('/api', orderRoutes(deps))
+    .route('/api', paymentRoutes(deps))
+    .route('/api', balanceRoutes(deps))
+    .route('/api', cardRoutes(deps))
+    .route('/api', guanaitongRoutes(deps))
+    .route('/api/providers/payzero/notify', payzeroNotifyRoute(deps));
   if (deps.config.serveH5Dir) serveH5(app, deps.config.serveH5Dir);
   return routes;
 }

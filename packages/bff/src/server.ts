@@ -3,6 +3,7 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { createRuntime, startJobs } from './bootstrap.ts';
 import { ConfigError, loadConfig, type Config } from './env.ts';
+import { hasDemoPartner } from './modules/session/session.repository.ts';
 import { guanaitongJobs } from './modules/guanaitong/guanaitong.integration.ts';
 import { payzeroJobs } from './modules/card/payzero.integration.ts';
 
@@ -20,8 +21,7 @@ try {
 const runtime = await createRuntime(config);
 const { deps } = runtime;
 if (config.env === 'production') {
-  const demo = await deps.db.selectFrom('partners').select('id').where('is_demo', '=', 1).executeTakeFirst();
-  if (demo) {
+  if (await hasDemoPartner(deps.db)) {
     deps.logger.fatal('demo data found in the production database; refusing to start');
     await runtime.close();
     process.exit(1);

@@ -1,23 +1,15 @@
-// The one error path and the shared middleware: request ids, validation → ZF0010, sessions, errors → `{code}`.
-import { zValidator } from '@hono/zod-validator';
+// The one error path and the shared middleware: request ids, errors → `{code}`, not found.
 import { ERROR_CATALOGUE, type ErrorBody } from '@zf/shared';
-import type { Context, ErrorHandler, MiddlewareHandler, NotFoundHandler, ValidationTargets } from 'hono';
+import type { Context, ErrorHandler, MiddlewareHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { ZodType } from 'zod';
 import type { Deps } from '../deps.ts';
-import { readSession, type Session } from '../modules/session/session.service.ts';
+import type { Session } from './session-token.ts';
 import { DomainError } from './errors.ts';
 
 export interface AppEnv {
   Variables: { requestId: string; session: Session };
 }
-
-/** zValidator whose failures all answer the same `{code: 'ZF0010'}`. */
-export const validate = <T extends ZodType, Target extends keyof ValidationTargets>(target: Target, schema: T) =>
-  zValidator(target, schema, (result) => {
-    if (!result.success) throw new DomainError('ZF0010', `invalid ${target}`);
-  });
 
 let counter = 0;
 /** Adds `x-request-id` (kept from the caller when sane) so logs and error bodies can be matched. */
@@ -27,15 +19,6 @@ export const requestId = (): MiddlewareHandler<AppEnv> =>
     const id = given && /^[\w-]{1,64}$/.test(given) ? given : `${Date.now().toString(36)}-${(counter++).toString(36)}`;
     c.set('requestId', id);
     c.header('x-request-id', id);
-    await next();
-  };
-
-/** Requires a user session from the `Authorization: Bearer` header. */
-export const requireSession = (deps: Deps): MiddlewareHandler<AppEnv> =>
-  async function sessionMiddleware(c, next) {
-    const header = c.req.header('authorization');
-    const token = header?.startsWith('Bearer ') ? header.slice(7) : undefined;
-    c.set('session', readSession(deps, token));
     await next();
   };
 

@@ -1,7 +1,7 @@
 // Alerts to admins (quota short, clearing ledger short, late payment…) and manual clearing tasks.
 import type { Db } from '../../db/database.ts';
-import { isUniqueViolation } from '../../db/database.ts';
-import type { AlertTable } from '../../db/tables.ts';
+import { insertOnce } from '../../db/insert-once.ts';
+import type { AlertTable } from './alert.table.ts';
 import { newId } from '../../lib/ids.ts';
 import type { Logger } from '../../lib/logger.ts';
 
@@ -17,10 +17,7 @@ export interface AlertInput {
 
 /** Records an alert for admins (idempotent per dedupe key) and logs it; returns false when it already existed. */
 export async function raiseAlert(db: Db, logger: Logger, input: AlertInput): Promise<boolean> {
-  try {
-    await db
-      .insertInto('alerts')
-      .values({
+  const created = await insertOnce(db, 'alerts', {
         id: newId('AL', input.now),
         kind: input.kind,
         dedupe_key: input.dedupeKey,
@@ -30,12 +27,8 @@ export async function raiseAlert(db: Db, logger: Logger, input: AlertInput): Pro
         status: 'open',
         created_at: input.now,
         acknowledged_at: null,
-      })
-      .execute();
-  } catch (err) {
-    if (isUniqueViolation(err)) return false;
-    throw err;
-  }
+  });
+  if (!created) return false;
   logger.warn({ alert: input.kind, order_no: input.orderNo, amount_fen: input.amountFen }, `ALERT ${input.kind}: ${input.detail}`);
   return true;
 }
@@ -54,10 +47,7 @@ export function clearingDueAt(now: number, cutoff: string): number {
 
 /** Parks an insurer share the clearing ledger could not cover, for an admin to clear by hand (once per order). */
 export async function createClearingTask(db: Db, input: { orderNo: string; amountFen: number; toAccount: string; dueAt: number; now: number }): Promise<void> {
-  try {
-    await db
-      .insertInto('clearing_tasks')
-      .values({
+  await insertOnce(db, 'clearing_tasks', {
         id: newId('CT', input.now),
         order_no: input.orderNo,
         amount_fen: input.amountFen,
@@ -67,9 +57,5 @@ export async function createClearingTask(db: Db, input: { orderNo: string; amoun
         done_at: null,
         done_by: null,
         created_at: input.now,
-      })
-      .execute();
-  } catch (err) {
-    if (!isUniqueViolation(err)) throw err;
-  }
+  });
 }

@@ -1,9 +1,10 @@
 // The partner-callback outbox (SPEC §4): events are written in the same transaction as the state change they report.
-import { sql } from 'kysely';
 import { formatYuan, type CallbackEvent, type CallbackPayload, type ErrorCode } from '@zf/shared';
 import type { Db } from '../../db/database.ts';
-import type { Order } from '../../db/tables.ts';
+import type { Order } from '../order/order.table.ts';
 import { newId, type RandomSource } from '../../lib/ids.ts';
+import { takeNextSeq } from '../order/order.repository.ts';
+import { insertEvent } from './callback.repository.ts';
 
 export interface EnqueueInput {
   event: CallbackEvent;
@@ -19,9 +20,7 @@ export interface EnqueueInput {
 /** Allocates the order's next `seq` and writes the event to the outbox, inside the caller's transaction. */
 export async function enqueueCallback(trx: Db, order: Pick<Order, 'order_no' | 'refer_no' | 'partner_id' | 'callback_url' | 'self_pay_fen' | 'amount_fen'>, input: EnqueueInput): Promise<string> {
   // The increment takes the order row's lock, so concurrent events of one order get distinct, ordered seqs.
-  await trx.updateTable('orders').set({ next_seq: sql<number>`next_seq + 1` }).where('order_no', '=', order.order_no).execute();
-  const row = await trx.selectFrom('orders').select('next_seq').where('order_no', '=', order.order_no).executeTakeFirstOrThrow();
-  const seq = Number(row.next_seq) - 1;
+  const seq = await takeNextSeq(trx, order.order_no);
   const eventId = newId('evt_', input.now, input.random);
   const payload: CallbackPayload = {
     order_no: order.order_no,
@@ -35,26 +34,17 @@ export async function enqueueCallback(trx: Db, order: Pick<Order, 'order_no' | '
     paid_amount: formatYuan(input.event === 'paid' ? order.amount_fen : 0),
     created_at: new Date(input.now).toISOString(),
   };
-  await trx
-    .insertInto('callback_events')
-    .values({
-      id: eventId,
-      order_no: order.order_no,
-      partner_id: order.partner_id,
-      url: order.callback_url,
-      event: input.event,
-      seq,
-      final: input.final ? 1 : 0,
-      payload: JSON.stringify(payload),
-      status: 'pending',
-      next_attempt_at: input.now,
-      lease_until: null,
-      last_status: null,
-      last_error: null,
-      delivered_at: null,
-      created_at: input.now,
-    })
-    .execute();
+  await insertEvent(trx, {
+    id: eventId,
+    order_no: order.order_no,
+    partner_id: order.partner_id,
+    url: order.callback_url,
+    event: input.event,
+    seq,
+    final: input.final ? 1 : 0,
+    payload: JSON.stringify(payload),
+    created_at: input.now,
+  });
   return eventId;
 }
 

@@ -15,7 +15,7 @@
 // the order's conditional open → paid change lets only one succeed (a second success is DOUBLE_PAYMENT).
 import { formatYuan, type PayResponse } from '@zf/shared';
 import { inTransaction } from '../../db/database.ts';
-import type { PaymentAttempt } from '../../db/tables.ts';
+import type { PaymentAttempt } from '../payment/payment.table.ts';
 import type { Deps } from '../../deps.ts';
 import { fail } from '../../http/errors.ts';
 import { newId } from '../../lib/ids.ts';
@@ -31,11 +31,23 @@ import {
 } from '../../providers/payzero/client.ts';
 import { raiseAlert } from '../alert/alert.service.ts';
 import { enqueueCallback } from '../callback/callback.service.ts';
-import { findOrder, toAttemptView, toOrderView } from '../order/order.repository.ts';
+import { findOrder, lockOrder } from '../order/order.repository.ts';
+import { toAttemptView, toOrderView } from '../order/order.view.ts';
 import { orderForSession } from '../order/order.service.ts';
-import { recordNotification } from '../payment/notification.repository.ts';
+import {
+  claimPoll,
+  duePolls,
+  findAttemptByProviderRef,
+  getAttempt,
+  markFailed,
+  markPendingBank,
+  notificationSeen,
+  recordNotification,
+  schedulePoll,
+  submittedBefore,
+} from '../payment/payment.repository.ts';
 import { assertNoCardInFlight, assertPayable, createAttempt, recordFailure, recordProviderSuccess } from '../payment/payment.service.ts';
-import type { Session } from '../session/session.service.ts';
+import type { Session } from '../../http/session-token.ts';
 import { findUserCard } from './card.repository.ts';
 
 /** SPEC §3.6: with no bank result this long after submission, the partner gets the `timeout` callback. */
@@ -68,12 +80,7 @@ export async function payByCard(deps: Deps, client: PayzeroClient, session: Sess
   const mchtOrderNo = newId('PA', now, deps.random);
   const attempt = await inTransaction(db, async (trx) => {
     // The order row's lock serializes pay requests of one order (MySQL; SQLite runs one transaction at a time).
-    const fresh = await trx
-      .selectFrom('orders')
-      .selectAll()
-      .where('order_no', '=', orderNo)
-      .$if(deps.dialect === 'mysql', (q) => q.forUpdate())
-      .executeTakeFirst();
+    const fresh = await lockOrder(trx, orderNo, deps.dialect === 'mysql');
     if (!fresh) return fail('ZF0060');
     assertPayable(fresh, now);
     await assertNoCardInFlight(trx, orderNo, deps.dialect === 'mysql');
@@ -111,7 +118,7 @@ export async function payByCard(deps: Deps, client: PayzeroClient, session: Sess
 
 async function payResponse(deps: Deps, orderNo: string, attemptId: string): Promise<PayResponse> {
   const order = await findOrder(deps.db, orderNo);
-  const attempt = await deps.db.selectFrom('payment_attempts').selectAll().where('id', '=', attemptId).executeTakeFirstOrThrow();
+  const attempt = await getAttempt(deps.db, attemptId);
   if (!order) return fail('ZF0060');
   return { order: toOrderView(order, attempt, deps.clock.now()), attempt: toAttemptView(attempt) };
 }
@@ -122,13 +129,7 @@ async function payResponse(deps: Deps, orderNo: string, attemptId: string): Prom
  */
 async function failSubmission(deps: Deps, attemptId: string, failure: PayzeroFailure): Promise<void> {
   const now = deps.clock.now();
-  const res = await deps.db
-    .updateTable('payment_attempts')
-    .set({ status: 'failed', failure_reason: failure.reason, internal_reason: failure.internal.slice(0, 255), next_poll_at: null, updated_at: now })
-    .where('id', '=', attemptId)
-    .where('status', '=', 'submitted')
-    .executeTakeFirst();
-  if (Number(res.numUpdatedRows) === 1) {
+  if (await markFailed(deps.db, attemptId, failure.reason, failure.internal, now, ['submitted'])) {
     deps.logger.info({ attempt_id: attemptId, reason: failure.reason, internal: failure.internal }, 'card payment refused by payzero (local, no callback)');
     return;
   }
@@ -150,7 +151,7 @@ export async function applyPayzeroResult(deps: Deps, attempt: PaymentAttempt, re
     if (result.paymentAmount !== null && result.paymentAmount !== Number(attempt.amount_fen)) {
       const now = deps.clock.now();
       await inTransaction(deps.db, async (trx) => {
-        await trx.updateTable('payment_attempts').set({ next_poll_at: null, updated_at: now }).where('id', '=', attempt.id).execute();
+        await schedulePoll(trx, attempt.id, null, now);
         await raiseAlert(trx, deps.logger, {
           kind: 'PAYMENT_AMOUNT_MISMATCH',
           dedupeKey: `PAYMENT_AMOUNT_MISMATCH:${attempt.id}`,
@@ -178,12 +179,11 @@ export async function applyPayzeroResult(deps: Deps, attempt: PaymentAttempt, re
 export async function handlePayzeroNotify(deps: Deps, notify: PayStatusNotify): Promise<CardResultOutcome | 'repeat' | 'unknown_order'> {
   const { db, logger } = deps;
   const dedupeKey = `payzero:${notify.mchtOrderNo}:${notify.payStatus}`;
-  const seen = await db.selectFrom('provider_notifications').select('id').where('dedupe_key', '=', dedupeKey).executeTakeFirst();
-  if (seen) {
+  if (await notificationSeen(db, dedupeKey)) {
     logger.info({ mchtOrderNo: notify.mchtOrderNo, payStatus: notify.payStatus }, 'payzero notify repeated; nothing to do');
     return 'repeat';
   }
-  const attempt = await db.selectFrom('payment_attempts').selectAll().where('provider_ref', '=', notify.mchtOrderNo).where('method', '=', 'card').executeTakeFirst();
+  const attempt = await findAttemptByProviderRef(db, 'card', notify.mchtOrderNo);
   let outcome: CardResultOutcome | 'unknown_order';
   if (!attempt) {
     // Not ours (or not any more): acknowledged so it is not resent for 6 h, kept for the record.
@@ -206,21 +206,12 @@ export async function handlePayzeroNotify(deps: Deps, notify: PayStatusNotify): 
 export async function sendCardTimeouts(deps: Deps, limit = 100): Promise<number> {
   const { db, clock } = deps;
   const now = clock.now();
-  const due = await db
-    .selectFrom('payment_attempts')
-    .select('id')
-    .where('method', '=', 'card')
-    .where('status', '=', 'submitted')
-    .where('submitted_at', '<=', now - CARD_RESULT_WAIT_MS)
-    .orderBy('submitted_at')
-    .limit(limit)
-    .execute();
+  const due = await submittedBefore(db, 'card', now - CARD_RESULT_WAIT_MS, limit);
   let moved = 0;
   for (const { id } of due) {
     const won = await inTransaction(db, async (trx) => {
-      const res = await trx.updateTable('payment_attempts').set({ status: 'pending_bank', updated_at: now }).where('id', '=', id).where('status', '=', 'submitted').executeTakeFirst();
-      if (Number(res.numUpdatedRows) !== 1) return false;
-      const attempt = await trx.selectFrom('payment_attempts').select('order_no').where('id', '=', id).executeTakeFirstOrThrow();
+      if (!(await markPendingBank(trx, id, now))) return false;
+      const attempt = await getAttempt(trx, id);
       const order = await findOrder(trx, attempt.order_no);
       // A closed or already paid order has had its last word; the attempt still waits for its bank result.
       if (order?.status === 'open') {
@@ -245,25 +236,10 @@ export async function sendCardTimeouts(deps: Deps, limit = 100): Promise<number>
 export async function pollCardResults(deps: Deps, client: PayzeroClient, limit = 50): Promise<number> {
   const { db, clock } = deps;
   const now = clock.now();
-  const due = await db
-    .selectFrom('payment_attempts')
-    .selectAll()
-    .where('method', '=', 'card')
-    .where('status', 'in', ['submitted', 'pending_bank'])
-    .where('next_poll_at', '<=', now)
-    .orderBy('next_poll_at')
-    .limit(limit)
-    .execute();
+  const due = await duePolls(db, 'card', now, limit);
   let finished = 0;
   for (const attempt of due) {
-    const claimed = await db
-      .updateTable('payment_attempts')
-      .set({ next_poll_at: now + POLL_LEASE_MS })
-      .where('id', '=', attempt.id)
-      .where('next_poll_at', '=', Number(attempt.next_poll_at))
-      .where('status', 'in', ['submitted', 'pending_bank'])
-      .executeTakeFirst();
-    if (Number(claimed.numUpdatedRows) !== 1) continue;
+    if (!(await claimPoll(db, attempt, now + POLL_LEASE_MS))) continue;
     try {
       if (await pollOne(deps, client, attempt, now)) finished++;
     } catch (err) {
@@ -296,7 +272,7 @@ async function pollOne(deps: Deps, client: PayzeroClient, attempt: PaymentAttemp
   }
   const polls = Number(attempt.poll_count) + 1;
   const delay = PAYZERO_POLL_SCHEDULE_MS[Math.min(polls, PAYZERO_POLL_SCHEDULE_MS.length - 1)] ?? 30_000;
-  await deps.db.updateTable('payment_attempts').set({ poll_count: polls, next_poll_at: now + delay, updated_at: now }).where('id', '=', attempt.id).where('status', 'in', ['submitted', 'pending_bank']).execute();
+  await schedulePoll(deps.db, attempt.id, now + delay, now, polls);
   if (age >= CARD_RESULT_OVERDUE_MS) {
     await raiseAlert(deps.db, deps.logger, {
       kind: 'PAYMENT_RESULT_OVERDUE',

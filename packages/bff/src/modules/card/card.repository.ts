@@ -1,10 +1,9 @@
 // Small Kysely functions over bound cards; `db` first (a transaction works too).
-import type { Selectable } from 'kysely';
 import type { Db } from '../../db/database.ts';
-import type { BoundCardTable } from '../../db/tables.ts';
+import { insertOnce } from '../../db/insert-once.ts';
+import type { BoundCard } from './card.table.ts';
 
-/** A bound-card row. */
-export type BoundCard = Selectable<BoundCardTable>;
+export type { BoundCard } from './card.table.ts';
 
 /** The user's cards, newest first. */
 export function listUserCards(db: Db, userId: string): Promise<BoundCard[]> {
@@ -21,7 +20,7 @@ export function findCardByFingerprint(db: Db, userId: string, fingerprint: strin
   return db.selectFrom('bound_cards').selectAll().where('user_id', '=', userId).where('fingerprint', '=', fingerprint).executeTakeFirst();
 }
 
-/** Inserts a card row (throws a unique violation when the user already bound the same card). */
-export async function insertCard(db: Db, card: BoundCard): Promise<void> {
-  await db.insertInto('bound_cards').values(card).execute();
+/** Inserts a card row; false when the user already bound the same card (a concurrent request). */
+export function insertCard(db: Db, card: BoundCard): Promise<boolean> {
+  return insertOnce(db, 'bound_cards', card);
 }

@@ -1,17 +1,15 @@
-// The card API the H5 calls (bound cards, pay by card) and Payzero's notify endpoint. Thin: parse, call, map.
+// The card API the H5 calls: bound cards and pay by card. Thin: parse, call, map.
 import { AddCardRequest, CardPayRequest } from '@zf/shared';
 import { Hono } from 'hono';
-import { z } from 'zod';
 import type { Deps } from '../../deps.ts';
-import { requireSession, validate, type AppEnv } from '../../http/middleware.ts';
+import type { AppEnv } from '../../http/middleware.ts';
+import { requireSession } from '../../http/session-token.ts';
+import { OrderParam, validate } from '../../http/validation.ts';
 import { payzeroIntegration } from './payzero.integration.ts';
-import { payzeroNotifyRoute } from './payzero-notify.route.ts';
 import { payByCard } from './card-pay.service.ts';
 import { addCard, listCards } from './card.service.ts';
 
-const OrderParam = z.object({ orderNo: z.string().min(1).max(32) });
-
-/** Mounted at `/api`: `GET|POST /cards`, `POST /orders/:orderNo/pay/card`, `POST /providers/payzero/notify`. */
+/** Mounted at `/api`: `GET|POST /cards`, `POST /orders/:orderNo/pay/card`. */
 export function cardRoutes(deps: Deps) {
   const authed = requireSession(deps);
   const { client } = payzeroIntegration(deps);
@@ -23,6 +21,5 @@ export function cardRoutes(deps: Deps) {
     })
     .post('/orders/:orderNo/pay/card', authed, validate('param', OrderParam), validate('json', CardPayRequest), async (c) =>
       c.json(await payByCard(deps, client, c.get('session'), c.req.valid('param').orderNo, c.req.valid('json').card_id), 202),
-    )
-    .route('/providers/payzero/notify', payzeroNotifyRoute(deps));
+    );
 }

@@ -9,10 +9,9 @@
 // simulator (SPEC §10) reads the bank's behaviour from its last 4 characters, exactly as from a card number.
 import { createHmac } from 'node:crypto';
 import { maskCardNo, maskPhone, type AddCardRequest, type AddCardResponse, type CardList, type CardView } from '@zf/shared';
-import { isUniqueViolation } from '../../db/database.ts';
 import type { Deps } from '../../deps.ts';
 import { newId, type RandomSource } from '../../lib/ids.ts';
-import type { Session } from '../session/session.service.ts';
+import type { Session } from '../../http/session-token.ts';
 import { bankNameOf } from './bank-bins.ts';
 import { findCardByFingerprint, insertCard, listUserCards, type BoundCard } from './card.repository.ts';
 
@@ -66,13 +65,10 @@ export async function addCard(deps: Deps, session: Session, input: AddCardReques
     fingerprint,
     created_at: now,
   };
-  try {
-    await insertCard(db, card);
-  } catch (err) {
-    if (!isUniqueViolation(err)) throw err;
+  if (!(await insertCard(db, card))) {
     // The same card was bound by a concurrent request: answer that binding.
     const winner = await findCardByFingerprint(db, session.userId, fingerprint);
-    if (!winner) throw err;
+    if (!winner) throw new Error(`card ${card.id}: unique violation without a binding to answer`);
     return { card: toCardView(winner), created: false };
   }
   deps.logger.info({ user_id: session.userId, card_id: card.id, bank: card.bank_name, last4 }, 'card bound');

@@ -22,7 +22,7 @@ import type { FailureReason, GuanaitongPayResponse, GuanaitongPayType, Guanaiton
 import { formatYuan, GUANAITONG_H5_PARAMS } from '@zf/shared';
 import { z } from 'zod';
 import { inTransaction, isUniqueViolation } from '../../db/database.ts';
-import type { Order } from '../../db/tables.ts';
+import type { Order } from '../order/order.table.ts';
 import type { Deps } from '../../deps.ts';
 import { DomainError, fail } from '../../http/errors.ts';
 import { newId } from '../../lib/ids.ts';
@@ -41,9 +41,9 @@ import {
 import { raiseAlert } from '../alert/alert.service.ts';
 import { findOrder } from '../order/order.repository.ts';
 import { orderForSession } from '../order/order.service.ts';
-import { recordNotification } from '../payment/notification.repository.ts';
+import { findAttemptByProviderRef, recordNotification, setProviderTradeNo, staleAttempts } from '../payment/payment.repository.ts';
 import { assertNoCardInFlight, assertPayable, createAttempt, recordFailure, recordProviderSuccess } from '../payment/payment.service.ts';
-import type { Session } from '../session/session.service.ts';
+import type { Session } from '../../http/session-token.ts';
 
 /** Where Guanaitong sends the browser and its notifies, under `config.publicBaseUrl`. */
 export const GUANAITONG_PATHS = {
@@ -249,7 +249,7 @@ async function submitPayment(deps: Deps, client: GuanaitongClient, input: { stat
       tradeInfo: buildTradeInfo({ orderNo: order.order_no, selfPayFen: Number(order.self_pay_fen) }),
     });
     if (result.tradeNo !== null) {
-      await db.updateTable('payment_attempts').set({ provider_trade_no: result.tradeNo, updated_at: clock.now() }).where('id', '=', state.a).where('provider_trade_no', 'is', null).execute();
+      await setProviderTradeNo(db, state.a, result.tradeNo, clock.now());
     }
     deps.logger.info({ order_no: order.order_no, attempt_id: state.a, outer_trade_no: providerRef, trade_no: result.tradeNo, pay_type: state.t }, 'guanaitong trade created');
     return { cashierUrl: result.cashierUrl };
@@ -315,7 +315,7 @@ export async function handleGuanaitongReturn(deps: Deps, client: GuanaitongClien
     deps.logger.warn({ reason: err.reason, outer_trade_no: query.outer_trade_no, order_no: query.order_no }, 'guanaitong return not verified; showing the result page only');
   }
   const attempt = verified
-    ? await deps.db.selectFrom('payment_attempts').select(['id', 'order_no', 'status']).where('provider_ref', '=', verified.outerTradeNo).where('method', '=', 'guanaitong').executeTakeFirst()
+    ? await findAttemptByProviderRef(deps.db, 'guanaitong', verified.outerTradeNo)
     : undefined;
   if (verified?.payResult === 'fail' && attempt?.status === 'submitted') {
     await recordFailure(deps, attempt.id, 'cancelled', 'pay_result=fail on the return (cancelled at the guanaitong cashier)', false);
@@ -334,7 +334,7 @@ export async function handleGuanaitongReturn(deps: Deps, client: GuanaitongClien
 export async function handleGuanaitongNotify(deps: Deps, notify: GuanaitongNotify): Promise<'success' | 'fail'> {
   const { db, clock, logger } = deps;
   const log = { outer_trade_no: notify.outerTradeNo, trade_no: notify.tradeNo, total_amount: notify.totalAmount };
-  const attempt = await db.selectFrom('payment_attempts').selectAll().where('provider_ref', '=', notify.outerTradeNo).where('method', '=', 'guanaitong').executeTakeFirst();
+  const attempt = await findAttemptByProviderRef(db, 'guanaitong', notify.outerTradeNo);
   if (!attempt) {
     logger.warn(log, 'guanaitong notify for an unknown outer_trade_no; refused');
     return 'fail';
@@ -364,15 +364,7 @@ export async function handleGuanaitongNotify(deps: Deps, notify: GuanaitongNotif
  */
 export async function failStaleGuanaitongAttempts(deps: Deps, limit = 100): Promise<number> {
   const cutoff = deps.clock.now() - GUANAITONG_STALE_AFTER_DEADLINE_MS;
-  const stale = await deps.db
-    .selectFrom('payment_attempts')
-    .innerJoin('orders', 'orders.order_no', 'payment_attempts.order_no')
-    .select('payment_attempts.id')
-    .where('payment_attempts.method', '=', 'guanaitong')
-    .where('payment_attempts.status', '=', 'submitted')
-    .where('orders.deadline_at', '<', cutoff)
-    .limit(limit)
-    .execute();
+  const stale = await staleAttempts(deps.db, 'guanaitong', cutoff, limit);
   let failed = 0;
   for (const { id } of stale) {
     if (await recordFailure(deps, id, 'provider_error', 'no guanaitong notify by the order deadline + 1 h', false)) failed++;

@@ -4,7 +4,9 @@ import { GuanaitongPayRequest, GuanaitongStartRequest } from '@zf/shared';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Deps } from '../../deps.ts';
-import { requireSession, validate, type AppEnv } from '../../http/middleware.ts';
+import type { AppEnv } from '../../http/middleware.ts';
+import { requireSession } from '../../http/session-token.ts';
+import { OrderParam, validate } from '../../http/validation.ts';
 import {
   completeGuanaitongLogin,
   handleGuanaitongNotify,
@@ -16,7 +18,6 @@ import {
 import { guanaitongNotifyHandler } from '../../providers/guanaitong/notify-handler.ts';
 import { guanaitongClient } from './guanaitong.integration.ts';
 
-const OrderParam = z.object({ orderNo: z.string().min(1).max(32) });
 const PickQuery = z.object({ pick: z.string().min(1).max(4000) });
 
 /** Routes relative to /api; the paths are GUANAITONG_PATHS of the service (plus the session's start). */

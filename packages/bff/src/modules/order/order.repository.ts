@@ -1,7 +1,8 @@
-// Small Kysely functions over orders and their attempts; `db` first (a transaction works too).
-import type { OrderView, AttemptView } from '@zf/shared';
+// Small Kysely functions over orders; `db` first (a transaction works too).
+import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
-import type { Order, PaymentAttempt } from '../../db/tables.ts';
+import type { Order, OrderTable, SettlementStep } from './order.table.ts';
+
 
 export function findOrder(db: Db, orderNo: string): Promise<Order | undefined> {
   return db.selectFrom('orders').selectAll().where('order_no', '=', orderNo).executeTakeFirst();
@@ -11,49 +12,68 @@ export function findLiveOrder(db: Db, partnerId: string, referNo: string): Promi
   return db.selectFrom('orders').selectAll().where('partner_id', '=', partnerId).where('active_ref', '=', referNo).executeTakeFirst();
 }
 
-export function lastAttempt(db: Db, orderNo: string): Promise<PaymentAttempt | undefined> {
-  return db.selectFrom('payment_attempts').selectAll().where('order_no', '=', orderNo).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
+/** The order row under its lock (MySQL `FOR UPDATE`; SQLite runs one writing transaction at a time). */
+export function lockOrder(db: Db, orderNo: string, lock: boolean): Promise<Order | undefined> {
+  return db.selectFrom('orders').selectAll().where('order_no', '=', orderNo).$if(lock, (q) => q.forUpdate()).executeTakeFirst();
 }
 
-export function orderIsExpired(order: Pick<Order, 'status' | 'deadline_at'>, now: number): boolean {
-  return order.status === 'open' && Number(order.deadline_at) <= now;
+export async function insertOrder(db: Db, order: Order): Promise<void> {
+  await db.insertInto('orders').values(order).execute();
 }
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
-
-export function toAttemptView(a: PaymentAttempt): AttemptView {
-  return {
-    id: a.id,
-    method: a.method,
-    status: a.status,
-    amount_fen: Number(a.amount_fen),
-    failure_reason: a.failure_reason,
-    created_at: new Date(Number(a.created_at)).toISOString(),
-  };
+/** `open → paid` by this attempt; false when the order was not open (only one attempt can win). */
+export async function markOrderPaid(db: Db, orderNo: string, attemptId: string, now: number): Promise<boolean> {
+  const res = await db
+    .updateTable('orders')
+    .set({ status: 'paid', paid_at: now, paid_attempt_id: attemptId, settlement_step: 'pending', updated_at: now })
+    .where('order_no', '=', orderNo)
+    .where('status', '=', 'open')
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
 }
 
-/** The H5's view of an order; `display` is what the user sees. */
-export function toOrderView(order: Order, attempt: PaymentAttempt | undefined, now: number): OrderView {
-  let display: OrderView['display'];
-  if (order.status === 'paid' || order.status === 'settled' || order.status === 'paid_late') display = 'paid';
-  else if (order.status === 'closed' || orderIsExpired(order, now)) display = 'closed';
-  else if (attempt && (attempt.status === 'submitted' || attempt.status === 'pending_bank' || attempt.status === 'created')) display = 'processing';
-  else if (attempt && attempt.status === 'failed') display = 'failed';
-  else display = 'unpaid';
-  return {
-    order_no: order.order_no,
-    refer_no: order.refer_no,
-    claim_no: order.claim_no,
-    policy_no: order.policy_no,
-    insurer_name: order.insurer_name,
-    status: order.status,
-    display,
-    amount_fen: Number(order.amount_fen),
-    insurer_fen: Number(order.insurer_fen),
-    self_pay_fen: Number(order.self_pay_fen),
-    deadline_at: iso(order.deadline_at) ?? '',
-    paid_at: iso(order.paid_at),
-    created_at: iso(order.created_at) ?? '',
-    last_attempt: attempt ? toAttemptView(attempt) : null,
-  };
+/** `closed → paid_late`: a provider success arrived after the order closed. */
+export async function markOrderPaidLate(db: Db, orderNo: string, attemptId: string, now: number): Promise<void> {
+  await db.updateTable('orders').set({ status: 'paid_late', paid_at: now, paid_attempt_id: attemptId, updated_at: now }).where('order_no', '=', orderNo).where('status', '=', 'closed').execute();
 }
+
+/** `open → closed`, freeing the refer_no; false when the order was not open any more. */
+export async function markOrderClosed(db: Db, orderNo: string, now: number): Promise<boolean> {
+  const res = await db.updateTable('orders').set({ status: 'closed', active_ref: null, closed_at: now, updated_at: now }).where('order_no', '=', orderNo).where('status', '=', 'open').executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
+/** A user's orders with one partner, newest first. */
+export function listUserOrders(db: Db, userId: string, partnerId: string, limit: number): Promise<Order[]> {
+  return db.selectFrom('orders').selectAll().where('user_id', '=', userId).where('partner_id', '=', partnerId).orderBy('created_at', 'desc').limit(limit).execute();
+}
+
+/** Open orders whose deadline has passed. */
+export function expiredOpenOrders(db: Db, now: number, limit: number): Promise<Order[]> {
+  return db.selectFrom('orders').selectAll().where('status', '=', 'open').where('deadline_at', '<=', now).limit(limit).execute();
+}
+
+/** Takes the order's next callback `seq` (the increment holds the row's lock, so concurrent events stay ordered). */
+export async function takeNextSeq(db: Db, orderNo: string): Promise<number> {
+  await db.updateTable('orders').set({ next_seq: sql<number>`next_seq + 1` }).where('order_no', '=', orderNo).execute();
+  const row = await db.selectFrom('orders').select('next_seq').where('order_no', '=', orderNo).executeTakeFirstOrThrow();
+  return Number(row.next_seq) - 1;
+}
+
+/** Moves the settlement step `from → to` only if nobody else did meanwhile (several workers may race on one order). */
+export async function advanceSettlement(db: Db, orderNo: string, from: SettlementStep, to: SettlementStep, now: number): Promise<boolean> {
+  const res = await db.updateTable('orders').set({ settlement_step: to, updated_at: now }).where('order_no', '=', orderNo).where('settlement_step', '=', from).executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
+/** `paid → settled` once settlement told the partner. */
+export async function markOrderSettled(db: Db, orderNo: string, now: number): Promise<void> {
+  await db.updateTable('orders').set({ status: 'settled', updated_at: now }).where('order_no', '=', orderNo).where('status', '=', 'paid').execute();
+}
+
+/** Paid orders whose settlement has not reached `notified` (after a crash). */
+export function unsettledOrders(db: Db, limit: number): Promise<{ order_no: string }[]> {
+  return db.selectFrom('orders').select('order_no').where('status', '=', 'paid').where('settlement_step', '!=', 'notified').limit(limit).execute();
+}
+
+export type OrderStatus = OrderTable['status'];

@@ -1,16 +1,18 @@
 // Orders: creation (one live order per partner + refer_no, the PHID-CYZF- marker, deadline, order_created callback),
 // reading them for their user, and closing them at the deadline.
 import { quote, type OrderList, type OrderView } from '@zf/shared';
-import { sql } from 'kysely';
 import { inTransaction, isUniqueViolation, type Db } from '../../db/database.ts';
-import type { Order } from '../../db/tables.ts';
+import type { Order } from './order.table.ts';
 import type { Deps } from '../../deps.ts';
 import { DomainError, fail } from '../../http/errors.ts';
 import { newOrderNo } from '../../lib/ids.ts';
 import { enqueueCallback } from '../callback/callback.service.ts';
 import { termsOf, usablePolicy } from '../policy/policy.service.ts';
-import type { Session } from '../session/session.service.ts';
-import { findLiveOrder, findOrder, lastAttempt, orderIsExpired, toOrderView } from './order.repository.ts';
+import type { Session } from '../../http/session-token.ts';
+import { expiredOpenOrders, findLiveOrder, findOrder, insertOrder, listUserOrders, markOrderClosed } from './order.repository.ts';
+import { releaseCoverage, reserveCoverage } from '../policy/policy.repository.ts';
+import { orderIsExpired, toOrderView } from './order.view.ts';
+import { lastAttempt } from '../payment/payment.repository.ts';
 
 /** The direct-pay marker (seed 000): the payment-success handler settles only orders that carry it. */
 export const DIRECT_PAY_MARKER = 'PHID-CYZF-';
@@ -38,13 +40,7 @@ export async function createOrder(deps: Deps, session: Session, policyNo: string
         const policy = await usablePolicy(trx, session, policyNo, now);
         const q = quote(session.amountFen, termsOf(policy));
         if (q.insurerFen > 0) {
-          const reserved = await trx
-            .updateTable('policies')
-            .set({ coverage_left_fen: sql<number>`coverage_left_fen - ${q.insurerFen}` })
-            .where('policy_no', '=', policy.policy_no)
-            .where('coverage_left_fen', '>=', q.insurerFen)
-            .executeTakeFirst();
-          if (Number(reserved.numUpdatedRows) !== 1) fail('ZF0050', 'coverage changed');
+          if (!(await reserveCoverage(trx, policy.policy_no, q.insurerFen))) fail('ZF0050', 'coverage changed');
         }
         const orderNo = newOrderNo(now, deps.random);
         const order: Order = {
@@ -72,7 +68,7 @@ export async function createOrder(deps: Deps, session: Session, policyNo: string
           created_at: now,
           updated_at: now,
         };
-        await trx.insertInto('orders').values(order).execute();
+        await insertOrder(trx, order);
         await enqueueCallback(trx, order, { event: 'order_created', resCode: 'ZF0100', resInfo: '订单已创建，等待支付', final: false, now, random: deps.random });
         return { order: (await findOrder(trx, orderNo)) ?? order, created: true };
       });
@@ -93,13 +89,18 @@ export async function orderForSession(db: Db, session: Session, orderNo: string)
   return order;
 }
 
+/** One order of the session (ZF0060 for any other). */
+export async function showOrder(deps: Deps, session: Session, orderNo: string): Promise<{ order: OrderView }> {
+  return { order: await viewOrder(deps, await orderForSession(deps.db, session, orderNo)) };
+}
+
 export async function viewOrder(deps: Deps, order: Order): Promise<OrderView> {
   return toOrderView(order, await lastAttempt(deps.db, order.order_no), deps.clock.now());
 }
 
 /** The session user's orders (payment records), newest first. */
 export async function listOrders(deps: Deps, session: Session): Promise<OrderList> {
-  const orders = await deps.db.selectFrom('orders').selectAll().where('user_id', '=', session.userId).where('partner_id', '=', session.partnerId).orderBy('created_at', 'desc').limit(50).execute();
+  const orders = await listUserOrders(deps.db, session.userId, session.partnerId, 50);
   const views = await Promise.all(orders.map((o) => viewOrder(deps, o)));
   return { orders: views };
 }
@@ -109,16 +110,8 @@ export async function listOrders(deps: Deps, session: Session): Promise<OrderLis
  * tells the partner (`closed`, final). Conditional, so a concurrent payment and the close job cannot both win.
  */
 export async function closeOrder(deps: Deps, trx: Db, order: Order, now: number): Promise<boolean> {
-  const res = await trx
-    .updateTable('orders')
-    .set({ status: 'closed', active_ref: null, closed_at: now, updated_at: now })
-    .where('order_no', '=', order.order_no)
-    .where('status', '=', 'open')
-    .executeTakeFirst();
-  if (Number(res.numUpdatedRows) !== 1) return false;
-  if (Number(order.insurer_fen) > 0) {
-    await trx.updateTable('policies').set({ coverage_left_fen: sql<number>`coverage_left_fen + ${Number(order.insurer_fen)}` }).where('policy_no', '=', order.policy_no).execute();
-  }
+  if (!(await markOrderClosed(trx, order.order_no, now))) return false;
+  if (Number(order.insurer_fen) > 0) await releaseCoverage(trx, order.policy_no, Number(order.insurer_fen));
   await enqueueCallback(trx, order, { event: 'closed', resCode: 'ZF0070', resInfo: '订单已超过支付截止时间，已关闭', final: true, now, random: deps.random });
   return true;
 }
@@ -126,7 +119,7 @@ export async function closeOrder(deps: Deps, trx: Db, order: Order, now: number)
 /** The job: closes every open order whose deadline has passed. Returns how many it closed. */
 export async function closeExpiredOrders(deps: Deps, limit = 100): Promise<number> {
   const now = deps.clock.now();
-  const due = await deps.db.selectFrom('orders').selectAll().where('status', '=', 'open').where('deadline_at', '<=', now).limit(limit).execute();
+  const due = await expiredOpenOrders(deps.db, now, limit);
   let closed = 0;
   for (const order of due) {
     if (await inTransaction(deps.db, (trx) => closeOrder(deps, trx, order, now))) closed++;

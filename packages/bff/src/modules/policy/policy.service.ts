@@ -1,10 +1,11 @@
 // Valid policies of a claim's user and the quote (SPEC §3.3, §3.4).
 import { quote, type PolicyList, type PolicyQuote, type PolicySummary } from '@zf/shared';
 import type { Db } from '../../db/database.ts';
-import type { Policy } from '../../db/tables.ts';
+import type { Policy } from './policy.table.ts';
+import { findPolicy, validPoliciesOf } from './policy.repository.ts';
 import type { Deps } from '../../deps.ts';
 import { fail } from '../../http/errors.ts';
-import type { Session } from '../session/session.service.ts';
+import type { Session } from '../../http/session-token.ts';
 
 /** Today's date (YYYY-MM-DD) in Asia/Shanghai, the insurers' calendar. */
 export function shanghaiDate(ms: number): string {
@@ -33,23 +34,14 @@ export function toPolicySummary(p: Policy): PolicySummary {
 /** The session user's valid policies; ZF0040 when there is none. */
 export async function listValidPolicies(deps: Deps, session: Session): Promise<PolicyList> {
   const today = shanghaiDate(deps.clock.now());
-  const rows = await deps.db
-    .selectFrom('policies')
-    .selectAll()
-    .where('user_id', '=', session.userId)
-    .where('status', '=', 'active')
-    .where('valid_from', '<=', today)
-    .where('valid_to', '>=', today)
-    .where('coverage_left_fen', '>', 0)
-    .orderBy('policy_no')
-    .execute();
+  const rows = await validPoliciesOf(deps.db, session.userId, today);
   if (rows.length === 0) return fail('ZF0040');
   return { amount_fen: session.amountFen, policies: rows.map(toPolicySummary) };
 }
 
 /** Loads one of the session user's valid policies (inside a transaction when given one); ZF0050 otherwise. */
 export async function usablePolicy(db: Db, session: Session, policyNo: string, now: number): Promise<Policy> {
-  const policy = await db.selectFrom('policies').selectAll().where('policy_no', '=', policyNo).executeTakeFirst();
+  const policy = await findPolicy(db, policyNo);
   if (!policy || policy.user_id !== session.userId || !isPolicyValid(policy, shanghaiDate(now))) return fail('ZF0050', 'policy not usable');
   return policy;
 }

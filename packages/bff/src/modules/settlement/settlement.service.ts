@@ -2,12 +2,12 @@
 // crash anywhere resumes where it stopped: quota check → deduction record → clearing (or parked) → `paid` callback.
 import { formatYuan } from '@zf/shared';
 import { inTransaction, type Trx } from '../../db/database.ts';
-import type { Order, SettlementStep } from '../../db/tables.ts';
+import type { Order, SettlementStep } from '../order/order.table.ts';
 import type { Deps } from '../../deps.ts';
 import { Accounts, InsufficientFunds, transfer } from '../../ledger/ledger.ts';
 import { clearingDueAt, createClearingTask, raiseAlert } from '../alert/alert.service.ts';
 import { enqueueCallback } from '../callback/callback.service.ts';
-import { findOrder } from '../order/order.repository.ts';
+import { advanceSettlement, findOrder, markOrderSettled, unsettledOrders } from '../order/order.repository.ts';
 import { DIRECT_PAY_MARKER } from '../order/order.service.ts';
 
 /** Runs the remaining settlement steps of a paid order. Safe to call again at any time (recovery, retries). */
@@ -21,14 +21,8 @@ export async function settleOrder(deps: Deps, orderNo: string): Promise<Settleme
 }
 
 /** Moves the order's step forward only if nobody else did meanwhile (several workers may race on one order). */
-async function advance(trx: Trx, order: Order, from: SettlementStep, to: SettlementStep, now: number): Promise<boolean> {
-  const res = await trx
-    .updateTable('orders')
-    .set({ settlement_step: to, updated_at: now })
-    .where('order_no', '=', order.order_no)
-    .where('settlement_step', '=', from)
-    .executeTakeFirst();
-  return Number(res.numUpdatedRows) === 1;
+function advance(trx: Trx, order: Order, from: SettlementStep, to: SettlementStep, now: number): Promise<boolean> {
+  return advanceSettlement(trx, order.order_no, from, to, now);
 }
 
 async function runStep(deps: Deps, order: Order, step: SettlementStep): Promise<void> {
@@ -86,7 +80,7 @@ async function runStep(deps: Deps, order: Order, step: SettlementStep): Promise<
       // 5. Tell the partner: paid (res_code 0), the last word on this order.
       await inTransaction(db, async (trx) => {
         if (!(await advance(trx, order, step, 'notified', now))) return;
-        await trx.updateTable('orders').set({ status: 'settled', updated_at: now }).where('order_no', '=', order.order_no).where('status', '=', 'paid').execute();
+        await markOrderSettled(trx, order.order_no, now);
         await enqueueCallback(trx, order, { event: 'paid', resCode: 0, resInfo: '支付成功', final: true, now, random: deps.random });
       });
       return;
@@ -98,7 +92,7 @@ async function runStep(deps: Deps, order: Order, step: SettlementStep): Promise<
 
 /** The recovery job: resumes every paid order whose settlement has not reached `notified` (after a crash). */
 export async function resumeSettlements(deps: Deps, limit = 100): Promise<number> {
-  const rows = await deps.db.selectFrom('orders').select('order_no').where('status', '=', 'paid').where('settlement_step', '!=', 'notified').limit(limit).execute();
+  const rows = await unsettledOrders(deps.db, limit);
   let resumed = 0;
   for (const { order_no } of rows) {
     try {

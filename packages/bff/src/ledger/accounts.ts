@@ -1,0 +1,65 @@
+// Ledger accounts: the chart (which account is in which book and may go negative), creation on first use, balances.
+import type { Db } from '../db/database.ts';
+import { insertOnce } from '../db/insert-once.ts';
+import type { LedgerAccountTable } from './ledger.table.ts';
+
+export type Book = LedgerAccountTable['book'];
+
+/** Account names (Formance-style): `world` is money outside the system, so it may go negative. */
+export const Accounts = {
+  world: 'world',
+  clearing: 'clearing',
+  quotaIssued: 'quota_issued',
+  userWallet: (userId: string) => `user_wallet:${userId}`,
+  merchant: (partnerId: string) => `merchant:${partnerId}`,
+  insurerQuota: (icCode: string) => `insurer_quota:${icCode}`,
+} as const;
+
+export interface AccountSpec {
+  book: Book;
+  kind: string;
+  allowNegative: boolean;
+}
+
+/** The rules of each account, from its name. Unknown names are refused. */
+export function accountSpec(id: string): AccountSpec {
+  const [kind] = id.split(':');
+  switch (kind) {
+    case 'world':
+      return { book: 'cash', kind: 'world', allowNegative: true };
+    case 'clearing':
+      return { book: 'cash', kind: 'clearing', allowNegative: false };
+    case 'user_wallet':
+      return { book: 'cash', kind: 'user_wallet', allowNegative: false };
+    case 'merchant':
+      return { book: 'cash', kind: 'merchant', allowNegative: false };
+    case 'quota_issued':
+      return { book: 'quota', kind: 'quota_issued', allowNegative: true };
+    case 'insurer_quota':
+      // May go negative: a short quota raises INSURER_QUOTA_SHORT but never blocks a paid order.
+      return { book: 'quota', kind: 'insurer_quota', allowNegative: true };
+    default:
+      throw new Error(`unknown ledger account ${id}`);
+  }
+}
+
+export class InsufficientFunds extends Error {
+  constructor(readonly account: string, readonly amountFen: number) {
+    super(`insufficient funds on ${account} for ${amountFen}`);
+    this.name = 'InsufficientFunds';
+  }
+}
+
+/** Creates the account when missing (idempotent). */
+export async function ensureAccount(db: Db, id: string, now: number): Promise<void> {
+  const spec = accountSpec(id);
+  const existing = await db.selectFrom('ledger_accounts').select('id').where('id', '=', id).executeTakeFirst();
+  if (existing) return;
+  await insertOnce(db, 'ledger_accounts', { id, book: spec.book, kind: spec.kind, allow_negative: spec.allowNegative ? 1 : 0, balance_fen: 0, created_at: now, updated_at: now });
+}
+
+/** The balance of an account in fen (0 when it does not exist yet). */
+export async function balanceOf(db: Db, id: string): Promise<number> {
+  const row = await db.selectFrom('ledger_accounts').select('balance_fen').where('id', '=', id).executeTakeFirst();
+  return row ? Number(row.balance_fen) : 0;
+}

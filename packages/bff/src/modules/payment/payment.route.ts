@@ -1,0 +1,19 @@
+// Mounted at /api: confirming an order under a policy (`POST /orders`) and the cashier of an order.
+import { CreateOrderRequest } from '@zf/shared';
+import { Hono } from 'hono';
+import type { Deps } from '../../deps.ts';
+import type { AppEnv } from '../../http/middleware.ts';
+import { requireSession } from '../../http/session-token.ts';
+import { OrderParam, validate } from '../../http/validation.ts';
+import { cashier } from './cashier.service.ts';
+import { confirmOrder } from './payment.service.ts';
+
+export function paymentRoutes(deps: Deps) {
+  const authed = requireSession(deps);
+  return new Hono<AppEnv>()
+    .post('/orders', authed, validate('json', CreateOrderRequest), async (c) => {
+      const confirmed = await confirmOrder(deps, c.get('session'), c.req.valid('json').policy_no);
+      return c.json(confirmed, confirmed.created ? 201 : 200);
+    })
+    .get('/orders/:orderNo/cashier', authed, validate('param', OrderParam), async (c) => c.json(await cashier(deps, c.get('session'), c.req.valid('param').orderNo), 200));
+}

@@ -1,0 +1,31 @@
+// The identity tables: partners (who may sign links), users (the insured, with their PIN) and claims.
+import type { Generated, Selectable } from 'kysely';
+
+export interface PartnerTable {
+  id: string;
+  name: string;
+  link_secret: string;
+  callback_secret: string;
+  /** JSON array of host names callbacks may go to. */
+  callback_hosts: string;
+  is_demo: number;
+  created_at: number;
+}
+
+export interface UserTable {
+  id: string;
+  name: string;
+  pin_hash: string | null;
+  pin_failed: Generated<number>;
+  pin_locked_at: number | null;
+  created_at: number;
+}
+
+export interface ClaimTable {
+  claim_no: string;
+  user_id: string;
+  created_at: number;
+}
+
+export type Partner = Selectable<PartnerTable>;
+export type User = Selectable<UserTable>;
