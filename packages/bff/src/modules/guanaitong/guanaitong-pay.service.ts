@@ -17,125 +17,33 @@
 // Failures before Guanaitong has a paid trade (no such asset, insufficient balance, expired login, cancel) are local:
 // shown to the user, attempt `failed`, no partner callback (SPEC §3.6). A success notify for an attempt we failed
 // (cancelled, stale) still pays: `applySuccess` takes it, and a closed order becomes paid_late (LATE_PAYMENT).
-import { createHmac } from 'node:crypto';
-import type { FailureReason, GuanaitongPayResponse, GuanaitongPayType, GuanaitongPickView, GuanaitongStartResponse } from '@zf/shared';
-import { formatYuan, GUANAITONG_H5_PARAMS } from '@zf/shared';
-import { z } from 'zod';
+import type { GuanaitongPayResponse, GuanaitongPayType, GuanaitongPickView, GuanaitongStartResponse } from '@zf/shared';
+import { GUANAITONG_H5_PARAMS } from '@zf/shared';
 import { inTransaction, isUniqueViolation } from '../../db/database.ts';
-import type { Order } from '../order/order.table.ts';
 import type { Deps } from '../../deps.ts';
 import { DomainError, fail } from '../../http/errors.ts';
+import type { Session } from '../../http/session-token.ts';
 import { newId } from '../../lib/ids.ts';
-import { readToken, signToken } from '../../lib/secrets.ts';
-import {
-  buildTradeInfo,
-  GAT_CODES,
-  GuanaitongError,
-  GuanaitongTransportError,
-  GuanaitongVerifyError,
-  outerTradeNo,
-  type GuanaitongClient,
-  type GuanaitongNotify,
-  type GuanaitongReturn,
-} from '../../providers/guanaitong/client.ts';
-import { raiseAlert } from '../alert/alert.service.ts';
+import { signToken } from '../../lib/secrets.ts';
+import { buildTradeInfo, outerTradeNo, type GuanaitongClient } from '../../providers/guanaitong/client.ts';
 import { findOrder } from '../order/order.repository.ts';
 import { orderForSession } from '../order/order.service.ts';
-import { findAttemptByProviderRef, recordNotification, setProviderTradeNo, staleAttempts } from '../payment/payment.repository.ts';
-import { assertNoCardInFlight, assertPayable, createAttempt, recordFailure, recordProviderSuccess } from '../payment/payment.service.ts';
-import type { Session } from '../../http/session-token.ts';
-
-/** Where Guanaitong sends the browser and its notifies, under `config.publicBaseUrl`. */
-export const GUANAITONG_PATHS = {
-  authCallback: '/api/providers/guanaitong/auth-callback',
-  pick: '/api/providers/guanaitong/pick',
-  pay: '/api/providers/guanaitong/pay',
-  return: '/api/providers/guanaitong/return',
-  notify: '/api/providers/guanaitong/notify',
-} as const;
-
-/** How long the login trip may take, from start to our auth callback. */
-export const GUANAITONG_STATE_TTL_MS = 10 * 60_000;
-/** How long the picker may take: the auth code lives 1 minute from the login (seed 001); keep a margin. */
-export const GUANAITONG_PICK_TTL_MS = 55_000;
-/** A `submitted` attempt with no notify this long after its order's deadline is failed by the job. */
-export const GUANAITONG_STALE_AFTER_DEADLINE_MS = 3_600_000;
-
-// ---- tokens ------------------------------------------------------------------------------------------------------
-
-const StatePayload = z.object({
-  v: z.literal('gat-state'),
-  /** The attempt id this trip will use (so a reloaded callback cannot pay twice). */
-  a: z.string(),
-  o: z.string(),
-  p: z.string(),
-  r: z.string(),
-  u: z.string(),
-  t: z.union([z.literal(1), z.literal(2)]),
-  exp: z.number(),
-});
-type StatePayload = z.infer<typeof StatePayload>;
-
-const PickPayload = StatePayload.extend({
-  v: z.literal('gat-pick'),
-  /** The employee's auth code: already in the URL Guanaitong redirected to, single use, 1 minute, our appid only. */
-  c: z.string(),
-  /** The quota assets offered: [account_openid, name, balance_fen]. */
-  s: z.array(z.tuple([z.string(), z.string(), z.number()])),
-});
-type PickPayload = z.infer<typeof PickPayload>;
-
-/**
- * Keys derived from the session secret per purpose, so a `state` or `pick` token (which passes through Guanaitong's
- * pages and the URL) can never be read as a session bearer token, nor one as the other.
- */
-function tokenKey(deps: Deps, purpose: 'state' | 'pick'): string {
-  return createHmac('sha256', deps.config.session.secret).update(`guanaitong:${purpose}`).digest('hex');
-}
-
-function openToken<S extends z.ZodType<{ exp: number }>>(deps: Deps, purpose: 'state' | 'pick', schema: S, token: string | undefined): z.output<S> | null {
-  if (!token) return null;
-  const parsed = schema.safeParse(readToken<unknown>(token, tokenKey(deps, purpose)));
-  return parsed.success ? parsed.data : null;
-}
-
-// ---- where the browser goes ---------------------------------------------------------------------------------------
-
-type H5Page = 'cashier' | 'pay-result' | 'orders';
-
-/** An H5 route under `config.walletUrl` (hash history), with its query after the hash. */
-export function h5Url(deps: Deps, page: H5Page, params: Record<string, string | undefined>): string {
-  const base = deps.config.walletUrl.split('#')[0] ?? deps.config.walletUrl;
-  const query = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) if (value !== undefined) query.set(key, value);
-  const qs = query.toString();
-  return `${base}#/pages/${page}/${page}${qs ? `?${qs}` : ''}`;
-}
-
-/** The H5 page that explains a refusal: the result page for a paid order, the cashier (with the code) otherwise. */
-function errorPage(deps: Deps, orderNo: string | null, err: DomainError): string {
-  const { error, reason } = GUANAITONG_H5_PARAMS;
-  if (orderNo === null || err.code === 'ZF0060') return h5Url(deps, 'orders', { [error]: err.code });
-  if (err.code === 'ZF0080') return h5Url(deps, 'pay-result', { order_no: orderNo });
-  return h5Url(deps, 'cashier', { order_no: orderNo, [error]: err.code, [reason]: err.extra.reason });
-}
-
-// ---- Guanaitong failures ------------------------------------------------------------------------------------------
-
-/** A Guanaitong refusal as the user sees it (ZF0090 + reason), or null for errors that are not Guanaitong's. */
-function gatFailure(err: unknown): { reason: FailureReason; internal: string } | null {
-  if (err instanceof GuanaitongError) {
-    const reason: FailureReason =
-      err.code === GAT_CODES.INSUFFICIENT_BALANCE
-        ? 'insufficient_balance'
-        : err.code === GAT_CODES.AUTH_CODE_INVALID || err.code === GAT_CODES.AUTH_CODE_NEEDED
-          ? 'authorization_expired'
-          : 'provider_error';
-    return { reason, internal: `guanaitong ${err.code} ${err.msg}` };
-  }
-  if (err instanceof GuanaitongTransportError) return { reason: 'provider_error', internal: err.message };
-  return null;
-}
+import type { Order } from '../order/order.table.ts';
+import { setProviderTradeNo } from '../payment/payment.repository.ts';
+import { assertNoCardInFlight, assertPayable, createAttempt, recordFailure } from '../payment/payment.service.ts';
+import {
+  errorPage,
+  gatFailure,
+  GUANAITONG_PATHS,
+  GUANAITONG_PICK_TTL_MS,
+  GUANAITONG_STATE_TTL_MS,
+  h5Url,
+  openToken,
+  ownedOrder,
+  PickPayload,
+  StatePayload,
+  tokenKey,
+} from './guanaitong-trip.ts';
 
 // ---- 1. start ----------------------------------------------------------------------------------------------------
 
@@ -157,12 +65,6 @@ export async function startGuanaitongPay(deps: Deps, client: GuanaitongClient, s
 
 // ---- 2. the auth callback -----------------------------------------------------------------------------------------
 
-/** The order a token names, if it is still that user's order of that partner and refer_no; ZF0060 otherwise. */
-async function ownedOrder(deps: Deps, token: Pick<StatePayload, 'o' | 'p' | 'r' | 'u'>): Promise<Order> {
-  const order = await findOrder(deps.db, token.o);
-  if (!order || order.partner_id !== token.p || order.refer_no !== token.r || order.user_id !== token.u) return fail('ZF0060');
-  return order;
-}
 
 /**
  * Guanaitong's login came back with `auth_code` and our `state`. Answers where to send the browser: Guanaitong's
@@ -295,79 +197,4 @@ export async function payWithPickedAsset(deps: Deps, client: GuanaitongClient, t
   // A second submit of the same pick: its auth code is spent.
   if (submitted === 'duplicate') return fail('ZF0090', 'guanaitong pick already used', { reason: 'authorization_expired' });
   return { cashier_url: submitted.cashierUrl };
-}
-
-// ---- 4. return_url ------------------------------------------------------------------------------------------------
-
-const ORDER_NO = /^[A-Za-z0-9]{1,32}$/;
-
-/**
- * The browser is back from Guanaitong. `pay_result=success` changes nothing (only the notify settles); a verified
- * `pay_result=fail` (the user cancelled at Guanaitong's cashier) fails the attempt locally, no callback. Answers the
- * H5 result page of the order, which polls it.
- */
-export async function handleGuanaitongReturn(deps: Deps, client: GuanaitongClient, query: Record<string, string>): Promise<string> {
-  let verified: GuanaitongReturn | null = null;
-  try {
-    verified = client.verifyReturnParams(query);
-  } catch (err) {
-    if (!(err instanceof GuanaitongVerifyError)) throw err;
-    deps.logger.warn({ reason: err.reason, outer_trade_no: query.outer_trade_no, order_no: query.order_no }, 'guanaitong return not verified; showing the result page only');
-  }
-  const attempt = verified
-    ? await findAttemptByProviderRef(deps.db, 'guanaitong', verified.outerTradeNo)
-    : undefined;
-  if (verified?.payResult === 'fail' && attempt?.status === 'submitted') {
-    await recordFailure(deps, attempt.id, 'cancelled', 'pay_result=fail on the return (cancelled at the guanaitong cashier)', false);
-  }
-  const orderNo = query.order_no !== undefined && ORDER_NO.test(query.order_no) ? query.order_no : (attempt?.order_no ?? null);
-  return orderNo === null ? h5Url(deps, 'orders', {}) : h5Url(deps, 'pay-result', { order_no: orderNo });
-}
-
-// ---- 5. notify_url ------------------------------------------------------------------------------------------------
-
-/**
- * Applies a verified notify (signature, timestamp and appid were checked by the handler): `fail` for an unknown
- * outer_trade_no, or an amount or trade_no that does not match the attempt (alerted, nothing changed); otherwise
- * records it once per trade_no and settles through the one success path, answering `success` (replays too).
- */
-export async function handleGuanaitongNotify(deps: Deps, notify: GuanaitongNotify): Promise<'success' | 'fail'> {
-  const { db, clock, logger } = deps;
-  const log = { outer_trade_no: notify.outerTradeNo, trade_no: notify.tradeNo, total_amount: notify.totalAmount };
-  const attempt = await findAttemptByProviderRef(db, 'guanaitong', notify.outerTradeNo);
-  if (!attempt) {
-    logger.warn(log, 'guanaitong notify for an unknown outer_trade_no; refused');
-    return 'fail';
-  }
-  const tradeMismatch = attempt.provider_trade_no !== null && attempt.provider_trade_no !== notify.tradeNo;
-  if (Number(attempt.amount_fen) !== notify.totalFen || tradeMismatch) {
-    const detail = tradeMismatch
-      ? `guanaitong notify trade_no ${notify.tradeNo} differs from ${attempt.provider_trade_no} of attempt ${attempt.id}; refused`
-      : `guanaitong notify of ${notify.totalAmount} for attempt ${attempt.id} of ${formatYuan(Number(attempt.amount_fen))}; refused`;
-    await raiseAlert(db, logger, { kind: 'PAYMENT_AMOUNT_MISMATCH', dedupeKey: `PAYMENT_AMOUNT_MISMATCH:guanaitong:${notify.tradeNo}:${notify.totalFen}`.slice(0, 128), orderNo: attempt.order_no, amountFen: notify.totalFen, detail, now: clock.now() });
-    return 'fail';
-  }
-  // A resend or replay is already recorded. The success path below is idempotent, so it runs again harmlessly
-  // (and finishes the job if the first delivery crashed between the two).
-  await recordNotification(db, { provider: 'guanaitong', dedupeKey: `guanaitong:${notify.tradeNo}`, attemptId: attempt.id, payload: notify, now: clock.now(), random: deps.random });
-  const outcome = await recordProviderSuccess(deps, attempt.id, notify.tradeNo);
-  logger.info({ ...log, attempt_id: attempt.id, order_no: attempt.order_no, outcome }, 'guanaitong notify applied');
-  return 'success';
-}
-
-// ---- the job ------------------------------------------------------------------------------------------------------
-
-/**
- * Fails Guanaitong attempts still `submitted` an hour after their order's deadline: Guanaitong notifies only paid
- * trades, so these were abandoned at its login or cashier. Local failure, no callback (the order has closed and
- * the partner was told). Should a success notify still come, it pays all the same (paid_late + LATE_PAYMENT).
- */
-export async function failStaleGuanaitongAttempts(deps: Deps, limit = 100): Promise<number> {
-  const cutoff = deps.clock.now() - GUANAITONG_STALE_AFTER_DEADLINE_MS;
-  const stale = await staleAttempts(deps.db, 'guanaitong', cutoff, limit);
-  let failed = 0;
-  for (const { id } of stale) {
-    if (await recordFailure(deps, id, 'provider_error', 'no guanaitong notify by the order deadline + 1 h', false)) failed++;
-  }
-  return failed;
 }

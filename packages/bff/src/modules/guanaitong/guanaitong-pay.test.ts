@@ -13,7 +13,8 @@ import { attemptsOf, describeEachDatabase, snapshot, type TestContext } from '..
 import { deliverDueCallbacks } from '../callback/callback.worker.ts';
 import { DEMO } from '../demo/demo.seed.ts';
 import { closeExpiredOrders } from '../order/order.service.ts';
-import { failStaleGuanaitongAttempts, GUANAITONG_PATHS } from './guanaitong-pay.service.ts';
+import { failStaleGuanaitongAttempts } from './guanaitong-result.service.ts';
+import { GUANAITONG_PATHS } from './guanaitong-trip.ts';
 
 const WALLET = 'http://wallet.test/wallet/index.html';
 /** The demo order: ¥100.00 on POL-PICC-001 (80 %): the insurer pays 80.00, the user 20.00 through Guanaitong. */

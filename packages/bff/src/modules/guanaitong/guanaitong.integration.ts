@@ -2,7 +2,7 @@
 // token serves every payment) and the job of Guanaitong payments.
 import type { Deps } from '../../deps.ts';
 import type { Job } from '../../jobs/scheduler.ts';
-import { failStaleGuanaitongAttempts } from './guanaitong-pay.service.ts';
+import { failStaleGuanaitongAttempts } from './guanaitong-result.service.ts';
 import { GuanaitongClient } from '../../providers/guanaitong/client.ts';
 
 const built = new WeakMap<Deps, GuanaitongClient>();

@@ -7,14 +7,8 @@ import type { Deps } from '../../deps.ts';
 import type { AppEnv } from '../../http/middleware.ts';
 import { requireSession } from '../../http/session-token.ts';
 import { OrderParam, validate } from '../../http/validation.ts';
-import {
-  completeGuanaitongLogin,
-  handleGuanaitongNotify,
-  handleGuanaitongReturn,
-  payWithPickedAsset,
-  readGuanaitongPick,
-  startGuanaitongPay,
-} from './guanaitong-pay.service.ts';
+import { completeGuanaitongLogin, payWithPickedAsset, readGuanaitongPick, startGuanaitongPay } from './guanaitong-pay.service.ts';
+import { handleGuanaitongNotify, handleGuanaitongReturn } from './guanaitong-result.service.ts';
 import { guanaitongNotifyHandler } from '../../providers/guanaitong/notify-handler.ts';
 import { guanaitongClient } from './guanaitong.integration.ts';
 
