@@ -1,6 +1,6 @@
 // Alerts to admins (quota short, clearing ledger short, late payment…) and manual clearing tasks.
 import type { Db } from '../../db/database.ts';
-import { insertOnce } from '../../db/insert-once.ts';
+import { insertAlert, insertClearingTask } from './alert.repository.ts';
 import type { AlertTable } from './alert.table.ts';
 import { newId } from '../../lib/ids.ts';
 import type { Logger } from '../../lib/logger.ts';
@@ -17,7 +17,7 @@ export interface AlertInput {
 
 /** Records an alert for admins (idempotent per dedupe key) and logs it; returns false when it already existed. */
 export async function raiseAlert(db: Db, logger: Logger, input: AlertInput): Promise<boolean> {
-  const created = await insertOnce(db, 'alerts', {
+  const created = await insertAlert(db, {
         id: newId('AL', input.now),
         kind: input.kind,
         dedupe_key: input.dedupeKey,
@@ -47,7 +47,7 @@ export function clearingDueAt(now: number, cutoff: string): number {
 
 /** Parks an insurer share the clearing ledger could not cover, for an admin to clear by hand (once per order). */
 export async function createClearingTask(db: Db, input: { orderNo: string; amountFen: number; toAccount: string; dueAt: number; now: number }): Promise<void> {
-  await insertOnce(db, 'clearing_tasks', {
+  await insertClearingTask(db, {
         id: newId('CT', input.now),
         order_no: input.orderNo,
         amount_fen: input.amountFen,
