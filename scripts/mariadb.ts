@@ -11,17 +11,17 @@
 // The server runs from a private temp folder (data + socket), listens on 127.0.0.1 on a free port,
 // root has an empty password. It is killed and its folder removed by stop(), when this process exits,
 // and — via a tiny watchdog process — even when this process is killed with SIGKILL.
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, readFileSync, accessSync, constants as fsConstants } from 'node:fs';
-import { createRequire } from 'node:module';
-import net from 'node:net';
+import { spawn, execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { findBinary, freePort, isExecutable, settlesWithin, sleep } from './lib/proc.ts';
+import { runSql } from './lib/sql.ts';
+import { startWatchdog } from './lib/watchdog.ts';
 
 const execFileAsync = promisify(execFile);
-const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 export interface ThrowawayMariaDb {
   /** `mysql://root@127.0.0.1:<port>/` */
@@ -30,132 +30,6 @@ export interface ThrowawayMariaDb {
   /** Unix socket path (root@localhost, no password). */
   socket: string;
   stop(): Promise<void>;
-}
-
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, fsConstants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Finds an executable in PATH, then in the given extra folders. */
-function findBinary(name: string, extraDirs: string[] = ['/usr/sbin', '/usr/bin', '/usr/local/sbin', '/usr/local/bin']): string | null {
-  const dirs = [...(process.env.PATH ?? '').split(path.delimiter).filter(Boolean), ...extraDirs];
-  for (const dir of dirs) {
-    const candidate = path.join(dir, name);
-    if (isExecutable(candidate)) return candidate;
-  }
-  return null;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/** Resolves true when `p` settles within `ms`, false on timeout; never keeps the event loop alive afterwards. */
-function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    void p.then(
-      () => {
-        clearTimeout(timer);
-        resolve(true);
-      },
-      () => {
-        clearTimeout(timer);
-        resolve(true);
-      },
-    );
-  });
-}
-
-// ---- tiny SQL helper: mysql2 from packages/bff if resolvable, else the `mariadb` CLI client ----
-
-type Target = { socket: string } | { port: number };
-
-interface Mysql2Promise {
-  createConnection(opts: Record<string, unknown>): Promise<{
-    query(sql: string): Promise<unknown>;
-    end(): Promise<void>;
-  }>;
-}
-
-let mysql2Cache: Mysql2Promise | null | undefined;
-function loadMysql2(): Mysql2Promise | null {
-  if (mysql2Cache !== undefined) return mysql2Cache;
-  for (const base of ['packages/bff/package.json', 'package.json']) {
-    try {
-      mysql2Cache = createRequire(path.join(REPO_ROOT, base))('mysql2/promise') as Mysql2Promise;
-      return mysql2Cache;
-    } catch {
-      // try the next place
-    }
-  }
-  mysql2Cache = null;
-  return null;
-}
-
-async function runSql(target: Target, sql: string): Promise<void> {
-  const mysql2 = loadMysql2();
-  if (mysql2) {
-    const conn = await mysql2.createConnection({
-      user: 'root',
-      password: '',
-      multipleStatements: true,
-      connectTimeout: 2000,
-      ...('socket' in target ? { socketPath: target.socket } : { host: '127.0.0.1', port: target.port }),
-    });
-    try {
-      await conn.query(sql);
-    } finally {
-      await conn.end().catch(() => undefined);
-    }
-    return;
-  }
-  const client = findBinary('mariadb') ?? findBinary('mysql');
-  if (!client) throw new Error('neither the mysql2 package nor the mariadb client is available');
-  const where = 'socket' in target ? [`--socket=${target.socket}`] : ['-h127.0.0.1', `-P${target.port}`, '--protocol=TCP'];
-  await execFileAsync(client, ['--no-defaults', ...where, '-uroot', '--connect-timeout=2', '-e', sql], { timeout: 10_000 });
-}
-
-// ---- watchdog: kills the server and removes its folder if the owning process disappears ----
-
-function startWatchdog(serverPid: number, dir: string): ChildProcess | null {
-  const code = `
-    const [ownerPid, serverPid, dir] = process.argv.slice(1);
-    const alive = (pid) => { try { process.kill(Number(pid), 0); return true; } catch { return false; } };
-    const timer = setInterval(() => {
-      if (!alive(serverPid)) { clearInterval(timer); return; }
-      if (alive(ownerPid)) return;
-      try { process.kill(Number(serverPid), 'SIGKILL'); } catch {}
-      setTimeout(() => { try { require('node:fs').rmSync(dir, { recursive: true, force: true }); } catch {} process.exit(0); }, 500);
-      clearInterval(timer);
-    }, 1000);
-  `;
-  try {
-    const wd = spawn(process.execPath, ['-e', code, String(process.pid), String(serverPid), dir], {
-      detached: true,
-      stdio: 'ignore',
-    });
-    wd.unref();
-    return wd;
-  } catch {
-    return null;
-  }
 }
 
 // ---- main entry ----

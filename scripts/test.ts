@@ -10,10 +10,13 @@
 // Local shortcut: TEST_SKIP_STAGES=typecheck,lint pnpm test   (not allowed under CI=true).
 // Under CI=true, anything skipped for lack of MariaDB / Chromium / e2e tests is a failure.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findChromium, hasE2eTests } from './lib/e2e-probe.ts';
+import { banner, bold, green, loud, paint, red, secs, yellow } from './lib/output.ts';
+import { addTotals, countLabelled, fmtCounts, readReport, type Totals } from './lib/vitest-report.ts';
 import { startThrowawayMariaDb, type ThrowawayMariaDb } from './mariadb.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -27,31 +30,10 @@ const SKIP_STAGES = new Set((process.env.TEST_SKIP_STAGES ?? '').split(',').map(
 let extraArgs = process.argv.slice(2);
 if (extraArgs[0] === '--') extraArgs = extraArgs.slice(1);
 
-// ---------- output helpers ----------
-
-const useColor = !process.env.NO_COLOR && (process.stdout.isTTY || !!process.env.FORCE_COLOR);
-const paint = (code: string, s: string) => (useColor ? `\x1b[${code}m${s}\x1b[0m` : s);
-const bold = (s: string) => paint('1', s);
-const red = (s: string) => paint('1;31', s);
-const green = (s: string) => paint('1;32', s);
-const yellow = (s: string) => paint('1;33', s);
-
-function banner(text: string, color: (s: string) => string = bold): void {
-  const line = '='.repeat(Math.max(72, text.length + 4));
-  console.log(`\n${color(line)}\n${color(`  ${text}`)}\n${color(line)}`);
-}
-
-function loud(text: string, color: (s: string) => string): void {
-  const bar = '!'.repeat(Math.max(72, text.length + 8));
-  console.log(`\n${color(bar)}\n${color(`!!  ${text}`)}\n${color(bar)}\n`);
-}
-
-const secs = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
-
 type StageResult = { name: string; status: 'passed' | 'failed' | 'skipped'; ms: number; note?: string };
 const results: StageResult[] = [];
 /** All tests run by the unit and e2e stages, for the plain closing line `tests: N passed, N failed, N skipped`. */
-const totals = { passed: 0, failed: 0, skipped: 0, counted: false };
+const totals: Totals = { passed: 0, failed: 0, skipped: 0, counted: false };
 
 // ---------- process handling ----------
 
@@ -155,82 +137,6 @@ async function stage(name: string, title: string, body: () => Promise<{ ok: bool
   );
 }
 
-// ---------- vitest JSON report ----------
-
-interface JsonAssertion {
-  fullName?: string;
-  title?: string;
-  ancestorTitles?: string[];
-  status?: string;
-}
-interface JsonReport {
-  testResults?: { name?: string; assertionResults?: JsonAssertion[] }[];
-}
-
-type Counts = { passed: number; failed: number; skipped: number };
-
-function countLabelled(report: JsonReport, label: string): Counts {
-  const c: Counts = { passed: 0, failed: 0, skipped: 0 };
-  for (const file of report.testResults ?? []) {
-    for (const a of file.assertionResults ?? []) {
-      const fullName = a.fullName ?? [...(a.ancestorTitles ?? []), a.title ?? ''].join(' ');
-      if (!fullName.includes(label)) continue;
-      if (a.status === 'passed') c.passed++;
-      else if (a.status === 'failed') c.failed++;
-      else c.skipped++; // skipped, pending, todo
-    }
-  }
-  return c;
-}
-
-function addTotals(report: JsonReport): void {
-  totals.counted = true;
-  for (const file of report.testResults ?? []) {
-    for (const a of file.assertionResults ?? []) {
-      if (a.status === 'passed') totals.passed++;
-      else if (a.status === 'failed') totals.failed++;
-      else totals.skipped++;
-    }
-  }
-}
-
-function readReport(file: string): JsonReport | null {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as JsonReport;
-  } catch {
-    return null;
-  }
-}
-
-function fmtCounts(c: Counts): string {
-  const parts = [`${c.passed} passed`];
-  if (c.failed) parts.push(`${c.failed} failed`);
-  if (c.skipped) parts.push(`${c.skipped} skipped`);
-  return parts.join(', ');
-}
-
-function hasE2eTests(dir: string): boolean {
-  if (!existsSync(dir)) return false;
-  for (const entry of readdirSync(dir)) {
-    if (entry === 'node_modules') continue;
-    const p = path.join(dir, entry);
-    if (statSync(p).isDirectory()) {
-      if (hasE2eTests(p)) return true;
-    } else if (entry.endsWith('.e2e.ts')) return true;
-  }
-  return false;
-}
-
-function findChromium(): string | null {
-  const fromEnv = process.env.CHROMIUM_PATH;
-  if (fromEnv) {
-    if (existsSync(fromEnv)) return fromEnv;
-    console.log(yellow(`CHROMIUM_PATH=${fromEnv} does not exist`));
-  }
-  for (const p of ['/usr/bin/chromium', '/usr/bin/chromium-browser']) if (existsSync(p)) return p;
-  return null;
-}
-
 // ---------- the stages ----------
 
 const started = Date.now();
@@ -273,7 +179,7 @@ try {
     if (interrupted) return { ok: false };
 
     const report = readReport(jsonFile);
-    if (report) addTotals(report);
+    if (report) addTotals(totals, report);
     else console.log(yellow('(no JSON report from vitest: cannot count database tests)'));
     let note: string | undefined;
     let dbProblem: string | undefined;
@@ -313,7 +219,7 @@ try {
       CHROMIUM_PATH: chromium,
     });
     const report = readReport(jsonFile);
-    if (report) addTotals(report);
+    if (report) addTotals(totals, report);
     return { ok: code === 0, ...(code !== 0 ? { note: `vitest exited with ${code}` } : {}) };
   });
 } catch (err) {

@@ -10,154 +10,38 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { z } from 'zod';
-import { systemClock, type Clock } from '../../src/lib/clock.ts';
+import { systemClock } from '../../src/lib/clock.ts';
 import {
-  FEEDBACK_PAGE_SIZE_MAX,
-  MCHT_ORDER_NO_PATTERN,
   NOTIFY_TIMEOUT_MS,
   PAY_STATUS_NOTIFY,
   PZ_CODES,
-  PZ_CODE_TEXT,
   PZ_PATHS,
-  PZ_TOKEN_TTL_SEC,
-  SUBJECT_MAX_LENGTH,
   formatChinaCompact,
-  type PayStatus,
-  type PayzeroEnvelope,
-  type PayzeroOrderResult,
 } from '../../src/providers/payzero/protocol.ts';
-import { signJwtHs256, verifyJwtHs256 } from '../../src/providers/payzero/sign.ts';
-import { Notifier, type NotifyAttempt } from './simulator-notifier.ts';
+import { verifyJwtHs256 } from '../../src/providers/payzero/sign.ts';
+import { Notifier } from './simulator-notifier.ts';
+import { registerPayzeroRoutes, type SimulatedBatch } from './simulator-routes.ts';
+import {
+  DEFAULT_CARD_BEHAVIOURS,
+  PAYZERO_SIMULATOR_DEFAULTS,
+  type CardBehaviour,
+  type PayzeroSimulator,
+  type PayzeroSimulatorOptions,
+  type SimulatedOrder,
+} from './simulator-types.ts';
+import { SimFailure, business, closeServer, envelope, resultDto, type OrderRequest } from './simulator-wire.ts';
 
 export type { NotifyAttempt } from './simulator-notifier.ts';
-
-/** What the simulated bank does with a card: pay or decline after a delay, or refuse at pay time with a code. */
-export type CardBehaviour =
-  | { outcome: 'succeed'; delayMs: number }
-  | { outcome: 'fail'; delayMs: number; reason?: string }
-  | { outcome: 'reject'; errorCode: '50001' | '50010' | '50056' };
-
-/** SPEC §10's demo cards, by last 4 digits. Delays are unscaled. */
-export const DEFAULT_CARD_BEHAVIOURS: Readonly<Record<string, CardBehaviour>> = {
-  '0000': { outcome: 'succeed', delayMs: 1_000 },
-  '1111': { outcome: 'fail', delayMs: 1_000, reason: '银行卡交易被拒绝' },
-  '2222': { outcome: 'succeed', delayMs: 8_000 },
-};
+export { DEFAULT_CARD_BEHAVIOURS, PAYZERO_SIMULATOR_DEFAULTS } from './simulator-types.ts';
+export type {
+  CardBehaviour,
+  PayzeroSimulator,
+  PayzeroSimulatorOptions,
+  SimulatedOrder,
+  StartedPayzeroSimulator,
+} from './simulator-types.ts';
 
 const UNKNOWN_CARD: CardBehaviour = { outcome: 'reject', errorCode: PZ_CODES.NO_SIGNED_CARD };
-
-/** Dev credentials, used when the options leave them out (never valid against the real service). */
-export const PAYZERO_SIMULATOR_DEFAULTS = {
-  username: 'zf-demo-app',
-  password: 'zf-demo-app-key',
-  jwtSecret: 'payzero-simulator-jwt-secret',
-  signToken: 'payzero-simulator-sign-token',
-} as const;
-
-/** Simulator configuration. */
-export interface PayzeroSimulatorOptions {
-  username?: string;
-  password?: string;
-  /** HS256 key of the issued JWTs. */
-  jwtSecret?: string;
-  /** The merchant's notify signToken (§3.1). */
-  signToken?: string;
-  /** Merchant-level notify URL (§3.1); an order's own `notifyUrl` wins (§2.6). */
-  notifyUrl?: string;
-  /** Multiplies every delay: card delays and the notify resend schedule (e.g. 0.005 in tests). Default 1. */
-  timeScale?: number;
-  /** Token `iat`/`exp`, notify timestamps, `paymentDatetime`. Default the system clock. */
-  clock?: Clock;
-  /** How long a notify waits for the answer (default 5 s, §3.1; not scaled). */
-  notifyTimeoutMs?: number;
-  /** Card behaviours by last 4 digits, replacing the defaults. */
-  cardBehaviours?: Readonly<Record<string, CardBehaviour>>;
-  /** The merchant card's recorded quota in fen (default unlimited); payments beyond it answer 50056. */
-  cardQuotaFen?: number;
-  fetch?: typeof fetch;
-  /** Unexpected errors in timers (default: console.error). */
-  onError?: (err: unknown) => void;
-}
-
-/** One order as the simulator holds it. */
-export interface SimulatedOrder {
-  mchtOrderNo: string;
-  paymentAmount: number;
-  subject: string;
-  payerName: string | null;
-  payerNumber: string | null;
-  payerPhone: string | null;
-  payerCardNo: string | null;
-  notifyUrl: string | null;
-  orderBatchId: number | null;
-  payStatus: PayStatus;
-  paymentOrderNo: string | null;
-  paymentDatetime: string | null;
-  failReason: string | null;
-  /** Simulator clock at creation. */
-  createdAt: number;
-}
-
-/** A running HTTP listener. */
-export interface StartedPayzeroSimulator {
-  url: string;
-  /** Stops the listener, every timer and every in-flight notify. */
-  close(): Promise<void>;
-}
-
-/** The simulator: a Hono app, a listener, and controls for tests. */
-export interface PayzeroSimulator {
-  app: Hono;
-  start(port?: number, hostname?: string): Promise<StartedPayzeroSimulator>;
-  /** Same as the listener's close; also usable without `start` (app.request tests). */
-  close(): Promise<void>;
-  /** The next `n` requests (any endpoint) answer `status` (default 500). */
-  failNext(n: number, status?: ContentfulStatusCode): void;
-  /** While true, final statuses send no notify at all (logged as `dropped`). */
-  dropNotifies(drop?: boolean): void;
-  setCardBehaviour(last4: string, behaviour: CardBehaviour): void;
-  /** Sets the remaining card quota (fen). */
-  setCardQuota(fen: number): void;
-  /** Changes the JWT key: every token issued before answers 401 (a revoked-token scenario). */
-  rotateJwtSecret(secret?: string): void;
-  readonly notifyLog: readonly NotifyAttempt[];
-  readonly orders: ReadonlyMap<string, SimulatedOrder>;
-  /** Tokens issued by `/auth/login`. */
-  readonly loginCount: number;
-}
-
-class SimFailure extends Error {
-  constructor(
-    readonly status: 200 | 400 | 401 | 403 | 405 | 500,
-    readonly errorCode: string | null,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-const text = z.string().nullish();
-const orderSchema = z.object({
-  currency: z.literal('CNY'),
-  mchtOrderNo: z.string().regex(MCHT_ORDER_NO_PATTERN),
-  paymentAmount: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
-  subject: z.string().min(1).max(SUBJECT_MAX_LENGTH),
-  orderDatetime: text,
-  payerName: text,
-  payerNumber: text,
-  payerPhone: text,
-  payerCardNo: z.string().min(4).max(40).nullish(),
-  notifyUrl: z.url().nullish(),
-  customsCode: text,
-  customsAreaCode: text,
-  customsJyOrg: text,
-  customsInType: text,
-  items: z
-    .array(z.object({ subject: z.string().max(SUBJECT_MAX_LENGTH), itemLink: z.string(), articleNum: text }))
-    .nullish(),
-});
-type OrderRequest = z.output<typeof orderSchema>;
 
 /** Creates a simulator; nothing listens until `start()`. */
 export function createPayzeroSimulator(options: PayzeroSimulatorOptions = {}): PayzeroSimulator {
@@ -179,7 +63,7 @@ export function createPayzeroSimulator(options: PayzeroSimulatorOptions = {}): P
   let closed = false;
   const cards = new Map(Object.entries(options.cardBehaviours ?? DEFAULT_CARD_BEHAVIOURS));
   const orders = new Map<string, SimulatedOrder>();
-  const batches = new Map<number, { orderNos: string[]; created: Record<string, unknown> }>();
+  const batches = new Map<number, SimulatedBatch>();
   const timers = new Set<ReturnType<typeof setTimeout>>();
   const servers = new Set<ServerType>();
   const closing = new AbortController();
@@ -320,106 +204,21 @@ export function createPayzeroSimulator(options: PayzeroSimulatorOptions = {}): P
     return next();
   });
 
-  const route = (method: 'GET' | 'POST', path: string, handler: (c: Context) => Promise<unknown> | unknown) => {
-    app.on(method, path, async (c) => c.json(envelope(true, await handler(c))));
-    app.all(path, () => {
-      throw new SimFailure(405, null, 'Method Not Allowed');
-    });
-  };
-
-  route('POST', PZ_PATHS.login, async (c) => {
-    const body = parse(z.object({ username: z.string(), password: z.string() }), await readJson(c));
-    if (body.username !== username || body.password !== password) {
-      throw new SimFailure(401, null, '用户名或密码错误');
-    }
-    logins++;
-    const iat = Math.floor(clock.now() / 1000);
-    const token = signJwtHs256({ sub: username, roles: ['ROLE_USER'], iat, exp: iat + PZ_TOKEN_TTL_SEC }, jwtSecret);
-    return { username, token };
+  registerPayzeroRoutes(app, {
+    username,
+    password,
+    clock,
+    jwtSecret: () => jwtSecret,
+    countLogin: () => {
+      logins++;
+    },
+    nextBatchId: () => ++batchSeq,
+    batches,
+    createOrders,
+    pay,
+    findOrder,
+    findBatch,
   });
-
-  route('POST', PZ_PATHS.orderBatch, async (c) => {
-    const requests = parse(z.array(orderSchema).min(1), await readJson(c));
-    const orderBatchId = ++batchSeq;
-    const created = createOrders(requests, orderBatchId);
-    const now = clock.now();
-    const data = {
-      orderBatchId,
-      merchantId: 1,
-      dispBatchNum: `${formatChinaCompact(now)}${String(now % 1000).padStart(3, '0')}`,
-      isReconed: false,
-      feeAmount: null,
-      orderTotalAmount: created.reduce((sum, o) => sum + o.paymentAmount, 0),
-      objectId: null,
-      feedbackObjectId: null,
-      createdTime: now,
-      updatedTime: now,
-    };
-    batches.set(orderBatchId, { orderNos: created.map((o) => o.mchtOrderNo), created: data });
-    return data;
-  });
-
-  route('GET', `${PZ_PATHS.orderBatch}/:id/pay`, (c) => {
-    const toPay = findBatch(c).filter(isPayable);
-    if (toPay.length === 0) throw business(PZ_CODES.NO_ORDERS_TO_EXECUTE);
-    pay(toPay);
-    return '分配任务完成';
-  });
-
-  route('GET', `${PZ_PATHS.orderBatch}/:id/summary`, (c) => {
-    const list = findBatch(c);
-    const count = (s: PayStatus) => list.filter((o) => o.payStatus === s).length;
-    const paid = list.filter((o) => o.payStatus === 'PAY_SUCCEED');
-    return {
-      total: list.length,
-      paySuccessCount: paid.length,
-      payFailedCount: count('PAY_FAILED'),
-      payOtherCount: list.length - paid.length - count('PAY_FAILED'),
-      declareSuccessCount: 0,
-      declareFailedCount: 0,
-      declareOtherCount: list.length, // nothing is declared to customs here
-      totalPaymentAmount: paid.reduce((sum, o) => sum + o.paymentAmount, 0),
-    };
-  });
-
-  route('GET', `${PZ_PATHS.orderBatch}/:id/feedback`, (c) => {
-    const list = findBatch(c);
-    const { page, pagesize } = parse(
-      z.object({
-        page: z.coerce.number().int().min(1).default(1),
-        pagesize: z.coerce.number().int().min(1).max(FEEDBACK_PAGE_SIZE_MAX).default(10),
-      }),
-      c.req.query(),
-    );
-    // Newest first (§2.5); insertion order breaks ties between orders created in the same millisecond.
-    const sorted = list.map((o, i) => ({ o, i })).sort((a, b) => b.o.createdAt - a.o.createdAt || b.i - a.i);
-    const rows = sorted.slice((page - 1) * pagesize, page * pagesize).map(({ o }) => resultDto(o));
-    return { rows, page, pagesize, total: list.length };
-  });
-
-  const createOne = async (c: Context): Promise<SimulatedOrder> => {
-    const [order] = createOrders([parse(orderSchema, await readJson(c))], null);
-    if (!order) throw new Error('createOrders returned nothing for one valid order');
-    return order;
-  };
-
-  route('POST', PZ_PATHS.createAndPay, async (c) => {
-    const order = await createOne(c);
-    pay([order]); // a refusal leaves the order created and NOT_PAYED, payable later by arrangePay
-    return { mchtOrderNo: order.mchtOrderNo };
-  });
-
-  route('POST', PZ_PATHS.create, async (c) => ({ mchtOrderNo: (await createOne(c)).mchtOrderNo }));
-
-  route('GET', PZ_PATHS.arrangePay, (c) => {
-    const order = findOrder(c);
-    if (!isPayable(order)) throw business(PZ_CODES.NO_ORDERS_TO_EXECUTE);
-    pay([order]);
-    return '订单进入支付队列成功';
-  });
-
-  route('GET', PZ_PATHS.feedback, (c) => resultDto(findOrder(c)));
-  route('GET', PZ_PATHS.queryOrder, (c) => resultDto(findOrder(c)));
 
   // --- lifecycle and controls -----------------------------------------------------------------------------------
 
@@ -468,64 +267,4 @@ export function createPayzeroSimulator(options: PayzeroSimulatorOptions = {}): P
       return logins;
     },
   };
-}
-
-function isPayable(order: SimulatedOrder): boolean {
-  return order.payStatus === 'NOT_PAYED' || order.payStatus === 'PAY_FAILED';
-}
-
-function business(code: string): SimFailure {
-  return new SimFailure(200, code, PZ_CODE_TEXT[code] ?? code);
-}
-
-function envelope<T>(success: boolean, data: T, errorCode: string | null = null, errorMsg: string | null = null) {
-  const body: PayzeroEnvelope<T> = { success, errorMsg, errorCode, data };
-  return body;
-}
-
-async function readJson(c: Context): Promise<unknown> {
-  try {
-    return (await c.req.json()) as unknown;
-  } catch (err) {
-    throw new SimFailure(400, PZ_CODES.INVALID_PARAMETER, `请求体不是合法的JSON: ${(err as Error).message}`);
-  }
-}
-
-function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const path = issue?.path.length ? issue.path.join('.') : '(body)';
-  throw new SimFailure(400, PZ_CODES.INVALID_PARAMETER, `参数 ${path} 未正确设置。`);
-}
-
-/** The `orderResultDto` (§2.4) of an order. */
-function resultDto(o: SimulatedOrder): PayzeroOrderResult {
-  return {
-    mchtOrderNo: o.mchtOrderNo,
-    paymentAmount: o.paymentAmount,
-    payerName: o.payerName,
-    payerNumber: o.payerNumber,
-    payerPhone: o.payerPhone,
-    subject: o.subject,
-    payStatus: o.payStatus,
-    declareStatus: 'NOT_DECLARED',
-    declareFailReason: null,
-    paymentOrderNo: o.paymentOrderNo,
-    verDept: null,
-    payType: '4',
-    initRequest: null,
-    initResponse: o.failReason === null ? null : JSON.stringify({ retcode: 'FAIL', errmsg: o.failReason }),
-    paymentDatetime: o.paymentDatetime,
-    customsPayCompanyName: null,
-    customsPayCompanyCode: null,
-  };
-}
-
-function closeServer(server: ServerType): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.close((err) => (err ? reject(err) : resolve()));
-    // Keep-alive sockets would hold close() open until they time out.
-    if ('closeAllConnections' in server) server.closeAllConnections();
-  });
 }

@@ -4,6 +4,15 @@ import { formatYuan, parseYuan } from '@zf/shared';
 import { z } from 'zod';
 import { systemClock, type Clock } from '../../lib/clock.ts';
 import {
+  silentLogger,
+  type CheckUserAndToPayRequest,
+  type CheckUserAndToPayResult,
+  type GuanaitongClientOptions,
+  type GuanaitongEmployeeAssets,
+  type GuanaitongLogger,
+} from './client-types.ts';
+import { GuanaitongError, GuanaitongTransportError } from './errors.ts';
+import {
   verifyNotify,
   verifyReturnParams,
   type GuanaitongNotify,
@@ -12,7 +21,7 @@ import {
 } from './notify.ts';
 import { GAT_CODES, GAT_PATHS, unixSeconds } from './protocol.ts';
 import { signParams } from './sign.ts';
-import { serializeTradeInfo, type TradeInfo } from './trade.ts';
+import { serializeTradeInfo } from './trade.ts';
 
 export { buildTradeInfo, outerTradeNo, serializeTradeInfo } from './trade.ts';
 export type { TradeInfo, TradeInfoGoods, TradeInfoOrder } from './trade.ts';
@@ -21,101 +30,15 @@ export type { GuanaitongNotify, GuanaitongReturn, GuanaitongVerifyOptions, Guana
 export { GAT_CODES, NOTIFY_ACK, NOTIFY_NACK } from './protocol.ts';
 export { guanaitongNotifyHandler } from './notify-handler.ts';
 export type { GuanaitongNotifyHandlerDeps } from './notify-handler.ts';
-
-/** The subset of a pino logger the client uses. */
-export interface GuanaitongLogger {
-  info(obj: Record<string, unknown>, msg: string): void;
-  warn(obj: Record<string, unknown>, msg: string): void;
-}
-
-const silentLogger: GuanaitongLogger = { info: () => undefined, warn: () => undefined };
-
-/** Configuration of a {@link GuanaitongClient}. */
-export interface GuanaitongClientOptions {
-  /** `https://openapi.guanaitong.com`, the test host, or the simulator's URL. */
-  baseUrl: string;
-  appid: string;
-  appsecret: string;
-  clock?: Clock;
-  fetch?: typeof fetch;
-  logger?: GuanaitongLogger;
-  /** Common parameter `version`; default `1.0.0`. */
-  version?: string;
-  /** Fraction of `expires_in` after which the token is renewed; default 0.8. */
-  renewRatio?: number;
-  /** Per-request timeout; default 10 s. */
-  timeoutMs?: number;
-}
-
-/** A call answered with a non-zero envelope code. */
-export class GuanaitongError extends Error {
-  constructor(
-    readonly code: number,
-    readonly msg: string,
-    readonly path: string,
-  ) {
-    super(`guanaitong ${path} answered ${code}: ${msg}`);
-    this.name = 'GuanaitongError';
-  }
-}
-
-/** A call that got no envelope: network failure, timeout, non-2xx status or a body that is not the envelope. */
-export class GuanaitongTransportError extends Error {
-  constructor(
-    readonly path: string,
-    detail: string,
-    readonly status: number | null,
-    options?: { cause?: unknown },
-  ) {
-    super(`guanaitong ${path}: ${detail}`, options);
-    this.name = 'GuanaitongTransportError';
-  }
-}
-
-/** checkUserAndToPay input; amounts in fen. */
-export interface CheckUserAndToPayRequest {
-  /** The employee's auth code from the trusted login (40 hex, single use, 1 minute). */
-  authCode: string;
-  sellerAppid: string;
-  /** From {@link outerTradeNo}: starts with `sellerAppid`, 10–30 chars, new for every attempt. */
-  outerTradeNo: string;
-  /** 1 points, 2 quota. */
-  payType: 1 | 2;
-  /** Amount in fen, sent as `point` in yuan ("10.20"). */
-  pointFen: number;
-  /** 下单原因, 1–254 chars. */
-  reason: string;
-  /** The quota asset to pay from; required by the service for pay_type 2 when the employee has several. */
-  accountOpenid?: string;
-  /** Where the browser comes back to (our result page), ≤ 2000 chars. */
-  returnUrl: string;
-  /** Our notify endpoint, ≤ 254 chars. */
-  notifyUrl: string;
-  /** Echoed back in return and notify, ≤ 100 chars. */
-  attach?: string;
-  tradeInfo: TradeInfo;
-}
-
-/** checkUserAndToPay result: where to send the browser. */
-export interface CheckUserAndToPayResult {
-  /** Guanaitong's trade number, when the answer carries one (the notify always does). */
-  tradeNo: string | null;
-  cashierUrl: string;
-}
-
-/** An employee asset (simulator stand-in for the 员工资产接口). */
-export interface GuanaitongAsset {
-  type: 'points' | 'quota';
-  accountOpenid: string;
-  name: string;
-  balanceFen: number;
-}
-
-/** The employee behind an auth code, with the assets to pick from. */
-export interface GuanaitongEmployeeAssets {
-  buyerOpenId: string;
-  assets: GuanaitongAsset[];
-}
+export { GuanaitongError, GuanaitongTransportError } from './errors.ts';
+export type {
+  CheckUserAndToPayRequest,
+  CheckUserAndToPayResult,
+  GuanaitongAsset,
+  GuanaitongClientOptions,
+  GuanaitongEmployeeAssets,
+  GuanaitongLogger,
+} from './client-types.ts';
 
 const EnvelopeSchema = z.object({ code: z.coerce.number().int(), msg: z.string().nullish(), data: z.unknown() });
 const TokenSchema = z.object({ access_token: z.string().min(1), expires_in: z.coerce.number().positive() });

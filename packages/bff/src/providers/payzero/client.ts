@@ -7,20 +7,31 @@
 // that mean nothing for one order). The result comes by the §3.4 notify, or `/order/feedback` (§2.4) when it is late.
 import { z } from 'zod';
 import { systemClock, type Clock } from '../../lib/clock.ts';
+import {
+  batchData,
+  feedbackPageData,
+  loginData,
+  mchtOrderNoData,
+  summaryData,
+  type PayzeroBatchSummary,
+  type PayzeroClientOptions,
+  type PayzeroPollOptions,
+  type PayzeroPollResult,
+} from './client-types.ts';
 import { PayzeroError } from './errors.ts';
+import { silentLogger, type PayzeroLogger } from './logger.ts';
+import { wireOrder, type PayzeroOrderInput } from './order.ts';
+import { DEFAULT_MAX_WAIT_MS, PAYZERO_POLL_SCHEDULE_MS, abortableSleep } from './poll.ts';
 import {
   FEEDBACK_PAGE_SIZE_MAX,
-  MCHT_ORDER_NO_PATTERN,
   PZ_PATHS,
   PZ_TOKEN_TTL_SEC,
-  SUBJECT_MAX_LENGTH,
-  envelopeSchema,
-  formatChinaDateTime,
   isFinalPayStatus,
   orderResultSchema,
   type PayzeroOrderResult,
 } from './protocol.ts';
 import { decodeJwtClaims } from './sign.ts';
+import { readBody, sendRequest, unwrapEnvelope, type Query } from './transport.ts';
 
 export { PayzeroError, mapPayzeroFailure, type PayzeroFailure, type PayzeroFailureReason } from './errors.ts';
 export {
@@ -31,125 +42,20 @@ export {
   type PayStatusNotify,
 } from './notify.ts';
 export type { PayzeroOrderResult, PayStatus } from './protocol.ts';
-
-/** Structured logging, pino-compatible (`logger.warn({ ... }, 'message')`). */
-export interface PayzeroLogger {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
-
-const silentLogger: PayzeroLogger = { info: () => {}, warn: () => {}, error: () => {} };
-
-/** Configuration: the same client talks to the simulator and to the real service. */
-export interface PayzeroClientOptions {
-  /** e.g. `https://dev-quickpay-api.payzero.cn` (no trailing slash needed). */
-  baseUrl: string;
-  /** The APP Id / APP Key from the merchant console (§1). */
-  username: string;
-  password: string;
-  /** The notify signToken (kept here so one config object carries all Payzero secrets). */
-  signToken: string;
-  /** Per-order `notifyUrl` (§2.6); when absent Payzero uses the merchant-level URL from its console. */
-  notifyUrl?: string;
-  clock?: Clock;
-  fetch?: typeof fetch;
-  logger?: PayzeroLogger;
-  /** Renew the token this long before its `exp` (default 10 min). */
-  renewBeforeMs?: number;
-  /** Per-request timeout (default 10 s). */
-  timeoutMs?: number;
-}
-
-/** One card payment to request: our payment attempt, in fen. */
-export interface PayzeroOrderInput {
-  /** Our payment attempt's id: `[A-Za-z0-9_-]`, ≤ 30 chars, never reused (a retry is a new attempt). */
-  mchtOrderNo: string;
-  /** Positive integer fen. */
-  paymentAmountFen: number;
-  /** What is paid for, ≤ 200 chars. */
-  subject: string;
-  /**
-   * The payer's bound card reference (card number or a masked form ending in its last 4 digits). Our extension of
-   * the §2.6 order: the simulator decides the bank's behaviour from the last 4 digits (SPEC §10).
-   */
-  payerCardNo?: string;
-  payerName?: string;
-  payerNumber?: string;
-  payerPhone?: string;
-  /** When the order was placed (sent as `orderDatetime`, China time). */
-  orderDatetimeMs?: number;
-}
-
-/** The summary of a batch (§2.3). */
-export interface PayzeroBatchSummary {
-  total: number;
-  paySuccessCount: number;
-  payFailedCount: number;
-  payOtherCount: number;
-  declareSuccessCount: number;
-  declareFailedCount: number;
-  declareOtherCount: number;
-  /** Fen. */
-  totalPaymentAmount: number;
-}
-
-/** One status look-up: `final` when the status can no longer change. */
-export interface PayzeroPollResult {
-  final: boolean;
-  result: PayzeroOrderResult;
-}
-
-/** Options of `pollUntilFinal`. */
-export interface PayzeroPollOptions {
-  /** Stops polling (rejects with the signal's reason). */
-  signal?: AbortSignal;
-  /** Waits before each look-up; the last one repeats (default `PAYZERO_POLL_SCHEDULE_MS`). */
-  schedule?: readonly number[];
-  /** Give up (`PayzeroError` kind `pending`) once this much has been waited in total (default 20 min). */
-  maxWaitMs?: number;
-  /** Injected for tests; default is an abortable `setTimeout`. */
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
-}
-
-/**
- * Backoff between look-ups when the notify is late: 2 s, 4 s, 8 s, 16 s, then every 30 s. §2.6 says a payment
- * normally completes within 30 s – 15 min, hence the default 20 min budget of `pollUntilFinal`.
- */
-export const PAYZERO_POLL_SCHEDULE_MS: readonly number[] = [2_000, 4_000, 8_000, 16_000, 30_000];
-
-const DEFAULT_MAX_WAIT_MS = 20 * 60_000;
-
-const mchtOrderNoData = z.object({ mchtOrderNo: z.string() });
-const loginData = z.object({ username: z.string().nullish(), token: z.string().min(1) });
-const batchData = z.object({
-  orderBatchId: z.union([z.number(), z.string()]).transform(Number),
-  dispBatchNum: z.string().nullish(),
-  orderTotalAmount: z.number().nullish(),
-});
-const summaryData = z.object({
-  total: z.number(),
-  paySuccessCount: z.number(),
-  payFailedCount: z.number(),
-  payOtherCount: z.number(),
-  declareSuccessCount: z.number(),
-  declareFailedCount: z.number(),
-  declareOtherCount: z.number(),
-  totalPaymentAmount: z.number(),
-});
-const feedbackPageData = z.object({
-  rows: z.array(orderResultSchema),
-  page: z.number(),
-  pagesize: z.number(),
-  total: z.number(),
-});
+export type { PayzeroLogger } from './logger.ts';
+export type {
+  PayzeroBatchSummary,
+  PayzeroClientOptions,
+  PayzeroPollOptions,
+  PayzeroPollResult,
+} from './client-types.ts';
+export type { PayzeroOrderInput } from './order.ts';
+export { PAYZERO_POLL_SCHEDULE_MS } from './poll.ts';
 
 interface CachedToken {
   token: string;
   expiresAtMs: number;
 }
-
-type Query = Readonly<Record<string, string | number>>;
 
 /**
  * Payzero QuickPay API client. Logs in lazily, caches the JWT and renews it `renewBeforeMs` before its `exp`;
@@ -337,39 +243,19 @@ export class PayzeroClient {
     return this.unwrap(res, path, schema);
   }
 
-  private async send(
+  private send(
     method: 'GET' | 'POST',
     path: string,
     request: { query?: Query; body?: unknown },
     token: string | null,
   ): Promise<Response> {
-    const url = new URL(this.baseUrl + path);
-    for (const [k, v] of Object.entries(request.query ?? {})) url.searchParams.set(k, String(v));
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (token !== null) headers.authorization = `Bearer ${token}`;
-    if (request.body !== undefined) headers['content-type'] = 'application/json';
-    try {
-      return await this.fetchImpl(url, {
-        method,
-        headers,
-        body: request.body === undefined ? undefined : JSON.stringify(request.body),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-    } catch (err) {
-      const timedOut = err instanceof Error && err.name === 'TimeoutError';
-      throw new PayzeroError({
-        kind: timedOut ? 'timeout' : 'network',
-        endpoint: path,
-        retryable: true,
-        message: timedOut ? `no answer within ${this.timeoutMs} ms` : `request failed: ${(err as Error).message}`,
-        cause: err,
-      });
-    }
+    const transport = { baseUrl: this.baseUrl, fetchImpl: this.fetchImpl, timeoutMs: this.timeoutMs };
+    return sendRequest(transport, method, path, request, token);
   }
 
   private async unwrap<S extends z.ZodType>(res: Response, path: string, schema: S): Promise<z.output<S>> {
     try {
-      return await this.unwrapUnlogged(res, path, schema);
+      return await unwrapEnvelope(res, path, schema);
     } catch (err) {
       if (err instanceof PayzeroError) {
         const { kind, errorCode, httpStatus, retryable } = err;
@@ -380,118 +266,7 @@ export class PayzeroClient {
     }
   }
 
-  private async unwrapUnlogged<S extends z.ZodType>(res: Response, path: string, schema: S): Promise<z.output<S>> {
-    const text = await readBody(res);
-    const envelope = envelopeSchema.safeParse(parseJsonOrUndefined(text));
-    if (!res.ok) {
-      const code = envelope.success ? envelope.data.errorCode : null;
-      const msg = envelope.success ? (envelope.data.errorMsg ?? '') : text.slice(0, 200);
-      throw new PayzeroError({
-        kind: 'http',
-        endpoint: path,
-        httpStatus: res.status,
-        errorCode: code,
-        retryable: res.status >= 500 || res.status === 429,
-        message: `HTTP ${res.status}${code ? ` ${code}` : ''}: ${msg}`,
-      });
-    }
-    if (!envelope.success) {
-      throw new PayzeroError({
-        kind: 'malformed',
-        endpoint: path,
-        httpStatus: res.status,
-        message: `not a Payzero envelope: ${text.slice(0, 200)}`,
-      });
-    }
-    const { success, errorCode, errorMsg, data } = envelope.data;
-    if (!success) {
-      throw new PayzeroError({
-        kind: 'business',
-        endpoint: path,
-        httpStatus: res.status,
-        errorCode,
-        message: `${errorCode ?? 'no code'}: ${errorMsg ?? ''}`,
-      });
-    }
-    const parsed = schema.safeParse(data);
-    if (!parsed.success) {
-      throw new PayzeroError({
-        kind: 'malformed',
-        endpoint: path,
-        httpStatus: res.status,
-        message: `unexpected data: ${z.prettifyError(parsed.error)}`,
-      });
-    }
-    return parsed.data;
-  }
-
   private wireOrder(order: PayzeroOrderInput, endpoint: string): Record<string, unknown> {
-    const problem = orderProblem(order);
-    if (problem) {
-      throw new PayzeroError({ kind: 'invalid_request', endpoint, message: problem });
-    }
-    const wire: Record<string, unknown> = {
-      currency: 'CNY',
-      mchtOrderNo: order.mchtOrderNo,
-      paymentAmount: order.paymentAmountFen,
-      subject: order.subject,
-      orderDatetime: formatChinaDateTime(order.orderDatetimeMs ?? this.clock.now()),
-      notifyUrl: this.options.notifyUrl,
-      payerCardNo: order.payerCardNo,
-      payerName: order.payerName,
-      payerNumber: order.payerNumber,
-      payerPhone: order.payerPhone,
-    };
-    for (const key of Object.keys(wire)) if (wire[key] === undefined) delete wire[key];
-    return wire;
+    return wireOrder(order, endpoint, this.clock, this.options.notifyUrl);
   }
-}
-
-/** Why an order cannot be sent, or null. Same limits as the doc (§2.1), checked before spending a request. */
-function orderProblem(order: PayzeroOrderInput): string | null {
-  if (!MCHT_ORDER_NO_PATTERN.test(order.mchtOrderNo)) {
-    return `mchtOrderNo must be 1-30 of [A-Za-z0-9_-]: ${JSON.stringify(order.mchtOrderNo)}`;
-  }
-  if (!Number.isSafeInteger(order.paymentAmountFen) || order.paymentAmountFen <= 0) {
-    return `paymentAmountFen must be a positive integer: ${order.paymentAmountFen}`;
-  }
-  if (order.subject.length === 0 || order.subject.length > SUBJECT_MAX_LENGTH) {
-    return `subject must be 1-${SUBJECT_MAX_LENGTH} characters`;
-  }
-  return null;
-}
-
-async function readBody(res: Response): Promise<string> {
-  try {
-    return await res.text();
-  } catch (err) {
-    return `<unreadable body: ${(err as Error).message}>`;
-  }
-}
-
-function parseJsonOrUndefined(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    // Reported by the caller as a malformed answer, with the raw text.
-    return undefined;
-  }
-}
-
-function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason as Error);
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason as Error);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -9,7 +9,7 @@ import {
   type PayzeroOrderResult,
 } from './protocol.ts';
 import { verifyPayzeroNotifySign } from './sign.ts';
-import type { PayzeroLogger } from './client.ts';
+import type { PayzeroLogger } from './logger.ts';
 
 /** Where this BFF mounts the notify route; every order's `notifyUrl` is `${publicBaseUrl}${PAYZERO_NOTIFY_PATH}`. */
 export const PAYZERO_NOTIFY_PATH = '/api/providers/payzero/notify';
