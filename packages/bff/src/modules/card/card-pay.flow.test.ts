@@ -7,7 +7,7 @@ import { TEST_CREDENTIALS } from '../../../testing/payzero.ts';
 import { attemptsOf, describeEachDatabase, snapshot, type TestContext } from '../../../testing/harness.ts';
 import { deliverDueCallbacks } from '../callback/callback.worker.ts';
 import { DEMO } from '../demo/demo.seed.ts';
-import { pollCardResults, sendCardTimeouts } from './card-pay.service.ts';
+import { pollCardResults, sendCardTimeouts } from './card-result.service.ts';
 import { startCardPayEnv, TEST_CARDS, type CardPayEnv } from '../../../testing/card-pay-env.ts';
 
 const waitFor = <T>(fn: () => T | Promise<T>, timeout = 5_000) => vi.waitFor(fn, { timeout, interval: 10 });

@@ -2,7 +2,7 @@
 // card-payment service. Answers `OK` once recorded (also for a repeat), 400 `FAIL` for a bad signature or body.
 import type { Hono } from 'hono';
 import type { Deps } from '../../deps.ts';
-import { handlePayzeroNotify } from './card-pay.service.ts';
+import { handlePayzeroNotify } from './card-result.service.ts';
 import { createPayzeroNotifyRoute } from '../../providers/payzero/notify.ts';
 
 /** The notify sub-app, mounted at `PAYZERO_NOTIFY_PATH`. */

@@ -3,7 +3,7 @@
 import type { Deps } from '../../deps.ts';
 import type { Job } from '../../jobs/scheduler.ts';
 import { deliverDueCallbacks } from '../callback/callback.worker.ts';
-import { pollCardResults, sendCardTimeouts } from './card-pay.service.ts';
+import { pollCardResults, sendCardTimeouts } from './card-result.service.ts';
 import { PayzeroClient } from '../../providers/payzero/client.ts';
 import { PAYZERO_NOTIFY_PATH } from '../../providers/payzero/notify.ts';
 
