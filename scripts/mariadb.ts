@@ -12,7 +12,7 @@
 // root has an empty password. It is killed and its folder removed by stop(), when this process exits,
 // and — via a tiny watchdog process — even when this process is killed with SIGKILL.
 import { spawn, execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,6 +56,9 @@ export async function startThrowawayMariaDb(): Promise<ThrowawayMariaDb | null> 
   const datadir = path.join(dir, 'data');
   const socket = path.join(dir, 'sock');
   const errorLog = path.join(dir, 'error.log');
+  // A private tmpdir: implicit temporary tables must not depend on files in the shared /tmp surviving.
+  const tmp = path.join(dir, 'tmp');
+  mkdirSync(tmp);
 
   const removeDir = () => {
     try {
@@ -86,6 +89,7 @@ export async function startThrowawayMariaDb(): Promise<ThrowawayMariaDb | null> 
         '--no-defaults', // must be first
         `--datadir=${datadir}`,
         `--socket=${socket}`,
+        `--tmpdir=${tmp}`,
         `--port=${port}`,
         '--bind-address=127.0.0.1',
         `--pid-file=${path.join(dir, 'mariadbd.pid')}`,
