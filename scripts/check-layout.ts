@@ -2,7 +2,7 @@
 //   1. No import cycles (type-only imports included) in the BFF, the shared package and the H5.
 //   2. Dependencies point one way in the BFF: providers/, http/, db/, ledger/, lib/ and jobs/ never import modules/
 //      (db/tables.ts, the Database interface, takes the modules' *.table.ts types); production code under src/
-//      never imports dev/ (simulators, demo partner) or testing/ (test wiring).
+//      never imports dev/ (simulators, demo partner) or testing/ (test wiring), and dev/ never imports testing/.
 //   3. No source file over 300 lines (tests aside).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -52,6 +52,9 @@ for (const [from, targets] of graph) {
     }
     if (from.startsWith(BFF) && !isTest(from) && /^packages\/bff\/(dev|testing)\//.test(to)) {
       problems.push(`${from} imports ${to}: production code must not depend on dev/ or testing/`);
+    }
+    if (from.startsWith('packages/bff/dev/') && !isTest(from) && to.startsWith('packages/bff/testing/')) {
+      problems.push(`${from} imports ${to}: what \`pnpm dev\` runs must not depend on the test wiring`);
     }
   }
 }

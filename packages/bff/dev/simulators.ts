@@ -1,7 +1,7 @@
 // Starts the provider simulators for `pnpm dev` and returns the BFF environment that points at them.
 // Each provider adds itself here as it lands: one `start…` function below and one entry in `STARTERS`.
 import { createGuanaitongSimulator } from './guanaitong/simulator.ts';
-import { TEST_GAT } from '../testing/guanaitong.ts';
+import { testConfig } from '../src/env.ts';
 import { PAYZERO_NOTIFY_PATH } from '../src/providers/payzero/notify.ts';
 import { PAYZERO_SIMULATOR_DEFAULTS, createPayzeroSimulator } from './payzero/simulator.ts';
 
@@ -37,10 +37,12 @@ async function startPayzero(opts: DevOptions): Promise<DevSimulators> {
  * and cashier pages are for the browser, at localhost like the H5; the BFF calls it at 127.0.0.1.
  */
 async function startGuanaitong(): Promise<DevSimulators> {
-  const sim = createGuanaitongSimulator({ ...TEST_GAT, timeScale: 1, publicUrl: 'http://localhost:8792' });
+  // The simulator answers with the development credentials of env.ts (what `pnpm dev`'s BFF uses).
+  const { appid, appsecret, sellerAppid } = testConfig().guanaitong;
+  const sim = createGuanaitongSimulator({ appid, appsecret, sellerAppid, timeScale: 1, publicUrl: 'http://localhost:8792' });
   const started = await sim.start(8792);
   return {
-    env: { GAT_BASE_URL: started.url, GAT_APPID: TEST_GAT.appid, GAT_APPSECRET: TEST_GAT.appsecret, GAT_SELLER_APPID: TEST_GAT.sellerAppid },
+    env: { GAT_BASE_URL: started.url, GAT_APPID: appid, GAT_APPSECRET: appsecret, GAT_SELLER_APPID: sellerAppid },
     summary: 'Guanaitong http://localhost:8792 (any login; 1 000.00 points, two quota assets)',
     close: started.close,
   };
