@@ -10,6 +10,20 @@ const dbUrl = z
   .string()
   .refine((v) => v.startsWith('mysql://') || v.startsWith('sqlite:'), 'expected mysql://… or sqlite:<path>');
 
+/** `id:secret[,id:secret…]` → id → secret; the message never repeats the value (it is a secret). */
+function parsePinKeys(value: string, ctx: z.RefinementCtx): Map<string, string> {
+  const keys = new Map<string, string>();
+  for (const entry of value.split(',')) {
+    const m = /^([A-Za-z0-9_-]{1,16}):(.{32,})$/.exec(entry.trim());
+    if (!m || keys.has(m[1] as string)) {
+      ctx.addIssue({ code: 'custom', message: 'expected id:secret[,id:secret…], unique ids of [A-Za-z0-9_-] (≤ 16), secrets of ≥ 32 characters' });
+      return z.NEVER;
+    }
+    keys.set(m[1] as string, m[2] as string);
+  }
+  return keys;
+}
+
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
@@ -27,6 +41,12 @@ const EnvSchema = z.object({
   ORDER_TTL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
   CLEARING_CUTOFF: hhmm.default('17:00'),
   PIN_MAX_TRIES: z.coerce.number().int().min(1).max(20).default(5),
+  /** Minutes a PIN stays locked after PIN_MAX_TRIES wrong tries; after that the tries start again from zero. */
+  PIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(30),
+  /** Keys of the keyed PIN hash (HMAC-SHA256), `id:secret[,id:secret…]`; every listed id still verifies (rotation). */
+  PIN_KEYS: z.string().default('dev:dev-pin-key-change-me-not-for-production').transform(parsePinKeys),
+  /** The key new and upgraded PIN hashes use; the first of PIN_KEYS when unset. */
+  PIN_KEY_ID: z.string().optional(),
   PUBLIC_BASE_URL: z.string().url().default('http://localhost:8787'),
   WALLET_URL: z.string().url().default('http://localhost:5173/wallet/index.html'),
   SERVE_H5_DIR: z.string().optional(),
@@ -46,6 +66,12 @@ const EnvSchema = z.object({
 
 export type Env = z.infer<typeof EnvSchema>;
 
+/** What an empty environment gives: the development defaults production must not run with. */
+const DEVELOPMENT = EnvSchema.parse({});
+
+/** Credentials and secrets production must be given explicitly, each different from its development default. */
+const PRODUCTION_SECRETS = ['SESSION_SECRET', 'PAYZERO_USERNAME', 'PAYZERO_PASSWORD', 'PAYZERO_SIGN_TOKEN', 'GAT_APPID', 'GAT_APPSECRET', 'GAT_SELLER_APPID'] as const;
+
 export interface Config {
   env: Env['NODE_ENV'];
   port: number;
@@ -56,6 +82,8 @@ export interface Config {
   orderTtlMs: number;
   clearingCutoff: string;
   pinMaxTries: number;
+  /** The keyed PIN hash's keys (new hashes under `keyId`) and how long a lock lasts. */
+  pin: { keyId: string; keys: ReadonlyMap<string, string>; lockMs: number };
   publicBaseUrl: string;
   walletUrl: string;
   serveH5Dir: string | undefined;
@@ -78,13 +106,21 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   }
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
+  const pinKeyId = e.PIN_KEY_ID ?? [...e.PIN_KEYS.keys()][0] ?? '';
+  const problems: string[] = [];
+  if (!e.PIN_KEYS.has(pinKeyId)) problems.push('  PIN_KEY_ID: not one of the ids in PIN_KEYS');
   if (production) {
-    const problems: string[] = [];
     if (!e.DATABASE_URL.startsWith('mysql://')) problems.push('  DATABASE_URL: production runs on MySQL (mysql://…)');
-    if (source.SESSION_SECRET === undefined) problems.push('  SESSION_SECRET: must be set in production');
+    for (const name of PRODUCTION_SECRETS) {
+      if (!source[name]) problems.push(`  ${name}: must be set in production`);
+      else if (e[name] === DEVELOPMENT[name]) problems.push(`  ${name}: is the development default; production needs its own`);
+    }
+    const devPinKeys = [...DEVELOPMENT.PIN_KEYS.values()];
+    if (!source.PIN_KEYS) problems.push('  PIN_KEYS: must be set in production');
+    else if ([...e.PIN_KEYS.values()].some((k) => devPinKeys.includes(k))) problems.push('  PIN_KEYS: holds the development key; production needs its own');
     if (e.SEED_DEMO) problems.push('  SEED_DEMO: demo data is refused in production');
-    if (problems.length) throw new ConfigError(`invalid configuration:\n${problems.join('\n')}`);
   }
+  if (problems.length) throw new ConfigError(`invalid configuration:\n${problems.join('\n')}`);
   return {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -95,6 +131,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     orderTtlMs: e.ORDER_TTL_MINUTES * 60_000,
     clearingCutoff: e.CLEARING_CUTOFF,
     pinMaxTries: e.PIN_MAX_TRIES,
+    pin: { keyId: pinKeyId, keys: e.PIN_KEYS, lockMs: e.PIN_LOCK_MINUTES * 60_000 },
     publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/$/, ''),
     walletUrl: e.WALLET_URL,
     // Production serves the built H5 (packages/h5/dist) unless told otherwise; relative paths are from the cwd.

@@ -37,7 +37,7 @@ export function useCashier(orderNo: Ref<string>): Cashier {
     const order = loaded.data.value?.order;
     return Boolean(order && (order.status === 'closed' || order.display === 'closed' || countdown.expired.value));
   });
-  const options = computed(() => (loaded.data.value ? methodOptions(loaded.data.value.methods, loaded.data.value.pin_locked) : []));
+  const options = computed(() => (loaded.data.value ? methodOptions(loaded.data.value.methods, loaded.data.value.pin_locked, loaded.data.value.pin_locked_until) : []));
 
   return { ...loaded, countdown, closed, options, serverOffsetMs };
 }

@@ -83,6 +83,7 @@ export function makeCashier(overrides: Partial<CashierView> = {}): CashierView {
       { method: 'wechat', enabled: false, balance_fen: null, note: '暂未开通' },
     ],
     pin_locked: false,
+    pin_locked_until: null,
     server_time: SERVER_NOW,
     ...overrides,
   };

@@ -63,6 +63,8 @@ export const CashierView = z.object({
   order: OrderView,
   methods: z.array(MethodView),
   pin_locked: z.boolean(),
+  /** While locked: when the PIN unlocks (ISO time); null when not locked. */
+  pin_locked_until: z.string().nullable(),
   server_time: z.string(),
 });
 export type CashierView = z.infer<typeof CashierView>;

@@ -2,26 +2,25 @@
 import type { PayResponse } from '@zf/shared';
 import { inTransaction } from '../../db/database.ts';
 import type { Deps } from '../../deps.ts';
-import { DomainError, fail } from '../../http/errors.ts';
+import { fail } from '../../http/errors.ts';
 import type { Session } from '../../http/session-token.ts';
 import { InsufficientFunds } from '../../ledger/ledger.ts';
-import { verifySecret } from '../../lib/secrets.ts';
 import { findOrder } from '../order/order.repository.ts';
 import { toAttemptView, toOrderView } from '../order/order.view.ts';
 import { orderForSession } from '../order/order.service.ts';
 import { getAttempt } from '../payment/payment.repository.ts';
 import { applySuccess, assertNoCardInFlight, assertPayable, createAttempt, settleAfterPayment } from '../payment/payment.service.ts';
-import { countPinFailure, pinState, resetPinFailures } from './balance.repository.ts';
+import { checkPin } from './pin.ts';
 
 /**
  * 余额支付: checks the 6-digit PIN (hashed; locked after too many wrong tries), then pays the self-pay share from
  * the wallet synchronously. Failures are shown to the user and not called back (SPEC §3.6).
  */
 export async function payWithBalance(deps: Deps, session: Session, orderNo: string, pin: string): Promise<PayResponse> {
-  const { db, clock, config } = deps;
+  const { db, clock } = deps;
   const order = await orderForSession(db, session, orderNo);
   assertPayable(order, clock.now());
-  await checkPin(deps, session.userId, pin, config.pinMaxTries);
+  await checkPin(deps, session.userId, pin);
 
   const now = clock.now();
   let attemptId: string | null = null;
@@ -49,19 +48,4 @@ export async function payWithBalance(deps: Deps, session: Session, orderNo: stri
   const paid = await findOrder(db, orderNo);
   const attempt = await getAttempt(db, attemptId ?? '');
   return { order: toOrderView(paid ?? order, attempt, clock.now()), attempt: toAttemptView(attempt) };
-}
-
-/** Verifies the user's PIN, counting wrong tries; ZF0110 when locked, ZF0090 (wrong_pin) with the tries left. */
-async function checkPin(deps: Deps, userId: string, pin: string, maxTries: number): Promise<void> {
-  const { db, clock } = deps;
-  const user = await pinState(db, userId);
-  if (user.pin_locked_at !== null) fail('ZF0110');
-  if (user.pin_hash === null) fail('ZF0150', 'no PIN set');
-  if (await verifySecret(pin, user.pin_hash as string)) {
-    if (Number(user.pin_failed) > 0) await resetPinFailures(db, userId);
-    return;
-  }
-  const failed = await inTransaction(db, (trx) => countPinFailure(trx, userId, maxTries, clock.now()));
-  if (failed >= maxTries) fail('ZF0110');
-  throw new DomainError('ZF0090', 'wrong PIN', { reason: 'wrong_pin', remaining_tries: maxTries - failed });
 }

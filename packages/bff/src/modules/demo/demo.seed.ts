@@ -2,6 +2,7 @@
 import { inTransaction } from '../../db/database.ts';
 import type { Deps } from '../../deps.ts';
 import { Accounts, transfer } from '../../ledger/ledger.ts';
+import { hashPin } from '../../lib/pin-hash.ts';
 import { hashSecret } from '../../lib/secrets.ts';
 import { shanghaiDate } from '../policy/policy.service.ts';
 
@@ -28,7 +29,7 @@ export async function seedDemo(deps: Deps): Promise<boolean> {
   const { db, clock, quota } = deps;
   if (await db.selectFrom('partners').select('id').where('id', '=', DEMO.partnerId).executeTakeFirst()) return false;
   const now = clock.now();
-  const pinHash = await hashSecret(DEMO.pin);
+  const pinHash = hashPin(deps.config.pin, DEMO.pin);
   const adminHash = await hashSecret(DEMO.admin.password);
   const from = shanghaiDate(now - 180 * DAY);
   const to = shanghaiDate(now + 365 * DAY);

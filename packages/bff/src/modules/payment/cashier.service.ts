@@ -1,9 +1,10 @@
 // The cashier: the order, the pay methods and what each needs (balance and PIN, bound cards, Guanaitong).
-import type { CashierView } from '@zf/shared';
+import { errorMessage, type CashierView } from '@zf/shared';
 import type { Deps } from '../../deps.ts';
 import type { Session } from '../../http/session-token.ts';
 import { Accounts, balanceOf } from '../../ledger/ledger.ts';
 import { pinState } from '../balance/balance.repository.ts';
+import { pinLockedUntil } from '../balance/pin.ts';
 import { listUserCards } from '../card/card.repository.ts';
 import { orderForSession, viewOrder } from '../order/order.service.ts';
 
@@ -13,16 +14,18 @@ export async function cashier(deps: Deps, session: Session, orderNo: string): Pr
   const user = await pinState(deps.db, session.userId);
   const cards = await listUserCards(deps.db, session.userId);
   const balance = await balanceOf(deps.db, Accounts.userWallet(session.userId));
+  const lockedUntil = pinLockedUntil(user.pin_locked_at, deps.config.pin.lockMs, deps.clock.now());
   return {
     order: await viewOrder(deps, order),
     methods: [
-      { method: 'balance', enabled: user.pin_hash !== null, balance_fen: balance, note: user.pin_hash === null ? '未设置支付密码' : null },
+      { method: 'balance', enabled: user.pin_hash !== null && lockedUntil === null, balance_fen: balance, note: user.pin_hash === null ? '未设置支付密码' : lockedUntil !== null ? errorMessage('ZF0110') : null },
       { method: 'card', enabled: true, balance_fen: null, note: cardNote(cards) },
       { method: 'guanaitong', enabled: true, balance_fen: null, note: '员工积分 / 额度' },
       { method: 'alipay', enabled: false, balance_fen: null, note: '暂未开通' },
       { method: 'wechat', enabled: false, balance_fen: null, note: '暂未开通' },
     ],
-    pin_locked: user.pin_locked_at !== null,
+    pin_locked: lockedUntil !== null,
+    pin_locked_until: lockedUntil === null ? null : new Date(lockedUntil).toISOString(),
     server_time: new Date(deps.clock.now()).toISOString(),
   };
 }

@@ -21,6 +21,11 @@ describe('cashier methods', () => {
     expect(defaultMethod(options)).toBe('card');
   });
 
+  it('says when a locked PIN unlocks, in Beijing time', () => {
+    const options = methodOptions(makeCashier().methods, true, '2026-11-22T02:35:00.000Z');
+    expect(options[0]).toMatchObject({ method: 'balance', enabled: false, note: '支付密码错误次数过多，已锁定，2026-11-22 10:35 后可再试' });
+  });
+
   it('never enables a method the wallet cannot pay with, even if the server says so', () => {
     const options = methodOptions([{ method: 'alipay', enabled: true, balance_fen: null, note: null }], false);
     expect(options.map((o) => [o.method, o.enabled])).toEqual([

@@ -1,6 +1,7 @@
 // The cashier's payment methods as the user sees them: labels, icons, and which are usable and why not.
 import { errorMessage } from '@zf/shared';
 import type { MethodView } from '@zf/shared';
+import { formatDateTime } from '@/utils/format.ts';
 
 /** A method the cashier may list. */
 export type CashierMethod = MethodView['method'];
@@ -47,16 +48,18 @@ export function isPayable(method: CashierMethod): method is PayableMethod {
 
 /**
  * The rows to show, in the cashier's fixed order. The server's list decides what is enabled; 支付宝 and 微信 are
- * shown disabled (暂未开通) even if the server leaves them out, and a locked PIN disables the balance.
+ * shown disabled (暂未开通) even if the server leaves them out, and a locked PIN disables the balance (saying when
+ * it unlocks, Beijing time, when the server tells).
  */
-export function methodOptions(methods: MethodView[], pinLocked: boolean): MethodOption[] {
+export function methodOptions(methods: MethodView[], pinLocked: boolean, pinLockedUntil: string | null = null): MethodOption[] {
   return ALWAYS_LISTED.flatMap((method): MethodOption[] => {
     const view = methods.find((m) => m.method === method);
     if (!view && isPayable(method)) return [];
     const locked = method === 'balance' && pinLocked;
     const enabled = Boolean(view?.enabled) && isPayable(method) && !locked;
     const fallback = enabled ? null : isPayable(method) ? errorMessage('ZF0150') : NOT_OPEN;
-    const note = locked ? errorMessage('ZF0110') : (view?.note ?? fallback);
+    const lockNote = pinLockedUntil ? `${errorMessage('ZF0110')}，${formatDateTime(pinLockedUntil)} 后可再试` : errorMessage('ZF0110');
+    const note = locked ? lockNote : (view?.note ?? fallback);
     return [{ method, label: METHOD_LABELS[method], icon: METHOD_ICONS[method], enabled, note, balanceFen: view?.balance_fen ?? null }];
   });
 }

@@ -107,10 +107,10 @@ describe('cashier page', () => {
   it('disables the balance once the PIN is locked (ZF0110)', async () => {
     const api = mockApi({ [CASHIER]: { body: makeCashier() }, [PAY_BALANCE]: errorReply(423, 'ZF0110') });
     const { wrapper } = await mountPage(URL);
-    api.on(CASHIER, { body: makeCashier({ pin_locked: true }) });
+    api.on(CASHIER, { body: makeCashier({ pin_locked: true, pin_locked_until: '2026-11-22T02:35:00.000Z' }) });
     await typePin(wrapper, '000000');
     expect(wrapper.get('[data-test="pay-error"]').text()).toContain('支付密码错误次数过多，已锁定');
-    expect(wrapper.get('[data-test="method-balance"]').text()).toContain('已锁定');
+    expect(wrapper.get('[data-test="method-balance"]').text()).toContain('已锁定，2026-11-22 10:35 后可再试');
     expect(wrapper.get('[data-test="method-balance"]').find('.van-radio__icon--disabled').exists()).toBe(true);
     expect(wrapper.find('[data-test="pay-balance"]').exists()).toBe(false);
     expect(wrapper.find('[data-test="pay-card"]').exists()).toBe(true);
