@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './env.ts';
+import { TEST_GAT } from './providers/guanaitong/testing.ts';
+import { PAYZERO_SIMULATOR_DEFAULTS } from './providers/payzero/simulator.ts';
 
 /** A production environment with every credential and secret set to its own (non-default) value. */
 const PRODUCTION: Record<string, string> = {
@@ -93,6 +95,20 @@ describe('configuration', () => {
     // The development PIN key under another id, or beside a real one, is still the public key.
     expect(problemsOf({ ...PRODUCTION, PIN_KEYS: 'prod:dev-pin-key-change-me-not-for-production' })).toEqual(['  PIN_KEYS: holds the development key; production needs its own']);
     expect(problemsOf({ ...PRODUCTION, PIN_KEYS: `k2:${'q'.repeat(32)},dev:dev-pin-key-change-me-not-for-production` })).toHaveLength(1);
+  });
+
+  it('refuses production with the credentials `pnpm dev` gives the provider simulators', () => {
+    const simulators = {
+      PAYZERO_USERNAME: PAYZERO_SIMULATOR_DEFAULTS.username,
+      PAYZERO_PASSWORD: PAYZERO_SIMULATOR_DEFAULTS.password,
+      PAYZERO_SIGN_TOKEN: PAYZERO_SIMULATOR_DEFAULTS.signToken,
+      GAT_APPID: TEST_GAT.appid,
+      GAT_APPSECRET: TEST_GAT.appsecret,
+      GAT_SELLER_APPID: TEST_GAT.sellerAppid,
+    };
+    for (const [name, value] of Object.entries(simulators)) {
+      expect(problemsOf({ ...PRODUCTION, [name]: value })).toEqual([`  ${name}: is the development default; production needs its own`]);
+    }
   });
 
   it('reads the PIN keys for rotation, the current key id and the lock time', () => {

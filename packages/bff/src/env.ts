@@ -72,6 +72,13 @@ const DEVELOPMENT = EnvSchema.parse({});
 /** Credentials and secrets production must be given explicitly, each different from its development default. */
 const PRODUCTION_SECRETS = ['SESSION_SECRET', 'PAYZERO_USERNAME', 'PAYZERO_PASSWORD', 'PAYZERO_SIGN_TOKEN', 'GAT_APPID', 'GAT_APPSECRET', 'GAT_SELLER_APPID'] as const;
 
+/** Other public values `pnpm dev` runs with (the Payzero simulator's credentials, PAYZERO_SIMULATOR_DEFAULTS). */
+const OTHER_DEVELOPMENT_VALUES: Partial<Record<(typeof PRODUCTION_SECRETS)[number], string>> = {
+  PAYZERO_USERNAME: 'zf-demo-app',
+  PAYZERO_PASSWORD: 'zf-demo-app-key',
+  PAYZERO_SIGN_TOKEN: 'payzero-simulator-sign-token',
+};
+
 export interface Config {
   env: Env['NODE_ENV'];
   port: number;
@@ -113,7 +120,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     if (!e.DATABASE_URL.startsWith('mysql://')) problems.push('  DATABASE_URL: production runs on MySQL (mysql://…)');
     for (const name of PRODUCTION_SECRETS) {
       if (!source[name]) problems.push(`  ${name}: must be set in production`);
-      else if (e[name] === DEVELOPMENT[name]) problems.push(`  ${name}: is the development default; production needs its own`);
+      else if (e[name] === DEVELOPMENT[name] || e[name] === OTHER_DEVELOPMENT_VALUES[name]) problems.push(`  ${name}: is the development default; production needs its own`);
     }
     const devPinKeys = [...DEVELOPMENT.PIN_KEYS.values()];
     if (!source.PIN_KEYS) problems.push('  PIN_KEYS: must be set in production');
