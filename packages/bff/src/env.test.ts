@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './env.ts';
-import { TEST_GAT } from './providers/guanaitong/testing.ts';
-import { PAYZERO_SIMULATOR_DEFAULTS } from './providers/payzero/simulator.ts';
+import { TEST_GAT } from '../testing/guanaitong.ts';
+import { PAYZERO_SIMULATOR_DEFAULTS } from '../dev/payzero/simulator.ts';
 
 /** A production environment with every credential and secret set to its own (non-default) value. */
 const PRODUCTION: Record<string, string> = {
