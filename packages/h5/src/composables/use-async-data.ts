@@ -15,6 +15,11 @@ export interface AsyncData<T> {
   run: () => Promise<T | null>;
   /** Runs the loader again without showing the loading state (the current data stays on screen meanwhile). */
   refresh: () => Promise<T | null>;
+  /**
+   * A background re-read (a poll, the tab shown again): like `refresh`, but a failure keeps the data and the state
+   * as they were, since the user did not ask for it and the next action will meet the error anyway.
+   */
+  revalidate: () => Promise<T | null>;
 }
 
 /**
@@ -27,10 +32,10 @@ export function useAsyncData<T>(loader: () => Promise<T>): AsyncData<T> {
   const error = shallowRef<ApiError | null>(null);
   let latest = 0;
 
-  async function load(silent: boolean): Promise<T | null> {
+  async function load(silent: boolean, background = false): Promise<T | null> {
     const id = ++latest;
     if (!silent || state.value !== 'done') state.value = 'loading';
-    error.value = null;
+    if (!background) error.value = null;
     try {
       const value = await loader();
       if (id === latest) {
@@ -39,6 +44,7 @@ export function useAsyncData<T>(loader: () => Promise<T>): AsyncData<T> {
       }
       return value;
     } catch (caught) {
+      if (background) return null;
       if (id === latest) {
         error.value = toApiError(caught);
         state.value = 'error';
@@ -47,7 +53,12 @@ export function useAsyncData<T>(loader: () => Promise<T>): AsyncData<T> {
     }
   }
 
-  return { state, data, error, run: () => load(false), refresh: () => load(true) };
+  async function revalidate(): Promise<T | null> {
+    if (state.value !== 'done') return null;
+    return load(true, true);
+  }
+
+  return { state, data, error, run: () => load(false), refresh: () => load(true), revalidate };
 }
 
 /** A missing or empty query parameter, reported like the server would (ZF0010). */

@@ -1,10 +1,12 @@
 // The user's bound cards for the cashier: loaded once, the newest selected by default, a new card added in place.
-import type { CardList, CardView } from '@zf/shared';
+import type { AddCardRequest, CardList, CardView } from '@zf/shared';
 import { watch } from 'vue';
 import type { Ref } from 'vue';
 import { api } from '@/api/client.ts';
 import { useAsyncData } from '@/composables/use-async-data.ts';
 import type { AsyncData } from '@/composables/use-async-data.ts';
+import { usePayAction } from '@/composables/use-pay-action.ts';
+import type { PayAction } from '@/composables/use-pay-action.ts';
 
 /** What {@link useBoundCards} gives the card picker. */
 export interface BoundCards extends AsyncData<CardList> {
@@ -37,4 +39,9 @@ export function useBoundCards(selected: Ref<string | null>): BoundCards {
   }
 
   return { ...loaded, added };
+}
+
+/** Binds a card (POST /api/cards) with an explicit state; `added` gets the stored card. */
+export function useAddCard(added: (card: CardView) => void): PayAction<[request: AddCardRequest]> {
+  return usePayAction(async (request: AddCardRequest) => added((await api.addCard(request)).card));
 }

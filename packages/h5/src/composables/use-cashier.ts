@@ -8,6 +8,7 @@ import type { MethodOption } from '@/components/cashier/cashier-methods.ts';
 import { missingParam, useAsyncData } from '@/composables/use-async-data.ts';
 import type { AsyncData } from '@/composables/use-async-data.ts';
 import { useCountdown } from '@/composables/use-countdown.ts';
+import { useLiveRefresh } from '@/composables/use-live-refresh.ts';
 import type { Countdown } from '@/composables/use-countdown.ts';
 
 /** What {@link useCashier} gives the cashier page. */
@@ -20,7 +21,10 @@ export interface Cashier extends AsyncData<CashierView> {
   serverOffsetMs: Ref<number | null>;
 }
 
-/** Loads the cashier of `orderNo` and counts down to its deadline. */
+/**
+ * Loads the cashier of `orderNo` and counts down to its deadline. While open it reads the cashier again when the
+ * page becomes visible and every 15 s, so an order paid or closed in another tab stops the countdown here.
+ */
 export function useCashier(orderNo: Ref<string>): Cashier {
   const loaded = useAsyncData(() => (orderNo.value ? api.getCashier(orderNo.value) : Promise.reject(missingParam())));
   const countdown = useCountdown();
@@ -37,7 +41,16 @@ export function useCashier(orderNo: Ref<string>): Cashier {
     const order = loaded.data.value?.order;
     return Boolean(order && (order.status === 'closed' || order.display === 'closed' || countdown.expired.value));
   });
-  const options = computed(() => (loaded.data.value ? methodOptions(loaded.data.value.methods, loaded.data.value.pin_locked, loaded.data.value.pin_locked_until) : []));
+  const options = computed(() => {
+    const view = loaded.data.value;
+    return view ? methodOptions(view.methods, view.pin_locked, view.pin_locked_until, view.order.self_pay_fen) : [];
+  });
+
+  // Only while the order can still be paid here: a closed or failed read has nothing left to follow.
+  useLiveRefresh(async () => {
+    if (!closed.value) await loaded.revalidate();
+    return !closed.value;
+  });
 
   return { ...loaded, countdown, closed, options, serverOffsetMs };
 }

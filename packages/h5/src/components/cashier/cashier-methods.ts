@@ -19,6 +19,8 @@ export interface MethodOption {
   note: string | null;
   /** The wallet balance, for `balance`. */
   balanceFen: number | null;
+  /** The balance cannot cover the amount to pay: listed, marked 余额不足, not selectable. */
+  insufficient: boolean;
 }
 
 /** What each method is called on screen. */
@@ -39,6 +41,8 @@ const METHOD_ICONS: Record<CashierMethod, string> = {
 };
 
 const NOT_OPEN = '暂未开通';
+/** The note of a balance that cannot cover the order. */
+export const INSUFFICIENT_NOTE = '余额不足';
 const ALWAYS_LISTED: CashierMethod[] = ['balance', 'card', 'guanaitong', 'alipay', 'wechat'];
 
 /** Whether the wallet has a payment flow for this method. */
@@ -48,19 +52,22 @@ export function isPayable(method: CashierMethod): method is PayableMethod {
 
 /**
  * The rows to show, in the cashier's fixed order. The server's list decides what is enabled; 支付宝 and 微信 are
- * shown disabled (暂未开通) even if the server leaves them out, and a locked PIN disables the balance (saying when
- * it unlocks, Beijing time, when the server tells).
+ * shown disabled (暂未开通) even if the server leaves them out, a locked PIN disables the balance (saying when it
+ * unlocks, Beijing time, when the server tells), and so does a balance below `amountFen` (marked 余额不足: asking
+ * for the PIN first would only end in a refusal).
  */
-export function methodOptions(methods: MethodView[], pinLocked: boolean, pinLockedUntil: string | null = null): MethodOption[] {
+export function methodOptions(methods: MethodView[], pinLocked: boolean, pinLockedUntil: string | null = null, amountFen = 0): MethodOption[] {
   return ALWAYS_LISTED.flatMap((method): MethodOption[] => {
     const view = methods.find((m) => m.method === method);
     if (!view && isPayable(method)) return [];
+    const balanceFen = view?.balance_fen ?? null;
     const locked = method === 'balance' && pinLocked;
-    const enabled = Boolean(view?.enabled) && isPayable(method) && !locked;
+    const insufficient = method === 'balance' && balanceFen !== null && balanceFen < amountFen;
+    const enabled = Boolean(view?.enabled) && isPayable(method) && !locked && !insufficient;
     const fallback = enabled ? null : isPayable(method) ? errorMessage('ZF0150') : NOT_OPEN;
     const lockNote = pinLockedUntil ? `${errorMessage('ZF0110')}，${formatDateTime(pinLockedUntil)} 后可再试` : errorMessage('ZF0110');
-    const note = locked ? lockNote : (view?.note ?? fallback);
-    return [{ method, label: METHOD_LABELS[method], icon: METHOD_ICONS[method], enabled, note, balanceFen: view?.balance_fen ?? null }];
+    const note = locked ? lockNote : insufficient ? INSUFFICIENT_NOTE : (view?.note ?? fallback);
+    return [{ method, label: METHOD_LABELS[method], icon: METHOD_ICONS[method], enabled, note, balanceFen, insufficient }];
   });
 }
 

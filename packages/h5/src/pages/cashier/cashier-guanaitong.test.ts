@@ -121,7 +121,7 @@ describe('cashier: 关爱通', () => {
     expect(api.callsTo(PAY)).toHaveLength(0);
   });
 
-  it('shows a refused quota payment in the picker; closing it drops the pick and leaves the cashier usable', async () => {
+  it('shows a refused quota payment in the picker; closing it drops the pick and leaves the cashier usable on 关爱通 额度', async () => {
     mockApi({
       [CASHIER]: { body: makeCashier() },
       [PICK]: { body: makePick() },
@@ -138,6 +138,9 @@ describe('cashier: 关爱通', () => {
     await wrapper.get('[data-test="gat-picker-close"]').trigger('click');
     await settle();
     expect(sheet.props('show')).toBe(false);
+    // The cashier behind the picker kept the method that led there, not the first one.
+    expect(wrapper.get('[data-test="pay-guanaitong"]').text()).toBe('关爱通额度支付 ¥246.92');
+    await wrapper.get('[data-test="method-balance"]').trigger('click');
     expect(wrapper.find('[data-test="pay-balance"]').exists()).toBe(true);
   });
 
