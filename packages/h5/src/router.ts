@@ -39,9 +39,6 @@ export const routes: RouteRecordRaw[] = [
 
 /** The app's router; tests pass a memory history. */
 export function createAppRouter(history: RouterHistory = createWebHashHistory()): Router {
-  const router = createRouter({ history, routes, scrollBehavior: () => ({ top: 0 }) });
-  router.afterEach((to) => {
-    document.title = to.meta.title ? `${to.meta.title} - 商保直付通` : '商保直付通';
-  });
-  return router;
+  // The document title follows the nav bar's (usePageTitle), which an error page may override.
+  return createRouter({ history, routes, scrollBehavior: () => ({ top: 0 }) });
 }

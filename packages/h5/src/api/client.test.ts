@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { useSessionStore } from '@/stores/session.ts';
 import { errorReply, mockApi } from '@/test-utils/fetch-mock.ts';
 import { makeSession } from '@/test-utils/fixtures.ts';
-import { ApiError } from './api-error.ts';
+import { ApiError, errorTitle, isRetryable } from './api-error.ts';
 import { api, unwrap } from './client.ts';
 
 beforeEach(() => setActivePinia(createPinia()));
@@ -29,9 +29,24 @@ describe('api client', () => {
     expect(mock.calls[0]?.headers.authorization).toBeUndefined();
   });
 
-  it('turns a network failure into ZF0130 with status 0', async () => {
+  it('turns a network failure into ZF0130 with status 0, worded as the network and retryable', async () => {
     vi.stubGlobal('fetch', vi.fn().mockRejectedValue(new TypeError('Failed to fetch')));
-    await expect(api.listOrders()).rejects.toMatchObject({ code: 'ZF0130', status: 0, message: '系统繁忙，请稍后再试' });
+    const error = (await api.listOrders().catch((e: unknown) => e)) as ApiError;
+    expect(error).toMatchObject({ code: 'ZF0130', status: 0, network: true, message: '网络异常，请检查网络后重试' });
+    expect(isRetryable(error)).toBe(true);
+    expect(errorTitle(error)).toBe('网络异常');
+  });
+
+  it('shows a partner configuration error (ZF0030) as a generic bad link, without a retry', async () => {
+    const error = await unwrap(new Response('{"code":"ZF0030"}', { status: 403 })).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ZF0030', message: '链接无效，请返回重新进入' });
+    expect(isRetryable(error as ApiError)).toBe(false);
+    expect(errorTitle(error as ApiError)).toBe('链接无效');
+  });
+
+  it('offers a retry only where it may help', () => {
+    expect(['ZF0130', 'ZF0120', 'ZF0090'].map((code) => isRetryable(new ApiError(code, 500)))).toEqual([true, true, true]);
+    expect(['ZF0010', 'ZF0020', 'ZF0060', 'ZF0070', 'ZF0080'].map((code) => isRetryable(new ApiError(code, 400)))).toEqual([false, false, false, false, false]);
   });
 
   it('turns a non-JSON error page and an unknown code into ZF0130', async () => {

@@ -65,8 +65,8 @@ async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown):
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {
-    // fetch only rejects when no answer came at all (offline, DNS, aborted): that is ZF0130, status 0.
-    throw new ApiError('ZF0130', 0);
+    // fetch only rejects when no answer came at all (offline, DNS, aborted): ZF0130, status 0, a network message.
+    throw new ApiError('ZF0130', 0, { network: true });
   }
   return unwrap<T>(response);
 }

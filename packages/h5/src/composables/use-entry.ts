@@ -1,20 +1,29 @@
 // The entry flow: reuse or open the session for the deep link, then show policies or jump to the order's page.
-import type { PolicyList, SessionResponse } from '@zf/shared';
+import type { EntryNext, PolicyList, SessionResponse } from '@zf/shared';
 import { useRoute, useRouter } from 'vue-router';
-import { ApiError } from '@/api/api-error.ts';
+import { ApiError, BAD_LINK_MESSAGE } from '@/api/api-error.ts';
 import { api } from '@/api/client.ts';
 import { useAsyncData } from '@/composables/use-async-data.ts';
 import type { AsyncData } from '@/composables/use-async-data.ts';
 import { queryStrings } from '@/composables/use-query-param.ts';
 import { toCashier, toPayResult } from '@/router.ts';
 import { useSessionStore } from '@/stores/session.ts';
+import { markWalletEntry } from '@/utils/leave-wallet.ts';
 
-/** What the entry page ends up showing: the policy list, or nothing because it moved on to another page. */
-export type EntryResult = { kind: 'policies'; session: SessionResponse; list: PolicyList } | { kind: 'redirected' };
+/** The order a link already has, when the user came back to the entry page rather than opening the link. */
+export type EntryOrder = Exclude<EntryNext, { page: 'policies' }>;
+
+/**
+ * What the entry page ends up showing: the policy list (with the link's order when the user came back to it), or
+ * nothing because it moved on to another page.
+ */
+export type EntryResult = { kind: 'policies'; session: SessionResponse; list: PolicyList; order: EntryOrder | null } | { kind: 'redirected' };
 
 /**
  * Loads the entry page. A refresh (same `sign`) or a link without `sign` reuses the session kept in
  * sessionStorage, since the link's timestamp is only valid for ±5 minutes; any other link is verified anew.
+ * A link whose order exists goes on to its cashier or result, unless the user came back here with the back button
+ * (history has a forward entry): then bouncing forward again would trap them, so the list shows with the order.
  */
 export function useEntry(): AsyncData<EntryResult> {
   const route = useRoute();
@@ -28,8 +37,16 @@ export function useEntry(): AsyncData<EntryResult> {
     if (stored) return { session: stored, reused: true };
     // Another link (or none): whatever this tab held belongs to it, and must not outlive a failed verification.
     sessions.clear();
-    const session = await api.createSession(params);
+    let session: SessionResponse;
+    try {
+      session = await api.createSession(params);
+    } catch (error) {
+      // A malformed link is the partner's to fix: the user only needs to know it does not work (and the code).
+      throw error instanceof ApiError && error.code === 'ZF0010' ? error.withMessage(BAD_LINK_MESSAGE) : error;
+    }
     sessions.save(session, sign);
+    // 完成 without a return_url goes back past this page, to whatever opened the wallet.
+    markWalletEntry((router.options.history.state as { position?: unknown } | null)?.position);
     return { session, reused: false };
   }
 
@@ -41,6 +58,11 @@ export function useEntry(): AsyncData<EntryResult> {
       if (error instanceof ApiError && error.code === 'ZF0040') return { amount_fen: session.amount_fen, policies: [] };
       throw error;
     }
+  }
+
+  function cameBack(): boolean {
+    const state = router.options.history.state as { forward?: unknown } | null;
+    return typeof state?.forward === 'string';
   }
 
   async function load(forceVerify = false): Promise<EntryResult> {
@@ -55,13 +77,14 @@ export function useEntry(): AsyncData<EntryResult> {
         throw error;
       }
     }
-    if (next.page === 'cashier' || next.page === 'result') {
+    const order = next.page === 'policies' ? null : next;
+    if (order && !cameBack()) {
       // replace: going back must leave the wallet, not re-run the entry.
-      await router.replace(next.page === 'cashier' ? toCashier(next.order_no) : toPayResult(next.order_no));
+      await router.replace(order.page === 'cashier' ? toCashier(order.order_no) : toPayResult(order.order_no));
       return { kind: 'redirected' };
     }
     try {
-      return { kind: 'policies', session, list: await listPolicies(session) };
+      return { kind: 'policies', session, list: await listPolicies(session), order };
     } catch (error) {
       // A reused session the server no longer accepts: verify the link once more (works while it is fresh).
       if (reused && error instanceof ApiError && error.code === 'ZF0020' && route.query.sign) return load(true);

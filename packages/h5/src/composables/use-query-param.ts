@@ -39,21 +39,22 @@ export function useDropQuery(): (...names: string[]) => Promise<void> {
 }
 
 /**
- * A `name=1` flag in the URL for an overlay of the page (a sheet), so the webview's back button closes the overlay
- * instead of leaving the page, and a refresh reopens it. `open` pushes the flag; `close` goes back when `open` pushed
- * it, and otherwise (reached by a refresh or a link) replaces it away.
+ * A `name=1` flag (or `name=<value>`, e.g. which record a sheet shows) in the URL for an overlay of the page (a
+ * sheet), so the webview's back button closes the overlay instead of leaving the page, and a refresh reopens it.
+ * `open` pushes the flag; `close` goes back when `open` pushed it, and otherwise (reached by a refresh or a link)
+ * replaces it away.
  */
-export function useRouteFlag(name: string): { on: ComputedRef<boolean>; open: () => Promise<void>; close: () => Promise<void> } {
+export function useRouteFlag(name: string): { on: ComputedRef<boolean>; open: (value?: string) => Promise<void>; close: () => Promise<void> } {
   const route = useRoute();
   const router = useRouter();
   const drop = useDropQuery();
-  const on = computed(() => queryString(route.query, name) === '1');
+  const on = computed(() => queryString(route.query, name) !== '');
   let pushed = false;
 
-  async function open(): Promise<void> {
+  async function open(value = '1'): Promise<void> {
     if (on.value) return;
     pushed = true;
-    await router.push({ path: route.path, query: { ...route.query, [name]: '1' } });
+    await router.push({ path: route.path, query: { ...route.query, [name]: value } });
   }
 
   async function close(): Promise<void> {

@@ -1,5 +1,5 @@
 // Display formats the wallet uses besides money (money is `formatCny` from @zf/shared).
-import type { OrderView } from '@zf/shared';
+import type { OrderView, SessionResponse } from '@zf/shared';
 
 const dateTime = new Intl.DateTimeFormat('zh-CN', {
   timeZone: 'Asia/Shanghai',
@@ -45,6 +45,21 @@ export const DISPLAY_LABELS: Record<OrderView['display'], string> = {
   closed: '已关闭',
 };
 
+/** The user cancelled the last attempt themselves (left Guanaitong's cashier): not a failure to alarm them with. */
+export function isCancelled(order: OrderView): boolean {
+  return order.display === 'failed' && order.last_attempt?.failure_reason === 'cancelled';
+}
+
+/** The status the user reads: {@link DISPLAY_LABELS}, except 已取消 for an attempt the user cancelled. */
+export function displayLabel(order: OrderView): string {
+  return isCancelled(order) ? '已取消' : DISPLAY_LABELS[order.display];
+}
+
+/** The order will not change any more on the user's side: paid (or settled) or closed. */
+export function isFinal(order: OrderView): boolean {
+  return isPaid(order) || order.display === 'closed' || order.status === 'closed';
+}
+
 /** Whether the order can still be paid (open, not paid, not being paid). */
 export function canPayAgain(order: OrderView): boolean {
   return order.status === 'open' && (order.display === 'unpaid' || order.display === 'failed');
@@ -54,3 +69,21 @@ export function canPayAgain(order: OrderView): boolean {
 export function isPaid(order: OrderView): boolean {
   return order.display === 'paid' || order.status === 'paid' || order.status === 'settled' || order.status === 'paid_late';
 }
+
+/**
+ * Whether this session may pay the order again: it can still be paid, and it is this link's order (same refer_no,
+ * and same partner when the BFF says which). The records list every order of the user; the others are read-only.
+ */
+export function canPayHere(order: OrderView, session: Pick<SessionResponse, 'refer_no' | 'partner_id'> | null): boolean {
+  if (!session || order.refer_no !== session.refer_no) return false;
+  if (order.partner_id !== undefined && order.partner_id !== session.partner_id) return false;
+  return canPayAgain(order);
+}
+
+/** What each payment method is called in the records. */
+export const PAY_METHOD_LABELS: Record<string, string> = {
+  balance: '余额支付',
+  card: '绑卡支付',
+  guanaitong: '关爱通',
+  insurer_only: '保险公司全额支付',
+};

@@ -45,5 +45,10 @@ export const SessionResponse = z.object({
   amount_fen: z.number().int(),
   user_name: z.string(),
   next: EntryNext,
+  /**
+   * Planned (BFF, issue 13 defect 2): the link's signed `return_url`, verified against the partner's allow-list;
+   * where 完成 / 返回商户 goes. Absent or null: the H5 closes the webview instead.
+   */
+  return_url: z.string().nullable().optional(),
 });
 export type SessionResponse = z.infer<typeof SessionResponse>;

@@ -19,6 +19,12 @@ export const AttemptView = z.object({
   amount_fen: z.number().int(),
   failure_reason: z.string().nullable(),
   created_at: z.string(),
+  /** Planned (BFF, issue 13 defect 4): the bound card's last 4 digits, for card attempts. The H5 shows it when present. */
+  card_last4: z.string().nullable().optional(),
+  /** Planned: the provider's transaction no. (Payzero order / Guanaitong trade no.), for support. */
+  transaction_no: z.string().nullable().optional(),
+  /** Planned: when the attempt reached its final status. */
+  finished_at: z.string().nullable().optional(),
 });
 export type AttemptView = z.infer<typeof AttemptView>;
 
@@ -38,6 +44,10 @@ export const OrderView = z.object({
   paid_at: z.string().nullable(),
   created_at: z.string(),
   last_attempt: AttemptView.nullable(),
+  /** Planned (BFF, issue 13 defect 4): the partner the order came from, so records of several partners differ. */
+  partner_id: z.string().optional(),
+  /** Planned: the partner's display name (e.g. 示例医院). */
+  partner_name: z.string().nullable().optional(),
 });
 export type OrderView = z.infer<typeof OrderView>;
 

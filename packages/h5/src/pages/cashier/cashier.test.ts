@@ -152,10 +152,25 @@ describe('cashier page', () => {
     expect(router.replace).toHaveBeenCalledWith({ path: '/pages/pay-result/pay-result', query: { order_no: NO } });
   });
 
-  it('shows an unknown order as an error with a retry', async () => {
+  it('shows an unknown order as an error with its code and title, and no retry that cannot help', async () => {
     mockApi({ [CASHIER]: errorReply(404, 'ZF0060') });
     const { wrapper } = await mountPage(URL);
     expect(wrapper.get('[data-test="error"]').text()).toContain('订单不存在');
-    expect(wrapper.find('[data-test="retry"]').exists()).toBe(true);
+    expect(wrapper.get('[data-test="error-code"]').text()).toBe('错误码 ZF0060');
+    expect(wrapper.get('.van-nav-bar__title').text()).toBe('订单不存在');
+    expect(document.title).toBe('订单不存在 - 商保直付通');
+    expect(wrapper.find('[data-test="retry"]').exists()).toBe(false);
+    expect(wrapper.get('[data-test="leave"]').text()).toBe('完成');
+  });
+
+  it('offers a retry for a busy server, and recovers', async () => {
+    const api = mockApi({ [CASHIER]: errorReply(500, 'ZF0130') });
+    const { wrapper } = await mountPage(URL);
+    expect(wrapper.get('[data-test="error-code"]').text()).toBe('错误码 ZF0130');
+    api.on(CASHIER, { body: makeCashier() });
+    await wrapper.get('[data-test="retry"]').trigger('click');
+    await settle();
+    expect(wrapper.get('[data-test="self-pay"]').text()).toBe('¥246.92');
+    expect(wrapper.get('.van-nav-bar__title').text()).toBe('收银台');
   });
 });

@@ -147,10 +147,23 @@ describe('pay-result page', () => {
     expect(wrapper.find('[data-test="pay-again"]').exists()).toBe(false);
   });
 
-  it('shows an unknown order as an error, and retries', async () => {
-    const api = mockApi({ [GET_ORDER]: errorReply(404, 'ZF0060') });
+  it('shows an unknown order with its code and the way to the records, without a retry', async () => {
+    mockApi({ [GET_ORDER]: errorReply(404, 'ZF0060') });
     const { wrapper } = await mountPage(URL);
     expect(wrapper.get('[data-test="error"]').text()).toContain('订单不存在');
+    expect(wrapper.get('[data-test="error-code"]').text()).toBe('错误码 ZF0060');
+    expect(wrapper.find('[data-test="retry"]').exists()).toBe(false);
+    expect(wrapper.find('[data-test="to-orders"]').exists()).toBe(true);
+    expect(wrapper.find('[data-test="leave"]').exists()).toBe(true);
+  });
+
+  it('shows a dropped connection as a network problem, and retries', async () => {
+    vi.stubGlobal('fetch', vi.fn().mockRejectedValue(new TypeError('Failed to fetch')));
+    const { wrapper } = await mountPage(URL);
+    expect(wrapper.get('[data-test="error"]').text()).toContain('网络异常，请检查网络后重试');
+    expect(wrapper.find('[data-test="error-code"]').exists()).toBe(false);
+    expect(wrapper.get('.van-nav-bar__title').text()).toBe('网络异常');
+    const api = mockApi();
     api.on(GET_ORDER, { body: { order: paid } });
     await wrapper.get('[data-test="retry"]').trigger('click');
     await settle();
