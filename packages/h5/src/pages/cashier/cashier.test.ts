@@ -173,4 +173,68 @@ describe('cashier page', () => {
     expect(wrapper.get('[data-test="self-pay"]').text()).toBe('¥246.92');
     expect(wrapper.get('.van-nav-bar__title').text()).toBe('收银台');
   });
+
+  it('marks a short balance 余额不足 and pre-selects a method that can pay (defect 6)', async () => {
+    const methods = makeCashier().methods.map((m) => (m.method === 'balance' ? { ...m, balance_fen: 100 } : m));
+    mockApi({ [CASHIER]: { body: makeCashier({ methods }) }, 'GET /api/cards': { body: { cards: [] } } });
+    const { wrapper } = await mountPage(URL);
+    const balance = wrapper.get('[data-test="method-balance"]');
+    expect(balance.text()).toContain('可用余额 ¥1.00');
+    expect(balance.text()).toContain('余额不足');
+    expect(balance.find('.van-radio__icon--disabled').exists()).toBe(true);
+    expect(wrapper.find('[data-test="pay-balance"]').exists()).toBe(false);
+    expect(wrapper.find('[data-test="pay-card"]').exists()).toBe(true);
+    await balance.trigger('click');
+    expect(wrapper.find('[data-test="pay-balance"]').exists()).toBe(false);
+  });
+
+  it('reads the cashier again when the tab is shown, and leaves for the result once paid elsewhere', async () => {
+    const api = mockApi({ [CASHIER]: { body: makeCashier() }, [`GET /api/orders/${NO}`]: { body: { order: paidOrder } } });
+    const { router } = await mountPage(URL);
+    expect(api.callsTo(CASHIER)).toHaveLength(1);
+    api.on(CASHIER, { body: makeCashier({ order: paidOrder }) });
+    document.dispatchEvent(new Event('visibilitychange'));
+    await settle();
+    expect(api.callsTo(CASHIER)).toHaveLength(2);
+    expect(router.currentRoute.value.path).toBe('/pages/pay-result/pay-result');
+  });
+
+  it('polls every 15 s while open, keeping the page through a failed poll, and stops once closed', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const api = mockApi({ [CASHIER]: { body: makeCashier() } });
+    const { wrapper } = await mountPage(URL);
+    await vi.advanceTimersByTimeAsync(15_000);
+    await settle();
+    expect(api.callsTo(CASHIER)).toHaveLength(2);
+    api.on(CASHIER, errorReply(500, 'ZF0130'));
+    await vi.advanceTimersByTimeAsync(15_000);
+    await settle();
+    expect(api.callsTo(CASHIER)).toHaveLength(3);
+    expect(wrapper.find('[data-test="error"]').exists()).toBe(false);
+    expect(wrapper.find('[data-test="pay-balance"]').exists()).toBe(true);
+    api.on(CASHIER, { body: makeCashier({ order: makeOrder({ status: 'closed', display: 'closed' }) }) });
+    await vi.advanceTimersByTimeAsync(15_000);
+    await settle();
+    expect(wrapper.find('[data-test="closed"]').exists()).toBe(true);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(api.callsTo(CASHIER)).toHaveLength(4);
+  });
+
+  it('keeps the chosen method across a refresh of the same order', async () => {
+    mockApi({ [CASHIER]: { body: makeCashier() }, 'GET /api/cards': { body: { cards: [] } } });
+    const first = await mountPage(URL);
+    await first.wrapper.get('[data-test="method-guanaitong"]').trigger('click');
+    await first.wrapper.get('[data-test="gat-type-2"]').trigger('click');
+    first.wrapper.unmount();
+    const { wrapper } = await mountPage(URL);
+    expect(wrapper.get('[data-test="pay-guanaitong"]').text()).toBe('关爱通额度支付 ¥246.92');
+  });
+
+  it('shows an offline payment as a network problem, not 系统繁忙', async () => {
+    mockApi({ [CASHIER]: { body: makeCashier() } });
+    const { wrapper } = await mountPage(URL);
+    vi.stubGlobal('fetch', vi.fn().mockRejectedValue(new TypeError('Failed to fetch')));
+    await typePin(wrapper, '123456');
+    expect(wrapper.get('[data-test="pay-error"]').text()).toBe('网络异常，请检查网络后重试');
+  });
 });

@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { SESSION_STORAGE_KEY } from '@/stores/session.ts';
 import { deferred, errorReply, mockApi } from '@/test-utils/fetch-mock.ts';
 import type { Reply } from '@/test-utils/fetch-mock.ts';
-import { makeOrder, makeSession, PICC_QUOTE } from '@/test-utils/fixtures.ts';
+import { makeOrder, makeSession, PAIC_POLICY, PICC_QUOTE } from '@/test-utils/fixtures.ts';
 import { mountPage, settle } from '@/test-utils/mount-page.ts';
 
 const URL = '/pages/policy-detail/policy-detail?policy_no=POL-PICC-001';
@@ -34,7 +34,7 @@ describe('policy-detail page', () => {
     expect(api.calls[0]?.headers.authorization).toBe('Bearer tok-demo-001');
   });
 
-  it('creates the order on confirm and replaces itself with the cashier', async () => {
+  it('creates the order on confirm and pushes the cashier, so back from it returns to the quote', async () => {
     const api = mockApi({
       'GET /api/policies/POL-PICC-001/quote': { body: PICC_QUOTE },
       'POST /api/orders': { status: 201, body: { order: makeOrder({ order_no: 'ZF-NEW-1' }) } },
@@ -43,8 +43,8 @@ describe('policy-detail page', () => {
     await wrapper.get('[data-test="confirm"]').trigger('click');
     await settle();
     expect(api.callsTo('POST /api/orders').map((c) => c.body)).toEqual([{ policy_no: 'POL-PICC-001' }]);
-    expect(router.replace).toHaveBeenCalledWith({ path: '/pages/cashier/cashier', query: { order_no: 'ZF-NEW-1' } });
-    expect(router.push).not.toHaveBeenCalled();
+    expect(router.push).toHaveBeenCalledWith({ path: '/pages/cashier/cashier', query: { order_no: 'ZF-NEW-1' } });
+    expect(router.replace).not.toHaveBeenCalled();
     expect(router.currentRoute.value.fullPath).toBe('/pages/cashier/cashier?order_no=ZF-NEW-1');
   });
 
@@ -86,5 +86,29 @@ describe('policy-detail page', () => {
     const { wrapper } = await mountPage('/pages/policy-detail/policy-detail');
     expect(wrapper.get('[data-test="error"]').text()).toContain('参数缺失或格式不正确');
     expect(api.calls).toHaveLength(0);
+  });
+
+  it('explains a share capped by the coverage left, and a zero share under the deductible', async () => {
+    const capped = { policy: PAIC_POLICY, amount_fen: 100_000, insurer_fen: 50_000, self_pay_fen: 50_000 };
+    const api = mockApi({ 'GET /api/policies/POL-PICC-001/quote': { body: capped } });
+    const first = await mountPage(URL);
+    expect(first.wrapper.get('[data-test="quote-note"]').attributes('data-kind')).toBe('capped');
+    expect(first.wrapper.get('[data-test="quote-note"]').text()).toContain('保单剩余保额仅 ¥500.00');
+    first.wrapper.unmount();
+
+    api.on('GET /api/policies/POL-PICC-001/quote', { body: { policy: PAIC_POLICY, amount_fen: 8_000, insurer_fen: 0, self_pay_fen: 8_000 } });
+    const { wrapper } = await mountPage(URL);
+    expect(wrapper.get('[data-test="quote-note"]').text()).toContain('未超过免赔额 ¥100.00');
+  });
+
+  it('creates the order once on a double tap', async () => {
+    const gate = deferred<Reply>();
+    const api = mockApi({ 'GET /api/policies/POL-PICC-001/quote': { body: PICC_QUOTE }, 'POST /api/orders': () => gate.promise });
+    const { wrapper } = await mountPage(URL);
+    await wrapper.get('[data-test="confirm"]').trigger('click');
+    await wrapper.get('[data-test="confirm"]').trigger('click');
+    gate.resolve({ status: 201, body: { order: makeOrder() } });
+    await settle();
+    expect(api.callsTo('POST /api/orders')).toHaveLength(1);
   });
 });

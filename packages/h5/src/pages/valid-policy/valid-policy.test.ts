@@ -1,5 +1,5 @@
 // The entry page: verifying the deep link, resuming its session on refresh, and where it goes next.
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { SESSION_STORAGE_KEY } from '@/stores/session.ts';
 import { deferred, errorReply, mockApi } from '@/test-utils/fetch-mock.ts';
 import type { Reply } from '@/test-utils/fetch-mock.ts';
@@ -140,5 +140,64 @@ describe('valid-policy page', () => {
     await wrapper.findAll('[data-test="policy-card"]')[1]?.trigger('click');
     await settle();
     expect(router.currentRoute.value.fullPath).toBe('/pages/policy-detail/policy-detail?policy_no=POL-PAIC-001');
+  });
+
+  it('shows what the user pays with each policy beside the bill, and the self-pay as headline with one policy', async () => {
+    const api = mockApi({ 'POST /api/session': { body: makeSession() }, 'GET /api/policies': { body: POLICY_LIST } });
+    const first = await mountPage(entryUrl());
+    expect(first.wrapper.get('[data-test="entry-summary"]').text()).toContain('本次账单总额');
+    expect(first.wrapper.get('[data-test="entry-summary"]').text()).not.toContain('待支付');
+    // PICC 80 % of 1 234.56 → the user pays 246.92; PAIC caps at 500.00 left → 734.56.
+    expect(first.wrapper.findAll('[data-test="policy-self-pay"]').map((w) => w.text())).toEqual(['¥246.92', '¥734.56']);
+    first.wrapper.unmount();
+
+    sessionStorage.clear();
+    api.on('GET /api/policies', { body: { ...POLICY_LIST, policies: [POLICY_LIST.policies[0]] } });
+    const { wrapper } = await mountPage(entryUrl());
+    expect(wrapper.get('[data-test="entry-self-pay"]').text()).toBe('¥246.92');
+    expect(wrapper.get('[data-test="entry-summary"]').text()).toContain('本次您需自付');
+    expect(wrapper.get('[data-test="total"]').text()).toBe('¥1,234.56');
+  });
+
+  it('shows a partner configuration error (ZF0030) as a generic bad link with its code, titled 链接无效', async () => {
+    mockApi({ 'POST /api/session': errorReply(403, 'ZF0030') });
+    const { wrapper } = await mountPage(entryUrl());
+    expect(wrapper.get('[data-test="error"]').text()).toContain('链接无效，请返回重新进入');
+    expect(wrapper.text()).not.toContain('回调地址');
+    expect(wrapper.get('[data-test="error-code"]').text()).toBe('错误码 ZF0030');
+    expect(wrapper.get('.van-nav-bar__title').text()).toBe('链接无效');
+    expect(wrapper.find('[data-test="retry"]').exists()).toBe(false);
+    expect(wrapper.find('[data-test="leave"]').exists()).toBe(true);
+  });
+
+  it('shows a malformed link (ZF0010) the same way', async () => {
+    mockApi({ 'POST /api/session': errorReply(400, 'ZF0010') });
+    const { wrapper } = await mountPage(entryUrl());
+    expect(wrapper.get('[data-test="error"]').text()).toContain('链接无效，请返回重新进入');
+    expect(wrapper.get('[data-test="error-code"]').text()).toBe('错误码 ZF0010');
+  });
+
+  it('came back to with the back button, shows the list and the open order instead of bouncing to the cashier', async () => {
+    sessionStorage.setItem(SESSION_STORAGE_KEY, JSON.stringify({ sign: SIGN, session: makeSession() }));
+    const NO = 'ZF20261122100000123456';
+    const api = mockApi({
+      'GET /api/entry': { body: { next: { page: 'policies' } } },
+      'GET /api/policies': { body: POLICY_LIST },
+      [`GET /api/orders/${NO}/cashier`]: { body: makeCashier() },
+    });
+    const { router, wrapper } = await mountPage(entryUrl());
+    // The order is created meanwhile; the user goes on to the cashier, then presses back.
+    api.on('GET /api/entry', { body: { next: { page: 'cashier', order_no: NO } } });
+    await router.push(`/pages/cashier/cashier?order_no=${NO}`);
+    await settle();
+    vi.spyOn(router.options.history, 'state', 'get').mockReturnValue({ forward: `/pages/cashier/cashier?order_no=${NO}` });
+    router.back();
+    await settle();
+    expect(router.currentRoute.value.path).toBe('/pages/valid-policy/valid-policy');
+    expect(wrapper.findAll('[data-test="policy-card"]')).toHaveLength(2);
+    expect(wrapper.get('[data-test="entry-order"]').text()).toContain('继续支付');
+    await wrapper.get('[data-test="entry-order"]').trigger('click');
+    await settle();
+    expect(router.currentRoute.value.path).toBe('/pages/cashier/cashier');
   });
 });
