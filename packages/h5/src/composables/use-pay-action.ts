@@ -2,7 +2,8 @@
 // boolean, one call at a time, and the failure as a typed ApiError.
 import { ref, shallowRef } from 'vue';
 import type { Ref, ShallowRef } from 'vue';
-import { ApiError, toApiError } from '@/api/api-error.ts';
+import { toApiError } from '@/api/api-error.ts';
+import type { ApiError } from '@/api/api-error.ts';
 import type { LoadState } from './use-async-data.ts';
 
 /** The handle of {@link usePayAction}. */
