@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import type { Page } from 'playwright-core';
 import { preview } from 'vite';
-import { DEMO_CARD, makeAttempt, makeCashier, makeOrder, makePick, makeSession, NEW_CARD, PICC_QUOTE, POLICY_LIST, SERVER_NOW } from '../src/test-utils/fixtures.ts';
+import { DEMO_CARD, makeAttempt, makeCashier, makeOrder, makePick, makeSession, NEW_CARD, PAIC_POLICY, PICC_QUOTE, POLICY_LIST, SERVER_NOW } from '../src/test-utils/fixtures.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outDir = process.argv[2] ?? fileURLToPath(new URL('../../../.e2e-artifacts/h5', import.meta.url));
@@ -93,6 +93,43 @@ const SCREENS: Screen[] = [
     api: { 'GET /api/orders': { body: { orders: [makeOrder({ display: 'failed' }), paid, makeOrder({ order_no: 'ZF2', status: 'closed', display: 'closed' })] } } },
   },
   { name: 'not-found', hash: '/pages/nope/nope', api: {} },
+  { name: 'valid-policy-bad-link', hash: entry, api: { 'POST /api/session': { status: 403, body: { code: 'ZF0030' } } } },
+  {
+    name: 'cashier-balance-short',
+    hash: `/pages/cashier/cashier?order_no=${NO}`,
+    api: {
+      [`GET /api/orders/${NO}/cashier`]: { body: { ...cashier, methods: cashier.methods.map((m) => (m.method === 'balance' ? { ...m, balance_fen: 100 } : m)) } },
+      'GET /api/cards': { body: { cards: [DEMO_CARD] } },
+    },
+  },
+  {
+    name: 'policy-detail-capped',
+    hash: '/pages/policy-detail/policy-detail?policy_no=POL-PAIC-001',
+    api: { 'GET /api/policies/POL-PAIC-001/quote': { body: { policy: PAIC_POLICY, amount_fen: 100_000, insurer_fen: 50_000, self_pay_fen: 50_000 } } },
+  },
+  {
+    name: 'pay-result-cancelled',
+    hash: `/pages/pay-result/pay-result?order_no=${NO}`,
+    api: { [`GET /api/orders/${NO}`]: { body: { order: makeOrder({ display: 'failed', last_attempt: makeAttempt({ method: 'guanaitong', status: 'failed', failure_reason: 'cancelled' }) }) } } },
+  },
+  { name: 'pay-result-not-found', hash: `/pages/pay-result/pay-result?order_no=${NO}`, api: { [`GET /api/orders/${NO}`]: { status: 404, body: { code: 'ZF0060' } } } },
+  {
+    name: 'orders-detail',
+    hash: `/pages/orders/orders?detail=${NO}`,
+    api: {
+      'GET /api/orders': {
+        body: {
+          orders: [
+            makeOrder({
+              partner_name: '示例医院',
+              display: 'failed',
+              last_attempt: makeAttempt({ status: 'failed', failure_reason: 'declined', card_last4: '1111', transaction_no: 'PZ20261122000123' }),
+            }),
+          ],
+        },
+      },
+    },
+  },
 ];
 
 async function main(): Promise<void> {

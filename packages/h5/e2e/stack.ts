@@ -20,10 +20,20 @@ export interface Stack {
   runtime: Runtime;
   browser: Browser;
   partner: Awaited<ReturnType<typeof startDemoPartner>>;
-  /** A phone-sized page (375 × 667 unless given), collecting console errors. */
+  /** A phone-sized page (375 × 667, or 320 × 568), mobile UA and touch, collecting console errors. */
   newPage(width?: number): Promise<{ page: Page; errors: string[] }>;
   stop(): Promise<void>;
 }
+
+/** The two phone sizes of issue 13: an iPhone 8 class screen and the narrowest one we support. */
+export const VIEWPORTS = [
+  { width: 375, height: 667 },
+  { width: 320, height: 568 },
+] as const;
+
+/** A phone browser's user agent, as partner webviews send (plus their own token, which the wallet ignores). */
+export const MOBILE_UA =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 PartnerApp/1.0';
 
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
 
@@ -82,7 +92,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     browser,
     partner,
     async newPage(width = 375) {
-      const context = await browser.newContext({ viewport: { width, height: 667 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+      const height = width <= 320 ? 568 : 667;
+      const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN', userAgent: MOBILE_UA });
       const page = await context.newPage();
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
