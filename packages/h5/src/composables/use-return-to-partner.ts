@@ -11,7 +11,11 @@ export interface ReturnToPartner {
   returnUrl: ComputedRef<string | null>;
   /** 返回商户 when there is a return_url, else 完成 (the webview closes). */
   label: ComputedRef<string>;
-  leave: () => void;
+  /**
+   * Leaves. `fromPosition` is the history position to count back from (default: the current entry's); a page that
+   * leaves while a back navigation is being undone passes its own, since the history then points one entry back.
+   */
+  leave: (fromPosition?: number) => void;
 }
 
 /** Leaves the wallet for the partner: to the session's return_url, else by closing the webview. */
@@ -20,9 +24,9 @@ export function useReturnToPartner(): ReturnToPartner {
   const router = useRouter();
   const returnUrl = computed(() => sessions.session?.return_url ?? null);
   const label = computed(() => (returnUrl.value ? '返回商户' : '完成'));
-  function leave(): void {
+  function leave(fromPosition?: number): void {
     const state = router.options.history.state as { position?: unknown } | null;
-    leaveWallet(returnUrl.value, state?.position);
+    leaveWallet(returnUrl.value, fromPosition ?? state?.position);
   }
   return { returnUrl, label, leave };
 }
