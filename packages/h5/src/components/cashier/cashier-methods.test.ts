@@ -36,10 +36,10 @@ describe('cashier methods', () => {
   });
 
   it('marks a balance below the amount to pay 余额不足, not selectable, and defaults to the next usable method', () => {
-    const options = methodOptions(makeCashier({ methods: [{ method: 'balance', enabled: true, balance_fen: 100, note: null }, ...makeCashier().methods.slice(1)] }).methods, false, 2500);
+    const options = methodOptions(makeCashier({ methods: [{ method: 'balance', enabled: true, balance_fen: 100, note: null }, ...makeCashier().methods.slice(1)] }).methods, false, null, 2500);
     expect(options[0]).toMatchObject({ method: 'balance', enabled: false, insufficient: true, note: '余额不足', balanceFen: 100 });
     expect(defaultMethod(options)).toBe('card');
     // Exactly enough is enough.
-    expect(methodOptions([{ method: 'balance', enabled: true, balance_fen: 2500, note: null }], false, 2500)[0]).toMatchObject({ enabled: true, insufficient: false });
+    expect(methodOptions([{ method: 'balance', enabled: true, balance_fen: 2500, note: null }], false, null, 2500)[0]).toMatchObject({ enabled: true, insufficient: false });
   });
 });
