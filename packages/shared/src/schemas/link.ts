@@ -16,6 +16,8 @@ export const LinkParams = z
     claim_no: text(64),
     callback: z.string().url().max(512),
     order_no: z.string().max(40).optional(),
+    /** Where 完成 / 返回商户 takes the user; its host must be on the partner's allow-list (like `callback`). */
+    return_url: z.string().url().max(512).optional(),
   })
   .catchall(z.string().max(512))
   .superRefine((p, ctx) => {
@@ -46,8 +48,8 @@ export const SessionResponse = z.object({
   user_name: z.string(),
   next: EntryNext,
   /**
-   * Planned (BFF, issue 13 defect 2): the link's signed `return_url`, verified against the partner's allow-list;
-   * where 完成 / 返回商户 goes. Absent or null: the H5 closes the webview instead.
+   * The link's signed `return_url`, verified against the partner's allow-list: where 完成 / 返回商户 goes.
+   * Null: the H5 closes the webview instead.
    */
   return_url: z.string().nullable().optional(),
 });

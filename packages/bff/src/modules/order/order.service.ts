@@ -13,6 +13,8 @@ import { expiredOpenOrders, findLiveOrder, findOrder, insertOrder, listUserOrder
 import { releaseCoverage, reserveCoverage } from '../policy/policy.repository.ts';
 import { orderIsExpired, toOrderView } from './order.view.ts';
 import { lastAttempt } from '../payment/payment.repository.ts';
+import { findUserCard } from '../card/card.repository.ts';
+import { findPartner } from '../session/session.repository.ts';
 
 /** The direct-pay marker (seed 000): the payment-success handler settles only orders that carry it. */
 export const DIRECT_PAY_MARKER = 'PHID-CYZF-';
@@ -89,9 +91,18 @@ export async function orderForSession(db: Db, session: Session, orderNo: string)
   return order;
 }
 
-/** One order of the session (ZF0060 for any other). */
+/** One order of the session (ZF0060 for any other), as a payment record. */
 export async function showOrder(deps: Deps, session: Session, orderNo: string): Promise<{ order: OrderView }> {
-  return { order: await viewOrder(deps, await orderForSession(deps.db, session, orderNo)) };
+  const order = await orderForSession(deps.db, session, orderNo);
+  const partner = await findPartner(deps.db, order.partner_id);
+  return { order: await recordView(deps, order, partner?.name ?? null) };
+}
+
+/** A payment record: the order with its partner's name and the paying card's last digits. */
+async function recordView(deps: Deps, order: Order, partnerName: string | null): Promise<OrderView> {
+  const attempt = await lastAttempt(deps.db, order.order_no);
+  const card = attempt?.card_id ? await findUserCard(deps.db, order.user_id, attempt.card_id) : undefined;
+  return { ...toOrderView(order, attempt, deps.clock.now(), card?.last4 ?? null), partner_name: partnerName };
 }
 
 export async function viewOrder(deps: Deps, order: Order): Promise<OrderView> {
@@ -101,7 +112,8 @@ export async function viewOrder(deps: Deps, order: Order): Promise<OrderView> {
 /** The session user's orders (payment records), newest first. */
 export async function listOrders(deps: Deps, session: Session): Promise<OrderList> {
   const orders = await listUserOrders(deps.db, session.userId, session.partnerId, 50);
-  const views = await Promise.all(orders.map((o) => viewOrder(deps, o)));
+  const partner = await findPartner(deps.db, session.partnerId);
+  const views = await Promise.all(orders.map((o) => recordView(deps, o, partner?.name ?? null)));
   return { orders: views };
 }
 

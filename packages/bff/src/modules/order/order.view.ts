@@ -9,7 +9,9 @@ export function orderIsExpired(order: Pick<Order, 'status' | 'deadline_at'>, now
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
 
-export function toAttemptView(a: PaymentAttempt): AttemptView {
+/** An attempt as the H5 shows it; `cardLast4` when the caller looked the card up (payment records). */
+export function toAttemptView(a: PaymentAttempt, cardLast4: string | null = null): AttemptView {
+  const final = a.status === 'succeeded' || a.status === 'failed';
   return {
     id: a.id,
     method: a.method,
@@ -17,11 +19,14 @@ export function toAttemptView(a: PaymentAttempt): AttemptView {
     amount_fen: Number(a.amount_fen),
     failure_reason: a.failure_reason,
     created_at: new Date(Number(a.created_at)).toISOString(),
+    card_last4: cardLast4,
+    transaction_no: a.provider_trade_no,
+    finished_at: final ? iso(a.updated_at) : null,
   };
 }
 
 /** The H5's view of an order; `display` is what the user sees. */
-export function toOrderView(order: Order, attempt: PaymentAttempt | undefined, now: number): OrderView {
+export function toOrderView(order: Order, attempt: PaymentAttempt | undefined, now: number, cardLast4: string | null = null): OrderView {
   let display: OrderView['display'];
   if (order.status === 'paid' || order.status === 'settled' || order.status === 'paid_late') display = 'paid';
   else if (order.status === 'closed' || orderIsExpired(order, now)) display = 'closed';
@@ -42,6 +47,7 @@ export function toOrderView(order: Order, attempt: PaymentAttempt | undefined, n
     deadline_at: iso(order.deadline_at) ?? '',
     paid_at: iso(order.paid_at),
     created_at: iso(order.created_at) ?? '',
-    last_attempt: attempt ? toAttemptView(attempt) : null,
+    last_attempt: attempt ? toAttemptView(attempt, cardLast4) : null,
+    partner_id: order.partner_id,
   };
 }

@@ -24,7 +24,10 @@ export async function openSession(deps: Deps, raw: Record<string, string>): Prom
   if (!verifyLinkSignature(raw, partner.link_secret)) return fail('ZF0020', 'bad signature');
   const now = clock.now();
   if (Math.abs(now - Number(params.timestamp) * 1000) > config.session.linkToleranceMs) return fail('ZF0020', 'link expired');
-  if (!isCallbackAllowed(params.callback, JSON.parse(partner.callback_hosts) as string[])) return fail('ZF0030');
+  const allowedHosts = JSON.parse(partner.callback_hosts) as string[];
+  if (!isCallbackAllowed(params.callback, allowedHosts)) return fail('ZF0030');
+  // The way back to the partner app is held to the same allow-list: never an open redirect.
+  if (params.return_url && !isCallbackAllowed(params.return_url, allowedHosts)) return fail('ZF0030', 'return_url host');
   const amountFen = parsePositiveYuan(params.amout ?? params.amount ?? '');
   if (amountFen === null) return fail('ZF0010', 'amount');
 
@@ -43,6 +46,7 @@ export async function openSession(deps: Deps, raw: Record<string, string>): Prom
     amount_fen: amountFen,
     user_name: claim.name,
     next,
+    return_url: params.return_url || null,
   };
 }
 
