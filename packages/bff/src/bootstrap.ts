@@ -13,6 +13,8 @@ import { seedDemo } from './modules/demo/demo.seed.ts';
 import { closeExpiredOrders } from './modules/order/order.service.ts';
 import { QuotaRepository } from './modules/quota/quota.repository.ts';
 import { resumeSettlements } from './modules/settlement/settlement.service.ts';
+import { expirePending } from './ledger/ledger.ts';
+import { checkAllQuotaLevels, recountQuotaBooks } from './modules/quota/quota.service.ts';
 
 export interface Runtime {
   deps: Deps;
@@ -41,12 +43,13 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
     await quotaConn?.destroy();
     throw err;
   }
+  const clock = opts.clock ?? systemClock;
   const deps: Deps = {
     config,
     db: main.db,
     dialect: main.dialect,
-    quota: new QuotaRepository(quotaDb, { insurerTable: config.quota.insurerTable, recordTable: config.quota.recordTable }),
-    clock: opts.clock ?? systemClock,
+    quota: new QuotaRepository(quotaDb, { insurerTable: config.quota.insurerTable, recordTable: config.quota.recordTable }, { ours: main.db, clock, settleLagMs: config.quota.settleLagMs }),
+    clock,
     random: opts.random ?? cryptoRandom,
     logger: opts.logger ?? createLogger(config.logLevel),
     fetch: opts.fetch ?? globalThis.fetch,
@@ -67,6 +70,9 @@ export function coreJobs(deps: Deps): Job[] {
     { name: 'deliver-callbacks', everyMs: 1000, run: () => deliverDueCallbacks(deps) },
     { name: 'close-expired-orders', everyMs: 15_000, run: () => closeExpiredOrders(deps) },
     { name: 'resume-settlements', everyMs: 30_000, run: () => resumeSettlements(deps) },
+    { name: 'expire-holds', everyMs: 60_000, run: () => expirePending(deps.db, deps.clock.now()) },
+    { name: 'quota-levels', everyMs: 60_000, run: () => checkAllQuotaLevels(deps) },
+    { name: 'quota-recount', everyMs: 3600_000, run: () => recountQuotaBooks(deps) },
   ];
 }
 

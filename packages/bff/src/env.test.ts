@@ -45,7 +45,7 @@ describe('configuration', () => {
     expect(c.env).toBe('development');
     expect(c.databaseUrl).toBe('sqlite:.data/wallet.db');
     expect(c.seedDemo).toBe(true);
-    expect(c.quota).toEqual({ databaseUrl: 'sqlite:.data/wallet.db', insurerTable: 'insurers', recordTable: 'insurer_quota_records', migrate: true });
+    expect(c.quota).toEqual({ databaseUrl: 'sqlite:.data/wallet.db', insurerTable: 'insurers', recordTable: 'insurer_quota_records', migrate: true, settleLagMs: 600_000 });
     expect(c.orderTtlMs).toBe(30 * 60_000);
     expect(c.clearingCutoff).toBe('17:00');
   });

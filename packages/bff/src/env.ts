@@ -35,6 +35,10 @@ const EnvSchema = z.object({
   QUOTA_RECORD_TABLE: sqlTable.default('insurer_quota_records'),
   /** Create the api_core_v2 tables when missing: on outside production, off in production (they are the real ones). */
   QUOTA_MIGRATE: bool.optional(),
+  /** How late an api_core_v2 record may commit after its created_at; younger records are summed on every read. */
+  QUOTA_SETTLE_LAG_SECONDS: z.coerce.number().int().min(1).max(24 * 3600).default(600),
+  /** How long after an order's deadline its quota and coverage holds expire if nothing posted or voided them. */
+  HOLD_GRACE_MINUTES: z.coerce.number().int().min(0).max(7 * 24 * 60).default(60),
   SESSION_SECRET: z.string().min(16).default('dev-session-secret-change-me'),
   SESSION_TTL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
   LINK_TOLERANCE_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
@@ -84,7 +88,8 @@ export interface Config {
   port: number;
   host: string;
   databaseUrl: string;
-  quota: { databaseUrl: string; insurerTable: string; recordTable: string; migrate: boolean };
+  quota: { databaseUrl: string; insurerTable: string; recordTable: string; migrate: boolean; settleLagMs: number };
+  holdGraceMs: number;
   session: { secret: string; ttlMs: number; linkToleranceMs: number };
   orderTtlMs: number;
   clearingCutoff: string;
@@ -133,7 +138,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
-    quota: { databaseUrl: e.QUOTA_DATABASE_URL ?? e.DATABASE_URL, insurerTable: e.QUOTA_INSURER_TABLE, recordTable: e.QUOTA_RECORD_TABLE, migrate: e.QUOTA_MIGRATE ?? !production },
+    quota: { databaseUrl: e.QUOTA_DATABASE_URL ?? e.DATABASE_URL, insurerTable: e.QUOTA_INSURER_TABLE, recordTable: e.QUOTA_RECORD_TABLE, migrate: e.QUOTA_MIGRATE ?? !production, settleLagMs: e.QUOTA_SETTLE_LAG_SECONDS * 1000 },
+    holdGraceMs: e.HOLD_GRACE_MINUTES * 60_000,
     session: { secret: e.SESSION_SECRET, ttlMs: e.SESSION_TTL_MINUTES * 60_000, linkToleranceMs: e.LINK_TOLERANCE_SECONDS * 1000 },
     orderTtlMs: e.ORDER_TTL_MINUTES * 60_000,
     clearingCutoff: e.CLEARING_CUTOFF,

@@ -8,7 +8,9 @@ import { createPool } from 'mysql2';
 import type { Database } from './tables.ts';
 import * as init from './migrations/2026_11_22_001_init.ts';
 import * as cardFingerprint from './migrations/2026_11_22_002_card_fingerprint.ts';
+import * as money from './migrations/2026_12_01_030_money.ts';
 import { quotaMigration } from './migrations/quota_2026_11_22_001_init.ts';
+import { quotaCreatedIndex } from './migrations/quota_2026_12_01_030_created_index.ts';
 
 export type Dialect = 'sqlite' | 'mysql';
 
@@ -72,6 +74,7 @@ export async function inTransaction<DB, T>(db: Kysely<DB>, fn: (trx: Transaction
 const MIGRATIONS: Record<string, Migration> = {
   '2026_11_22_001_init': init,
   '2026_11_22_002_card_fingerprint': cardFingerprint,
+  '2026_12_01_030_money': money,
 };
 
 /** Brings our schema up to date; throws on the first failing migration. */
@@ -86,7 +89,7 @@ export async function migrate(db: Kysely<Database>): Promise<void> {
 export async function migrateQuota(db: Kysely<any>, insurerTable: string, recordTable: string): Promise<void> {
   const migrator = new Migrator({
     db,
-    provider: { getMigrations: async () => ({ '2026_11_22_001_quota_init': quotaMigration(insurerTable, recordTable) }) },
+    provider: { getMigrations: async () => ({ '2026_11_22_001_quota_init': quotaMigration(insurerTable, recordTable), '2026_12_01_030_quota_created_index': quotaCreatedIndex(recordTable) }) },
     migrationTableName: 'quota_kysely_migration',
     migrationLockTableName: 'quota_kysely_migration_lock',
   });

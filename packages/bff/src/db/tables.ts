@@ -7,7 +7,8 @@ import type { OrderTable } from '../modules/order/order.table.ts';
 import type { PaymentAttemptTable, ProviderNotificationTable } from '../modules/payment/payment.table.ts';
 import type { PolicyTable } from '../modules/policy/policy.table.ts';
 import type { ClaimTable, PartnerTable, UserTable } from '../modules/session/session.table.ts';
-import type { LedgerAccountTable, LedgerEntryTable, LedgerTransferTable } from '../ledger/ledger.table.ts';
+import type { LedgerAccountTable, LedgerEntryTable, LedgerPendingTable, LedgerTransferTable } from '../ledger/ledger.table.ts';
+import type { QuotaThresholdTable, QuotaTotalTable } from '../modules/quota/quota.table.ts';
 
 /** Our own database (the api_core_v2 quota tables are reached through their own connection). */
 export interface Database {
@@ -21,6 +22,9 @@ export interface Database {
   ledger_accounts: LedgerAccountTable;
   ledger_transfers: LedgerTransferTable;
   ledger_entries: LedgerEntryTable;
+  ledger_pending: LedgerPendingTable;
+  quota_totals: QuotaTotalTable;
+  quota_thresholds: QuotaThresholdTable;
   alerts: AlertTable;
   clearing_tasks: ClearingTaskTable;
   callback_events: CallbackEventTable;

@@ -13,6 +13,8 @@ export const Accounts = {
   userWallet: (userId: string) => `user_wallet:${userId}`,
   merchant: (partnerId: string) => `merchant:${partnerId}`,
   insurerQuota: (icCode: string) => `insurer_quota:${icCode}`,
+  coverageIssued: 'coverage_issued',
+  policyCoverage: (policyNo: string) => `policy_coverage:${policyNo}`,
 } as const;
 
 export interface AccountSpec {
@@ -38,6 +40,11 @@ export function accountSpec(id: string): AccountSpec {
     case 'insurer_quota':
       // May go negative: a short quota raises INSURER_QUOTA_SHORT but never blocks a paid order.
       return { book: 'quota', kind: 'insurer_quota', allowNegative: true };
+    case 'coverage_issued':
+      return { book: 'coverage', kind: 'coverage_issued', allowNegative: true };
+    case 'policy_coverage':
+      // A policy's coverage left: never below zero, so a hold for an order's insurer share can be refused.
+      return { book: 'coverage', kind: 'policy_coverage', allowNegative: false };
     default:
       throw new Error(`unknown ledger account ${id}`);
   }
@@ -62,4 +69,20 @@ export async function ensureAccount(db: Db, id: string, now: number): Promise<vo
 export async function balanceOf(db: Db, id: string): Promise<number> {
   const row = await db.selectFrom('ledger_accounts').select('balance_fen').where('id', '=', id).executeTakeFirst();
   return row ? Number(row.balance_fen) : 0;
+}
+
+/** Posted balance, the amounts held by pending transfers, and what is available (balance − pending debits). */
+export interface AccountBalances {
+  balanceFen: number;
+  debitsPendingFen: number;
+  creditsPendingFen: number;
+  availableFen: number;
+}
+
+/** The balances of an account (all 0 when it does not exist yet). */
+export async function balancesOf(db: Db, id: string): Promise<AccountBalances> {
+  const row = await db.selectFrom('ledger_accounts').select(['balance_fen', 'debits_pending_fen', 'credits_pending_fen']).where('id', '=', id).executeTakeFirst();
+  const balanceFen = Number(row?.balance_fen ?? 0);
+  const debitsPendingFen = Number(row?.debits_pending_fen ?? 0);
+  return { balanceFen, debitsPendingFen, creditsPendingFen: Number(row?.credits_pending_fen ?? 0), availableFen: balanceFen - debitsPendingFen };
 }

@@ -48,7 +48,8 @@ export async function transfer(trx: Db, input: TransferInput): Promise<TransferR
       .updateTable('ledger_accounts')
       .set({ balance_fen: sql<number>`balance_fen - ${amountFen}`, updated_at: now })
       .where('id', '=', from)
-      .where((eb) => eb.or([eb('allow_negative', '=', 1), eb('balance_fen', '>=', amountFen)]))
+      // What pending transfers hold is not available: balance − debits_pending must cover it.
+      .where((eb) => eb.or([eb('allow_negative', '=', 1), eb(sql<number>`balance_fen - debits_pending_fen`, '>=', amountFen)]))
       .executeTakeFirst();
   const credit = () =>
     trx.updateTable('ledger_accounts').set({ balance_fen: sql<number>`balance_fen + ${amountFen}`, updated_at: now }).where('id', '=', to).executeTakeFirst();

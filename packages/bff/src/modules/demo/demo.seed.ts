@@ -5,6 +5,7 @@ import { Accounts, transfer } from '../../ledger/ledger.ts';
 import { hashPin } from '../../lib/pin-hash.ts';
 import { hashSecret } from '../../lib/secrets.ts';
 import { shanghaiDate } from '../policy/policy.service.ts';
+import { setThresholds } from '../quota/quota-book.repository.ts';
 
 export const DEMO = {
   partnerId: 'demo',
@@ -20,6 +21,8 @@ export const DEMO = {
   },
   quota: { PICC: { name: '中国人民财产保险', rechargeFen: 100_000_000 }, PAIC: { name: '中国平安财产保险', rechargeFen: 10_000 } },
   clearingFen: 5_000_000,
+  /** Quota alert levels (warning, critical) for PICC: 500 000.00 and 100 000.00 of its 1 000 000.00. */
+  quotaLevels: { PICC: { warningFen: 50_000_000, criticalFen: 10_000_000 } },
 } as const;
 
 const DAY = 86_400_000;
@@ -62,9 +65,8 @@ export async function seedDemo(deps: Deps): Promise<boolean> {
       ])
       .execute();
     await trx.insertInto('bound_cards').values({ id: 'CARD-DEMO-001', user_id: DEMO.users.zhangsan.id, bank_name: '招商银行', holder_name: '张三', masked_no: '6214 **** **** 0000', last4: '0000', token: 'demo-card-token-0000', phone_masked: '138****8000', created_at: now }).execute();
-    for (const [ic, q] of Object.entries(DEMO.quota)) {
-      await transfer(trx, { key: `seed:quota:${ic}`, from: Accounts.quotaIssued, to: Accounts.insurerQuota(ic), amountFen: q.rechargeFen, memo: 'insurer quota recharge (mirror of api_core_v2 type 1)', now });
-    }
+    // The quota recharges are mirrored in the ledger by quota.recharge above; PICC gets alert levels.
+    await setThresholds(trx, 'PICC', DEMO.quotaLevels.PICC.warningFen, DEMO.quotaLevels.PICC.criticalFen, now);
     await transfer(trx, { key: 'seed:clearing', from: Accounts.world, to: Accounts.clearing, amountFen: DEMO.clearingFen, memo: 'company clearing ledger funding', now });
   });
   return true;

@@ -15,6 +15,8 @@ import { orderIsExpired, toOrderView } from './order.view.ts';
 import { lastAttempt } from '../payment/payment.repository.ts';
 import { findUserCard } from '../card/card.repository.ts';
 import { findPartner } from '../session/session.repository.ts';
+import { warnIfQuotaShort } from '../quota/quota.service.ts';
+import { holdQuota, releaseHolds } from './order-holds.ts';
 
 /** The direct-pay marker (seed 000): the payment-success handler settles only orders that carry it. */
 export const DIRECT_PAY_MARKER = 'PHID-CYZF-';
@@ -34,7 +36,7 @@ export async function createOrder(deps: Deps, session: Session, policyNo: string
   for (let attempt = 0; attempt < 3; attempt++) {
     const now = clock.now();
     try {
-      return await inTransaction(db, async (trx) => {
+      const result = await inTransaction(db, async (trx): Promise<CreatedOrder> => {
         const live = await findLiveOrder(trx, session.partnerId, session.referNo);
         if (live && !orderIsExpired(live, now)) return { order: live, created: false };
         if (live) await closeOrder(deps, trx, live, now);
@@ -71,15 +73,28 @@ export async function createOrder(deps: Deps, session: Session, policyNo: string
           updated_at: now,
         };
         await insertOrder(trx, order);
+        await holdQuota(trx, order, order.deadline_at + config.holdGraceMs, now);
         await enqueueCallback(trx, order, { event: 'order_created', resCode: 'ZF0100', resInfo: '订单已创建，等待支付', final: false, now, random: deps.random });
         return { order: (await findOrder(trx, orderNo)) ?? order, created: true };
       });
+      if (result.created) await earlyQuotaWarning(deps, result.order);
+      return result;
     } catch (err) {
       // Two confirms raced: the loser's insert hit the (partner, active_ref) unique index; return the winner's order.
       if (err instanceof DomainError || !isUniqueViolation(err)) throw err;
     }
   }
   return fail('ZF0130', 'order creation kept conflicting');
+}
+
+/** The hold is placed; a shortage it reveals is raised early, never blocking the order (seed 000). */
+async function earlyQuotaWarning(deps: Deps, order: Order): Promise<void> {
+  if (Number(order.insurer_fen) <= 0) return;
+  try {
+    await warnIfQuotaShort(deps, order.ic_code, order.order_no, Number(order.insurer_fen));
+  } catch (err) {
+    deps.logger.error({ err, order_no: order.order_no }, 'early quota check failed; settlement checks again');
+  }
 }
 
 /** An order of the session's partner + refer_no + user; ZF0060 otherwise (foreign orders look like missing ones). */
@@ -124,6 +139,7 @@ export async function listOrders(deps: Deps, session: Session): Promise<OrderLis
 export async function closeOrder(deps: Deps, trx: Db, order: Order, now: number): Promise<boolean> {
   if (!(await markOrderClosed(trx, order.order_no, now))) return false;
   if (Number(order.insurer_fen) > 0) await releaseCoverage(trx, order.policy_no, Number(order.insurer_fen));
+  await releaseHolds(trx, order.order_no, now);
   await enqueueCallback(trx, order, { event: 'closed', resCode: 'ZF0070', resInfo: '订单已超过支付截止时间，已关闭', final: true, now, random: deps.random });
   return true;
 }

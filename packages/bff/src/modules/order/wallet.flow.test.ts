@@ -177,15 +177,18 @@ describeEachDatabase('direct-pay flow', (get) => {
     expect(attempts.filter((a) => a.status === 'succeeded')).toHaveLength(1);
   });
 
-  it('raises INSURER_QUOTA_SHORT and still settles and calls back when the insurer quota is short', async () => {
+  it('raises INSURER_QUOTA_SHORT (early at the hold, then at settlement) and still settles and calls back when the insurer quota is short', async () => {
     const ctx = get();
     // PAIC has 100.00 of quota; a 600.00 bill under POL-PAIC-001 makes the insurer share 500.00 (coverage cap).
     const { token, order } = await ctx.newOrder({ amout: '600' }, 'POL-PAIC-001');
     expect(order.insurer_fen).toBe(50_000);
     const paid = await ctx.call('POST', `/api/orders/${order.order_no}/pay/balance`, token, { pin: '123456' });
     expect(paid.body.order.status).toBe('settled');
-    const alerts = await ctx.deps.db.selectFrom('alerts').select(['kind', 'order_no']).execute();
-    expect(alerts).toEqual([{ kind: 'INSURER_QUOTA_SHORT', order_no: order.order_no }]);
+    const alerts = await ctx.deps.db.selectFrom('alerts').select(['kind', 'order_no']).orderBy('kind').execute();
+    expect(alerts).toEqual([
+      { kind: 'INSURER_QUOTA_SHORT', order_no: order.order_no },
+      { kind: 'INSURER_QUOTA_SHORT_EARLY', order_no: order.order_no },
+    ]);
     expect(await ctx.deps.quota.remaining('PAIC')).toBe(10_000 - 50_000);
     await deliverDueCallbacks(ctx.deps);
     expect(ctx.partner.events()).toEqual(['order_created', 'paid']);
@@ -258,6 +261,6 @@ describeEachDatabase('direct-pay flow', (get) => {
     expect((await ctx.call('GET', '/api/policies', `${token}x`)).body.code).toBe('ZF0020');
     expect((await ctx.call('POST', '/api/session', undefined, { params: { partner_id: 'demo' } })).body.code).toBe('ZF0010');
     const ledger = await checkLedger(ctx.deps.db);
-    expect(ledger.bookTotals).toEqual({ cash: 0, quota: 0 });
+    expect(ledger.bookTotals).toEqual({ cash: 0, quota: 0, coverage: 0 });
   });
 });

@@ -1,8 +1,14 @@
 // The api_core_v2 insurer tables: recharges (type 1) and deductions (type 2) per insurer code, behind their own
-// connection and configurable table names. Insurer quota = Σ type 1 − Σ type 2 (seed 000 §已知).
+// connection and configurable table names. Insurer quota = Σ type 1 − Σ type 2 (seed 000 §已知), read at flat cost
+// from the quota book: a running total per insurer in our database up to a watermark that trails the clock by a
+// settle lag, plus the sum of the records after it (docs/architecture.md, "Insurer quota at flat cost").
 import type { Kysely } from 'kysely';
-import { isUniqueViolation } from '../../db/database.ts';
+import { inTransaction, isUniqueViolation } from '../../db/database.ts';
+import type { Database } from '../../db/tables.ts';
+import { Accounts, transfer } from '../../ledger/ledger.ts';
+import type { Clock } from '../../lib/clock.ts';
 import { newId } from '../../lib/ids.ts';
+import { advanceTotal, BEFORE_ALL, correctTotal, findTotal, markRecounted, totalOf, type QuotaTotal } from './quota-book.repository.ts';
 
 export const QUOTA_RECHARGE = 1;
 export const QUOTA_DEDUCTION = 2;
@@ -12,26 +18,47 @@ export interface QuotaTables {
   recordTable: string;
 }
 
+export interface QuotaBookOptions {
+  /** Our database, where the running totals and the ledger live. */
+  ours: Kysely<Database>;
+  clock: Clock;
+  /** Records younger than this may still be committing out of order: they are always summed, never settled. */
+  settleLagMs: number;
+}
+
+export interface QuotaRecord {
+  id: string;
+  icCode: string;
+  type: number;
+  amountFen: number;
+  refNo: string;
+  createdAt: number;
+}
+
+export interface Recount {
+  /** What the book said for the records up to the watermark. */
+  bookFen: number;
+  /** The full sum of those records, read now. */
+  recordsFen: number;
+  watermarkAt: number;
+  corrected: boolean;
+}
+
 /** Reads and writes the insurer quota records; `db` is the quota connection (often the main database in dev). */
 export class QuotaRepository {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- table names come from config, so the schema is untyped
-  constructor(private readonly db: Kysely<any>, private readonly tables: QuotaTables) {}
+  constructor(
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- table names come from config, so the schema is untyped
+    private readonly db: Kysely<any>,
+    private readonly tables: QuotaTables,
+    private readonly book: QuotaBookOptions,
+  ) {}
 
-  /** Remaining quota of an insurer in fen: recharges minus deductions. */
+  /** Remaining quota of an insurer in fen: recharges minus deductions, exactly, at a cost that does not grow with history. */
   async remaining(icCode: string): Promise<number> {
-    const rows = (await this.db
-      .selectFrom(this.tables.recordTable)
-      .select(['type', (eb) => eb.fn.sum<number>('amount').as('total')])
-      .where('ic_code', '=', icCode)
-      .groupBy('type')
-      .execute()) as Array<{ type: number; total: number | string | null }>;
-    let total = 0;
-    for (const r of rows) {
-      const t = Number(r.total ?? 0);
-      if (Number(r.type) === QUOTA_RECHARGE) total += t;
-      else if (Number(r.type) === QUOTA_DEDUCTION) total -= t;
-    }
-    return total;
+    const now = this.book.clock.now();
+    const total = await this.caughtUp(icCode, now);
+    await this.mirrorRecharges(icCode, total.watermarkAt, null, now);
+    return total.settledFen + (await this.sumRecords(icCode, total.watermarkAt, null));
   }
 
   /** Records a type 2 deduction keyed by `refNo` (the order no.): never twice. Returns false when it already existed. */
@@ -39,9 +66,58 @@ export class QuotaRepository {
     return this.insertRecord(icCode, QUOTA_DEDUCTION, amountFen, refNo, now);
   }
 
-  /** Records a type 1 recharge keyed by `refNo`. */
+  /**
+   * Records a type 1 recharge keyed by `refNo` (never twice) and mirrors it in the ledger's quota book
+   * (`quota:recharge:<refNo>`, the same key a recharge written by another system gets when the book first sees it).
+   */
   async recharge(icCode: string, amountFen: number, refNo: string, now: number): Promise<boolean> {
-    return this.insertRecord(icCode, QUOTA_RECHARGE, amountFen, refNo, now);
+    const created = await this.insertRecord(icCode, QUOTA_RECHARGE, amountFen, refNo, now);
+    await this.mirror(icCode, amountFen, refNo, now);
+    return created;
+  }
+
+  /** The records of one ref no. (an order's deduction, a recharge), for reconciliation. */
+  async recordsByRef(refNo: string): Promise<QuotaRecord[]> {
+    const rows = (await this.db.selectFrom(this.tables.recordTable).selectAll().where('ref_no', '=', refNo).execute()) as Array<Record<string, unknown>>;
+    return rows.map((r) => ({ id: String(r.id), icCode: String(r.ic_code), type: Number(r.type), amountFen: Number(r.amount), refNo: String(r.ref_no), createdAt: Number(r.created_at) }));
+  }
+
+  /** Σ of type 2 records of the insurer since `since` (the recent burn rate). */
+  async deductedSince(icCode: string, since: number): Promise<number> {
+    const row = (await this.db
+      .selectFrom(this.tables.recordTable)
+      .select((eb) => eb.fn.sum<number>('amount').as('total'))
+      .where('ic_code', '=', icCode)
+      .where('created_at', '>', since)
+      .where('type', '=', QUOTA_DEDUCTION)
+      .executeTakeFirst()) as { total: number | string | null } | undefined;
+    return Number(row?.total ?? 0);
+  }
+
+  /** The seed's rule read the slow way (a full SUM): for the recount, reconciliation and the benchmark. */
+  async fullSum(icCode: string, upTo: number | null = null): Promise<number> {
+    return this.sumRecords(icCode, BEFORE_ALL, upTo);
+  }
+
+  /**
+   * The periodic check: recounts every record up to the watermark; a difference (a record that committed more than
+   * the settle lag late, or one changed in place) is corrected and reported, and late recharges are mirrored.
+   */
+  async recount(icCode: string): Promise<Recount> {
+    const now = this.book.clock.now();
+    const total = await this.caughtUp(icCode, now);
+    const recordsFen = await this.sumRecords(icCode, BEFORE_ALL, total.watermarkAt);
+    let corrected = false;
+    if (recordsFen !== total.settledFen) corrected = await correctTotal(this.book.ours, icCode, total, recordsFen, now);
+    else await markRecounted(this.book.ours, icCode, now);
+    await this.mirrorRecharges(icCode, BEFORE_ALL, total.watermarkAt, now);
+    return { bookFen: total.settledFen, recordsFen, watermarkAt: total.watermarkAt, corrected };
+  }
+
+  /** Every insurer code in the insurer table. */
+  async insurerCodes(): Promise<string[]> {
+    const rows = (await this.db.selectFrom(this.tables.insurerTable).select('ic_code').orderBy('ic_code').execute()) as Array<{ ic_code: string }>;
+    return rows.map((r) => r.ic_code);
   }
 
   async insurerName(icCode: string): Promise<string | null> {
@@ -54,6 +130,56 @@ export class QuotaRepository {
   async upsertInsurer(icCode: string, name: string): Promise<void> {
     if (await this.insurerName(icCode)) return;
     await this.db.insertInto(this.tables.insurerTable).values({ ic_code: icCode, name }).execute();
+  }
+
+  /** The running total, its watermark moved up to `now − lag` when it trails by more than a tenth of the lag. */
+  private async caughtUp(icCode: string, now: number): Promise<QuotaTotal> {
+    const target = now - this.book.settleLagMs;
+    const step = Math.max(1000, Math.floor(this.book.settleLagMs / 10));
+    let total = await totalOf(this.book.ours, icCode, now);
+    for (let tries = 0; tries < 3 && total.watermarkAt < target - step; tries++) {
+      const delta = await this.sumRecords(icCode, total.watermarkAt, target);
+      await this.mirrorRecharges(icCode, total.watermarkAt, target, now);
+      if (await advanceTotal(this.book.ours, icCode, total, target, delta, now)) return { settledFen: total.settledFen + delta, watermarkAt: target };
+      // Another instance advanced it meanwhile: read theirs.
+      total = (await findTotal(this.book.ours, icCode)) ?? total;
+    }
+    return total;
+  }
+
+  /** Σ type 1 − Σ type 2 of the insurer's records with after < created_at ≤ upTo (no upper bound when null). */
+  private async sumRecords(icCode: string, after: number, upTo: number | null): Promise<number> {
+    let q = this.db
+      .selectFrom(this.tables.recordTable)
+      .select(['type', (eb) => eb.fn.sum<number>('amount').as('total')])
+      .where('ic_code', '=', icCode)
+      .where('created_at', '>', after);
+    if (upTo !== null) q = q.where('created_at', '<=', upTo);
+    const rows = (await q.groupBy('type').execute()) as Array<{ type: number; total: number | string | null }>;
+    let total = 0;
+    for (const r of rows) {
+      const t = Number(r.total ?? 0);
+      if (Number(r.type) === QUOTA_RECHARGE) total += t;
+      else if (Number(r.type) === QUOTA_DEDUCTION) total -= t;
+    }
+    return total;
+  }
+
+  /** Mirrors the type 1 records of a time range into the ledger (recharges are rare; each mirror is idempotent by key). */
+  private async mirrorRecharges(icCode: string, after: number, upTo: number | null, now: number): Promise<void> {
+    let q = this.db.selectFrom(this.tables.recordTable).select(['amount', 'ref_no']).where('ic_code', '=', icCode).where('created_at', '>', after).where('type', '=', QUOTA_RECHARGE);
+    if (upTo !== null) q = q.where('created_at', '<=', upTo);
+    const rows = (await q.execute()) as Array<{ amount: number | string; ref_no: string }>;
+    if (rows.length === 0) return;
+    const keys = rows.map((r) => mirrorKey(r.ref_no));
+    const known = new Set((await this.book.ours.selectFrom('ledger_transfers').select('idempotency_key').where('idempotency_key', 'in', keys).execute()).map((r) => r.idempotency_key));
+    for (const r of rows) if (!known.has(mirrorKey(r.ref_no))) await this.mirror(icCode, Number(r.amount), r.ref_no, now);
+  }
+
+  private async mirror(icCode: string, amountFen: number, refNo: string, now: number): Promise<void> {
+    await inTransaction(this.book.ours, (trx) =>
+      transfer(trx, { key: mirrorKey(refNo), from: Accounts.quotaIssued, to: Accounts.insurerQuota(icCode), amountFen, orderNo: null, memo: 'insurer quota recharge (mirror of api_core_v2 type 1)', now }),
+    );
   }
 
   private async insertRecord(icCode: string, type: number, amountFen: number, refNo: string, now: number): Promise<boolean> {
@@ -69,4 +195,9 @@ export class QuotaRepository {
       throw err;
     }
   }
+}
+
+/** The ledger key mirroring a type 1 record (unique per ref no., as the record is). */
+export function mirrorKey(refNo: string): string {
+  return `quota:recharge:${refNo}`;
 }

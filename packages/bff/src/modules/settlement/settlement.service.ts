@@ -9,6 +9,8 @@ import { clearingDueAt, createClearingTask, raiseAlert } from '../alert/alert.se
 import { enqueueCallback } from '../callback/callback.service.ts';
 import { advanceSettlement, findOrder, markOrderSettled, unsettledOrders } from '../order/order.repository.ts';
 import { DIRECT_PAY_MARKER } from '../order/order.service.ts';
+import { deductQuota } from '../order/order-holds.ts';
+import { checkQuotaLevels } from '../quota/quota.service.ts';
 
 /** Runs the remaining settlement steps of a paid order. Safe to call again at any time (recovery, retries). */
 export async function settleOrder(deps: Deps, orderNo: string): Promise<SettlementStep | null> {
@@ -48,10 +50,10 @@ async function runStep(deps: Deps, order: Order, step: SettlementStep): Promise<
       if (insurerFen > 0) await quota.deduct(order.ic_code, insurerFen, order.order_no, now);
       await inTransaction(db, async (trx) => {
         if (!(await advance(trx, order, 'quota_checked', 'deducted', now))) return;
-        if (insurerFen > 0) {
-          await transfer(trx, { key: `order:${order.order_no}:quota`, from: Accounts.insurerQuota(order.ic_code), to: Accounts.quotaIssued, amountFen: insurerFen, orderNo: order.order_no, memo: 'insurer quota deduction', now });
-        }
+        // The mirror in the quota book: the order's hold is posted (or, without a live hold, a plain transfer).
+        await deductQuota(trx, order, now);
       });
+      if (insurerFen > 0) await checkLevels(deps, order.ic_code);
       return;
     }
     case 'deducted': {
@@ -87,6 +89,15 @@ async function runStep(deps: Deps, order: Order, step: SettlementStep): Promise<
     }
     default:
       return;
+  }
+}
+
+/** Quota alert levels after a deduction; a failure here must not stop the settlement (the levels job retries). */
+async function checkLevels(deps: Deps, icCode: string): Promise<void> {
+  try {
+    await checkQuotaLevels(deps, icCode);
+  } catch (err) {
+    deps.logger.error({ err, ic_code: icCode }, 'quota level check failed; the levels job checks again');
   }
 }
 
