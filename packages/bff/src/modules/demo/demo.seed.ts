@@ -6,6 +6,7 @@ import { hashPin } from '../../lib/pin-hash.ts';
 import { hashSecret } from '../../lib/secrets.ts';
 import { shanghaiDate } from '../policy/policy.service.ts';
 import { setThresholds } from '../quota/quota-book.repository.ts';
+import { fundCoverage } from '../policy/policy-coverage.ts';
 
 export const DEMO = {
   partnerId: 'demo',
@@ -65,7 +66,9 @@ export async function seedDemo(deps: Deps): Promise<boolean> {
       ])
       .execute();
     await trx.insertInto('bound_cards').values({ id: 'CARD-DEMO-001', user_id: DEMO.users.zhangsan.id, bank_name: '招商银行', holder_name: '张三', masked_no: '6214 **** **** 0000', last4: '0000', token: 'demo-card-token-0000', phone_masked: '138****8000', created_at: now }).execute();
-    // The quota recharges are mirrored in the ledger by quota.recharge above; PICC gets alert levels.
+    // Each policy's coverage enters the coverage book once; the quota recharges were mirrored in the ledger by
+    // quota.recharge above; PICC gets alert levels.
+    for (const p of await trx.selectFrom('policies').select(['policy_no', 'coverage_left_fen']).execute()) await fundCoverage(trx, p, now);
     await setThresholds(trx, 'PICC', DEMO.quotaLevels.PICC.warningFen, DEMO.quotaLevels.PICC.criticalFen, now);
     await transfer(trx, { key: 'seed:clearing', from: Accounts.world, to: Accounts.clearing, amountFen: DEMO.clearingFen, memo: 'company clearing ledger funding', now });
   });

@@ -10,7 +10,7 @@ import { enqueueCallback } from '../callback/callback.service.ts';
 import { termsOf, usablePolicy } from '../policy/policy.service.ts';
 import type { Session } from '../../http/session-token.ts';
 import { expiredOpenOrders, findLiveOrder, findOrder, insertOrder, listUserOrders, markOrderClosed } from './order.repository.ts';
-import { releaseCoverage, reserveCoverage } from '../policy/policy.repository.ts';
+import { holdCoverage, releaseCoverageHold } from '../policy/policy-coverage.ts';
 import { orderIsExpired, toOrderView } from './order.view.ts';
 import { lastAttempt } from '../payment/payment.repository.ts';
 import { findUserCard } from '../card/card.repository.ts';
@@ -29,7 +29,8 @@ export interface CreatedOrder {
 
 /**
  * Creates the order for the chosen policy, or returns the live one of this partner + refer_no (never a second).
- * Reserves the insurer share from the policy's coverage until the order is paid or closed.
+ * Holds the insurer share on the policy's coverage and on the insurer's quota (ledger pending transfers) until the
+ * order is paid (posted) or closed (voided).
  */
 export async function createOrder(deps: Deps, session: Session, policyNo: string): Promise<CreatedOrder> {
   const { db, clock, config } = deps;
@@ -43,10 +44,8 @@ export async function createOrder(deps: Deps, session: Session, policyNo: string
 
         const policy = await usablePolicy(trx, session, policyNo, now);
         const q = quote(session.amountFen, termsOf(policy));
-        if (q.insurerFen > 0) {
-          if (!(await reserveCoverage(trx, policy.policy_no, q.insurerFen))) fail('ZF0050', 'coverage changed');
-        }
         const orderNo = newOrderNo(now, deps.random);
+        if (q.insurerFen > 0 && !(await holdCoverage(trx, policy.policy_no, orderNo, q.insurerFen, now + config.orderTtlMs + config.holdGraceMs, now))) fail('ZF0050', 'coverage changed');
         const order: Order = {
           order_no: orderNo,
           partner_id: session.partnerId,
@@ -134,11 +133,11 @@ export async function listOrders(deps: Deps, session: Session): Promise<OrderLis
 
 /**
  * Closes an open order (deadline passed): frees its refer_no for a new order, releases the reserved coverage and
- * tells the partner (`closed`, final). Conditional, so a concurrent payment and the close job cannot both win.
+ * tells the partner (`closed`, final); the coverage and quota holds are voided. Conditional, so a concurrent payment and the close job cannot both win.
  */
 export async function closeOrder(deps: Deps, trx: Db, order: Order, now: number): Promise<boolean> {
   if (!(await markOrderClosed(trx, order.order_no, now))) return false;
-  if (Number(order.insurer_fen) > 0) await releaseCoverage(trx, order.policy_no, Number(order.insurer_fen));
+  await releaseCoverageHold(trx, order.order_no, now);
   await releaseHolds(trx, order.order_no, now);
   await enqueueCallback(trx, order, { event: 'closed', resCode: 'ZF0070', resInfo: '订单已超过支付截止时间，已关闭', final: true, now, random: deps.random });
   return true;

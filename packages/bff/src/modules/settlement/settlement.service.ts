@@ -11,6 +11,7 @@ import { advanceSettlement, findOrder, markOrderSettled, unsettledOrders } from 
 import { DIRECT_PAY_MARKER } from '../order/order.service.ts';
 import { deductQuota } from '../order/order-holds.ts';
 import { checkQuotaLevels } from '../quota/quota.service.ts';
+import { useCoverage } from '../policy/policy-coverage.ts';
 
 /** Runs the remaining settlement steps of a paid order. Safe to call again at any time (recovery, retries). */
 export async function settleOrder(deps: Deps, orderNo: string): Promise<SettlementStep | null> {
@@ -39,6 +40,7 @@ async function runStep(deps: Deps, order: Order, step: SettlementStep): Promise<
       const remaining = directPay && insurerFen > 0 ? await quota.remaining(order.ic_code) : Infinity;
       await inTransaction(db, async (trx) => {
         if (!(await advance(trx, order, 'pending', directPay ? 'quota_checked' : 'cleared', now))) return;
+        await useCoverage(trx, order.order_no, now);
         if (remaining < insurerFen) {
           await raiseAlert(trx, logger, { kind: 'INSURER_QUOTA_SHORT', dedupeKey: `INSURER_QUOTA_SHORT:${order.order_no}`, orderNo: order.order_no, amountFen: insurerFen, detail: `insurer ${order.ic_code} quota ${formatYuan(remaining)} < share ${formatYuan(insurerFen)}`, now });
         }

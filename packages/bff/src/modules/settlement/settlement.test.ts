@@ -54,7 +54,7 @@ describeEachDatabase('settlement recovery', (get) => {
     const orderNo = await paidButUnsettled(ctx);
     await Promise.all([settleOrder(ctx.deps, orderNo), settleOrder(ctx.deps, orderNo), resumeSettlements(ctx.deps)]);
     const records = await ctx.deps.db.selectFrom('ledger_transfers').select('idempotency_key').where('order_no', '=', orderNo).execute();
-    expect(records.map((r) => r.idempotency_key).sort()).toEqual([`order:${orderNo}:insurer`, `order:${orderNo}:quota`, `order:${orderNo}:selfpay`]);
+    expect(records.map((r) => r.idempotency_key).sort()).toEqual([`order:${orderNo}:coverage`, `order:${orderNo}:insurer`, `order:${orderNo}:quota`, `order:${orderNo}:selfpay`]);
     const paidEvents = await ctx.deps.db.selectFrom('callback_events').select('event').where('event', '=', 'paid').execute();
     expect(paidEvents).toHaveLength(1);
     expect(await ctx.deps.quota.remaining('PICC')).toBe(100_000_000 - 8000);
