@@ -48,7 +48,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
     config,
     db: main.db,
     dialect: main.dialect,
-    quota: new QuotaRepository(quotaDb, { insurerTable: config.quota.insurerTable, recordTable: config.quota.recordTable }, { ours: main.db, clock, settleLagMs: config.quota.settleLagMs }),
+    quota: new QuotaRepository(quotaDb, { insurerTable: config.quota.insurerTable, recordTable: config.quota.recordTable }, { ours: main.db, clock, settleLagMs: config.quota.settleLagMs, dialect: quotaConn?.dialect ?? main.dialect }),
     clock,
     random: opts.random ?? cryptoRandom,
     logger: opts.logger ?? createLogger(config.logLevel),

@@ -2,8 +2,8 @@
 // connection and configurable table names. Insurer quota = Σ type 1 − Σ type 2 (seed 000 §已知), read at flat cost
 // from the quota book: a running total per insurer in our database up to a watermark that trails the clock by a
 // settle lag, plus the sum of the records after it (docs/architecture.md, "Insurer quota at flat cost").
-import type { Kysely } from 'kysely';
-import { inTransaction, isUniqueViolation } from '../../db/database.ts';
+import { sql, type Kysely } from 'kysely';
+import { inTransaction, isUniqueViolation, type Db, type Dialect } from '../../db/database.ts';
 import type { Database } from '../../db/tables.ts';
 import { Accounts, transfer } from '../../ledger/ledger.ts';
 import type { Clock } from '../../lib/clock.ts';
@@ -24,6 +24,9 @@ export interface QuotaBookOptions {
   clock: Clock;
   /** Records younger than this may still be committing out of order: they are always summed, never settled. */
   settleLagMs: number;
+  /** The quota connection's dialect: the tail reads name the (ic_code, created_at) index, which the planners of
+   * both would otherwise trade for (ic_code, type) and scan the insurer's whole history. */
+  dialect: Dialect;
 }
 
 export interface QuotaRecord {
@@ -84,19 +87,19 @@ export class QuotaRepository {
 
   /** Σ of type 2 records of the insurer since `since` (the recent burn rate). */
   async deductedSince(icCode: string, since: number): Promise<number> {
-    const row = (await this.db
-      .selectFrom(this.tables.recordTable)
-      .select((eb) => eb.fn.sum<number>('amount').as('total'))
-      .where('ic_code', '=', icCode)
-      .where('created_at', '>', since)
-      .where('type', '=', QUOTA_DEDUCTION)
-      .executeTakeFirst()) as { total: number | string | null } | undefined;
-    return Number(row?.total ?? 0);
+    const { rows } = await sql<{ total: number | string | null }>`select sum(amount) as total from ${this.from()} where ${this.range(icCode, since, null)} and type = ${QUOTA_DEDUCTION}`.execute(this.db);
+    return Number(rows[0]?.total ?? 0);
   }
 
-  /** The seed's rule read the slow way (a full SUM): for the recount, reconciliation and the benchmark. */
-  async fullSum(icCode: string, upTo: number | null = null): Promise<number> {
-    return this.sumRecords(icCode, BEFORE_ALL, upTo);
+  /** The seed's rule read the slow way (the plain SUM per type over all records): reconciliation and the benchmark. */
+  async fullSum(icCode: string): Promise<number> {
+    const rows = (await this.db
+      .selectFrom(this.tables.recordTable)
+      .select(['type', (eb) => eb.fn.sum<number>('amount').as('total')])
+      .where('ic_code', '=', icCode)
+      .groupBy('type')
+      .execute()) as Array<{ type: number; total: number | string | null }>;
+    return rows.reduce((t, r) => t + (Number(r.type) === QUOTA_RECHARGE ? 1 : Number(r.type) === QUOTA_DEDUCTION ? -1 : 0) * Number(r.total ?? 0), 0);
   }
 
   /**
@@ -147,15 +150,20 @@ export class QuotaRepository {
     return total;
   }
 
+  /** `FROM <records>` naming the time index, so a range read costs the range, not the insurer's history. */
+  private from() {
+    const table = sql.table(this.tables.recordTable);
+    const index = sql.id(`${this.tables.recordTable}_ic_created`);
+    return this.book.dialect === 'mysql' ? sql`${table} force index (${index})` : sql`${table} indexed by ${index}`;
+  }
+
+  private range(icCode: string, after: number, upTo: number | null) {
+    return upTo === null ? sql`ic_code = ${icCode} and created_at > ${after}` : sql`ic_code = ${icCode} and created_at > ${after} and created_at <= ${upTo}`;
+  }
+
   /** Σ type 1 − Σ type 2 of the insurer's records with after < created_at ≤ upTo (no upper bound when null). */
   private async sumRecords(icCode: string, after: number, upTo: number | null): Promise<number> {
-    let q = this.db
-      .selectFrom(this.tables.recordTable)
-      .select(['type', (eb) => eb.fn.sum<number>('amount').as('total')])
-      .where('ic_code', '=', icCode)
-      .where('created_at', '>', after);
-    if (upTo !== null) q = q.where('created_at', '<=', upTo);
-    const rows = (await q.groupBy('type').execute()) as Array<{ type: number; total: number | string | null }>;
+    const { rows } = await sql<{ type: number; total: number | string | null }>`select type, sum(amount) as total from ${this.from()} where ${this.range(icCode, after, upTo)} group by type`.execute(this.db);
     let total = 0;
     for (const r of rows) {
       const t = Number(r.total ?? 0);
@@ -167,19 +175,23 @@ export class QuotaRepository {
 
   /** Mirrors the type 1 records of a time range into the ledger (recharges are rare; each mirror is idempotent by key). */
   private async mirrorRecharges(icCode: string, after: number, upTo: number | null, now: number): Promise<void> {
-    let q = this.db.selectFrom(this.tables.recordTable).select(['amount', 'ref_no']).where('ic_code', '=', icCode).where('created_at', '>', after).where('type', '=', QUOTA_RECHARGE);
-    if (upTo !== null) q = q.where('created_at', '<=', upTo);
-    const rows = (await q.execute()) as Array<{ amount: number | string; ref_no: string }>;
-    if (rows.length === 0) return;
-    const keys = rows.map((r) => mirrorKey(r.ref_no));
-    const known = new Set((await this.book.ours.selectFrom('ledger_transfers').select('idempotency_key').where('idempotency_key', 'in', keys).execute()).map((r) => r.idempotency_key));
-    for (const r of rows) if (!known.has(mirrorKey(r.ref_no))) await this.mirror(icCode, Number(r.amount), r.ref_no, now);
+    const { rows } = await sql<{ amount: number | string; ref_no: string }>`select amount, ref_no from ${this.from()} where ${this.range(icCode, after, upTo)} and type = ${QUOTA_RECHARGE}`.execute(this.db);
+    for (let i = 0; i < rows.length; i += 500) {
+      const batch = rows.slice(i, i + 500);
+      const known = new Set((await this.book.ours.selectFrom('ledger_transfers').select('idempotency_key').where('idempotency_key', 'in', batch.map((r) => mirrorKey(r.ref_no))).execute()).map((r) => r.idempotency_key));
+      const missing = batch.filter((r) => !known.has(mirrorKey(r.ref_no)));
+      if (missing.length) await inTransaction(this.book.ours, async (trx) => {
+        for (const r of missing) await this.mirrorIn(trx, icCode, Number(r.amount), r.ref_no, now);
+      });
+    }
   }
 
   private async mirror(icCode: string, amountFen: number, refNo: string, now: number): Promise<void> {
-    await inTransaction(this.book.ours, (trx) =>
-      transfer(trx, { key: mirrorKey(refNo), from: Accounts.quotaIssued, to: Accounts.insurerQuota(icCode), amountFen, orderNo: null, memo: 'insurer quota recharge (mirror of api_core_v2 type 1)', now }),
-    );
+    await inTransaction(this.book.ours, (trx) => this.mirrorIn(trx, icCode, amountFen, refNo, now));
+  }
+
+  private async mirrorIn(trx: Db, icCode: string, amountFen: number, refNo: string, now: number): Promise<void> {
+    await transfer(trx, { key: mirrorKey(refNo), from: Accounts.quotaIssued, to: Accounts.insurerQuota(icCode), amountFen, orderNo: null, memo: 'insurer quota recharge (mirror of api_core_v2 type 1)', now });
   }
 
   private async insertRecord(icCode: string, type: number, amountFen: number, refNo: string, now: number): Promise<boolean> {
