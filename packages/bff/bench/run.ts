@@ -5,7 +5,7 @@
 // (for CI), written to packages/bff/bench/results/BENCHMARKS.smoke.md instead.
 //   BENCH_DBS=sqlite,mariadb   which databases (default both; MariaDB skipped loudly when mariadbd is missing)
 //   BENCH_MYSQL_URL=mysql://root@127.0.0.1:3306/   use this server instead of starting a throwaway one
-//   BENCH_SKIP=h5,lighthouse,profile,dispatcher,memory,multiproc   leave subjects out
+//   BENCH_SKIP=h5,lighthouse,profile,dispatcher,memory,multiproc   leave subjects out (smoke default: lighthouse)
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,15 +22,16 @@ import { Receiver } from './lib/receiver.ts';
 import { bareJourney, bareVariant, cashierVariant, CONNECTIONS, createVariant, journeyVariant, payRequestShape, payVariant, type Variant } from './lib/subjects.ts';
 import { fmt, median, rssMb, sleep } from './lib/util.ts';
 
-const REPO = fileURLToPath(new URL('../../..', import.meta.url));
 const SMOKE = process.argv.includes('--smoke') || process.env.BENCH_SMOKE === '1';
-const SKIP = new Set((process.env.BENCH_SKIP ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+const REPO = fileURLToPath(new URL('../../..', import.meta.url));
+const SKIP = new Set((process.env.BENCH_SKIP ?? (SMOKE ? 'lighthouse' : '')).split(',').map((s) => s.trim()).filter(Boolean));
 const DBS = (process.env.BENCH_DBS ?? 'sqlite,mariadb').split(',').map((s) => s.trim());
 const T = SMOKE
-  ? { warm: 1, dur: 3, baseDur: 1, rounds: 1, users: 20, backlog: 300, drainCap: 15, memPayments: 200, memCap: 10, profile: 0 }
-  : { warm: 2, dur: 8, baseDur: 4, rounds: 2, users: 200, backlog: 10_000, drainCap: 40, memPayments: 100_000, memCap: 60, profile: 10 };
+  ? { warm: 0.5, dur: 3, baseDur: 1, rounds: 1, users: 20, backlog: 300, drainCap: 5, memPayments: 100, memCap: 4, profile: 0 }
+  : { warm: 2, dur: 6, baseDur: 3, rounds: 2, users: 200, backlog: 10_000, drainCap: 30, memPayments: 100_000, memCap: 45, profile: 8 };
 
 const started = Date.now();
+const LOAD_START = os.loadavg();
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'zf-bench-'));
 const log = (s: string) => console.log(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)}s] ${s}`);
 const failures: string[] = [];
@@ -164,11 +165,14 @@ async function runDatabase(name: 'sqlite' | 'mariadb'): Promise<DbRun | null> {
     url = created.url;
     drop = created.drop;
   }
+  receiver.tag = name;
   log(`${name}: seeding ${T.users} + ${T.users} bench users`);
   const seeded = await seedDatabase(url, T.users);
-  const bff = await track(startBff(`bff-${name}`, url, tmp));
-  const bare = await track(startNode(`bare-hono-${name}`, 'bench/servers/bare-hono.ts', {}, tmp));
-  const raw = await track(startNode(`raw-pay-${name}`, 'bench/servers/raw-pay.ts', { DATABASE_URL: url }, tmp));
+  const [bff, bare, raw] = await Promise.all([
+    track(startBff(`bff-${name}`, url, tmp)),
+    track(startNode(`bare-hono-${name}`, 'bench/servers/bare-hono.ts', {}, tmp)),
+    track(startNode(`raw-pay-${name}`, 'bench/servers/raw-pay.ts', { DATABASE_URL: url }, tmp)),
+  ]);
   const run: DbRun = { name, url, bff, seeded };
   const supply = makeSupply(bff.url, raw);
   const { users, cheapPinUsers } = seeded;
@@ -197,7 +201,7 @@ async function runDatabase(name: 'sqlite' | 'mariadb'): Promise<DbRun | null> {
     [
       bareVariant(bare.url, 'bare Hono', [payRequestShape()]),
       payVariant(bff.url, 'BFF', payPool, async (n) => void payPool.push(...(await supply.orders(users, n)))),
-      payVariant(raw.url, 'raw driver', rawPool, async (n) => void rawPool.push(...(await supply.rawOrders(users, n)).map((o) => ({ token: 'x', user: users[0]!, orderNo: o.orderNo }))), '/raw'),
+      payVariant(raw.url, 'raw driver', rawPool, async (n) => void rawPool.push(...(await supply.rawOrders(users, n)).map((o) => ({ token: 'x', user: users[0]!, orderNo: o.orderNo }))), '/raw', SMOKE ? 1500 : 4000),
     ],
     ['BFF', 'raw driver'],
   );
@@ -311,7 +315,7 @@ async function runDatabase(name: 'sqlite' | 'mariadb'): Promise<DbRun | null> {
 
   // The money, after everything this database saw.
   await sleep(1500);
-  run.money = await checkMoney(url, receiver, false);
+  run.money = await checkMoney(url, receiver, name, false);
   log(`${name} money: ${run.money.summary}`);
   for (const p of run.money.problems) failures.push(`${name}: ${p}`);
   if (name !== 'sqlite') {
@@ -361,6 +365,7 @@ function report(runs: DbRun[], h5: BuildSizes | null, lh: LighthouseScores[] | n
   out.push(`Written by \`pnpm bench${SMOKE ? ' --smoke' : ''}\` (packages/bff/bench/run.ts) on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, in ${((Date.now() - started) / 1000).toFixed(0)} s. ${SMOKE ? '**Smoke mode: a few seconds per subject — the figures only prove the harness runs.**' : ''}`, '');
   out.push('## Machine and versions', '');
   out.push(`- ${cpu.length} × ${cpu[0]?.model ?? 'CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB RAM, ${os.type()} ${os.release()} (shared with other work: figures move by ±10–20 % between runs)`);
+  out.push(`- Load average at the start / end of the run: ${LOAD_START.map((l) => l.toFixed(1)).join(' ')} / ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (1/5/15 min) — the machine's 2 cores are shared with other engineers' builds and tests`);
   out.push(`- Node ${process.version}; hono, @hono/node-server, kysely, better-sqlite3, mysql2, autocannon 8.0.0, lighthouse 12.2.3 (versions in pnpm-lock.yaml)`);
   out.push(`- MariaDB: ${my ? (process.env.BENCH_MYSQL_URL ? 'the server in BENCH_MYSQL_URL' : 'a throwaway `mariadbd` (scripts/mariadb.ts: innodb_flush_log_at_trx_commit=0, 128 MB buffer pool)') : 'not measured'}; SQLite: a fresh temp file, WAL, synchronous=NORMAL (as src/db/database.ts opens it)`);
   out.push(`- Method: the BFF runs as its own process (\`node --import tsx src/server.ts\`, NODE_ENV=development, LOG_LEVEL=warn, jobs on: callbacks go to a loopback receiver); autocannon in the harness process, ${CONNECTIONS} connections; per subject a warm-up of ${T.warm} s (discarded), then ${T.rounds} round(s) of [bare Hono ${T.baseDur} s, BFF ${T.dur} s, (raw driver ${T.dur} s)] alternating; the table shows the median of the rounds. Each payment pays its own fresh open order (¥1.00: insurer ¥0.80, self-pay ¥0.20) of one of ${T.users} bench users (PIN 123456, ¥1 000 each).`);
@@ -471,11 +476,10 @@ async function main(): Promise<void> {
       else if (!chromium) notes.push('Lighthouse: **not measured** — no /usr/bin/chromium (apt-get install chromium fonts-noto-cjk).');
       else if (!sq) notes.push('Lighthouse: not measured (needs the SQLite run for its data).');
       else {
+        receiver.tag = 'sqlite';
         const web = await track(startNode('bff-h5', 'src/server.ts', { NODE_ENV: 'development', DATABASE_URL: sq.url, SESSION_SECRET: 'bench-session-secret-0123456789abcdef', LOG_LEVEL: 'warn', JOBS: 'false', SERVE_H5_DIR: dist }, tmp));
         const user = sq.seeded.users[0]!;
         const entry = buildSignedLink(`${web.url}/wallet/index.html`, { partner_id: DEMO.partnerId, amout: '1.00', refer_no: `LH-${Date.now()}`, claim_no: user.claimNo, callback: receiver.url }, DEMO.linkSecret);
-        const [open] = await createOrders(web.url, [user], 1, receiver.url);
-        void open;
         // A link for a refer_no with an open order: the H5 resumes it at the cashier.
         const referNo = `LH-C-${Date.now()}`;
         const link = buildSignedLink(`${web.url}/wallet/index.html`, { partner_id: DEMO.partnerId, amout: '1.00', refer_no: referNo, claim_no: user.claimNo, callback: receiver.url }, DEMO.linkSecret);
@@ -491,7 +495,7 @@ async function main(): Promise<void> {
     if (sq) {
       // The last word on SQLite's money, after every process that wrote to it.
       await stopServer(sq.bff);
-      sq.money = await checkMoney(sq.url, receiver, false);
+      sq.money = await checkMoney(sq.url, receiver, 'sqlite', false);
       for (const p of sq.money.problems) failures.push(`sqlite (final): ${p}`);
     }
   } catch (err) {

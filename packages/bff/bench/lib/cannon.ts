@@ -35,6 +35,8 @@ export interface RunOptions {
 export interface Controller {
   stop(): void;
   exhausted: boolean;
+  /** When the supply ran out (the rate is over the time until then). */
+  stoppedAt?: number;
 }
 
 export async function measure(opts: RunOptions, controller: Controller = { stop: () => undefined, exhausted: false }): Promise<Measured> {
@@ -70,10 +72,11 @@ export async function measure(opts: RunOptions, controller: Controller = { stop:
     );
     controller.stop = () => {
       controller.exhausted = true;
+      controller.stoppedAt = Date.now();
       instance.stop();
     };
   });
-  const seconds = (Date.now() - t0) / 1000;
+  const seconds = ((controller.stoppedAt ?? Date.now()) - t0) / 1000;
   const units = opts.unitDone ? opts.unitDone() : ok;
   const lat = opts.customLatencies;
   const pct = (p: number) => {

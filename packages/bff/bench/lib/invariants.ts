@@ -2,7 +2,7 @@
 // Both ledger books sum to zero (no drift, nothing illegally negative); every paid order is settled exactly once
 // (one succeeded attempt, its transfers once, one api_core_v2 deduction, status settled/notified); exactly one `paid`
 // callback per settled order in the outbox and never two different `paid` events at the partner; nothing dead.
-import { Kysely, sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { connect } from '../../src/db/database.ts';
 import type { Database } from '../../src/db/tables.ts';
 import { checkLedger } from '../../src/ledger/ledger.ts';
@@ -23,7 +23,7 @@ const countBy = async (db: Kysely<Database>, q: string) => {
 };
 
 /** Runs every check on the database at `databaseUrl`; `requireDelivered`: every `paid` event must have reached `receiver`. */
-export async function checkMoney(databaseUrl: string, receiver: Receiver, requireDelivered: boolean): Promise<MoneyCheck> {
+export async function checkMoney(databaseUrl: string, receiver: Receiver, tag: string, requireDelivered: boolean): Promise<MoneyCheck> {
   const { db, destroy } = connect<Database>(databaseUrl);
   const problems: string[] = [];
   try {
@@ -70,7 +70,8 @@ export async function checkMoney(databaseUrl: string, receiver: Receiver, requir
     // At the partner: never two different `paid` events for one order; every delivered one is a real one.
     const dbPaid = new Map(paidEventIds.map((e) => [e.id, e.order_no]));
     const paidAtPartner = new Map<string, string>();
-    for (const [eventId, r] of receiver.events) {
+    const received = receiver.events(tag);
+    for (const [eventId, r] of received) {
       if (r.event !== 'paid') continue;
       if (dbPaid.get(eventId) !== r.orderNo) bad(`partner got a paid event ${eventId} the outbox does not hold`, r.orderNo);
       const prior = paidAtPartner.get(r.orderNo);
@@ -78,7 +79,7 @@ export async function checkMoney(databaseUrl: string, receiver: Receiver, requir
       paidAtPartner.set(r.orderNo, eventId);
     }
     if (requireDelivered) {
-      const missing = [...dbPaid.keys()].filter((id) => !receiver.events.has(id));
+      const missing = [...dbPaid.keys()].filter((id) => !received.has(id));
       if (missing.length) problems.push(`${missing.length} paid callbacks never reached the partner`);
     }
     const summary = `books cash ${ledger.bookTotals.cash} / quota ${ledger.bookTotals.quota}, drifted ${ledger.drifted.length}, negative ${ledger.negative.length}; ${settled} settled orders (each once), ${open} open; ${dbPaid.size} paid callbacks (one each), ${paidAtPartner.size} of them at the partner, ${Number(undelivered.n)} events still queued, ${receiver.duplicates} re-deliveries`;

@@ -10,19 +10,30 @@ export interface Received {
 }
 
 export class Receiver {
-  /** First delivery of each event_id. */
-  readonly events = new Map<string, Received>();
+  /** First delivery of each event_id, per tag (the database a run uses: each has its own callback URL). */
+  readonly byTag = new Map<string, Map<string, Received>>();
+  /** The tag new links get (see `url`). */
+  tag = 'default';
   deliveries = 0;
   duplicates = 0;
   refused = 0;
   down = false;
   /** Times (ms) of accepted deliveries, for rates. */
   readonly times: number[] = [];
-  url = '';
+  private base = '';
+  /** The callback URL for the current tag. */
+  get url(): string {
+    return `${this.base}/${this.tag}`;
+  }
+  events(tag: string): Map<string, Received> {
+    let m = this.byTag.get(tag);
+    if (!m) this.byTag.set(tag, (m = new Map()));
+    return m;
+  }
   private server: ServerType | null = null;
 
   async start(): Promise<void> {
-    const app = new Hono().post('/callback', async (c) => {
+    const app = new Hono().post('/callback/:tag', async (c) => {
       if (this.down) {
         this.refused++;
         return c.text('outage', 503);
@@ -30,13 +41,14 @@ export class Receiver {
       const body = (await c.req.json()) as { event_id: string; order_no: string; event: string; seq: number };
       this.deliveries++;
       this.times.push(Date.now());
-      if (this.events.has(body.event_id)) this.duplicates++;
-      else this.events.set(body.event_id, { orderNo: body.order_no, event: body.event, seq: body.seq });
+      const events = this.events(c.req.param('tag'));
+      if (events.has(body.event_id)) this.duplicates++;
+      else events.set(body.event_id, { orderNo: body.order_no, event: body.event, seq: body.seq });
       return c.text('ok');
     });
     await new Promise<void>((resolve) => {
       this.server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
-        this.url = `http://127.0.0.1:${info.port}/callback`;
+        this.base = `http://127.0.0.1:${info.port}/callback`;
         resolve();
       });
     });

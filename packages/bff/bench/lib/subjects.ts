@@ -44,11 +44,11 @@ export const payRequestShape = (orderNo = 'ZF20261122000000000001', token = 'x'.
 });
 
 /** Pays one fresh order per request from `supply` (refilled by `refill` before each run). */
-export function payVariant(url: string, name: string, supply: Ready[], refill: (n: number) => Promise<void>, pathPrefix = '/api'): Variant {
+export function payVariant(url: string, name: string, supply: Ready[], refill: (n: number) => Promise<void>, pathPrefix = '/api', minRate = 20): Variant {
   return {
     name,
     async prepare(seconds, lastRps) {
-      const need = Math.ceil(Math.max(lastRps, 20) * seconds * 1.4) + CONNECTIONS * 2;
+      const need = Math.ceil(Math.max(lastRps, minRate) * seconds * 1.5) + CONNECTIONS * 2;
       if (supply.length < need) await refill(need - supply.length);
     },
     async run(seconds) {
