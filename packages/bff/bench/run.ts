@@ -46,6 +46,7 @@ async function main(): Promise<void> {
       else if (!sq) notes.push('Lighthouse: not measured (needs the SQLite run for its data).');
       else {
         receiver.tag = 'sqlite';
+        await stopServer(sq.bff); // one process on the SQLite file
         const web = await track(startNode('bff-h5', 'src/server.ts', { NODE_ENV: 'development', DATABASE_URL: sq.url, SESSION_SECRET, LOG_LEVEL: 'warn', JOBS: 'false', SERVE_H5_DIR: dist }, tmp));
         const user = sq.seeded.users[0]!;
         const entry = buildSignedLink(`${web.url}/wallet/index.html`, { partner_id: DEMO.partnerId, amout: '1.00', refer_no: `LH-${Date.now()}`, claim_no: user.claimNo, callback: receiver.url }, DEMO.linkSecret);
@@ -86,8 +87,9 @@ async function main(): Promise<void> {
   }
   writeFileSync(target, md.replace('<!-- FINDINGS -->\n', `<!-- FINDINGS -->${previous || '\n'}`));
   log(`wrote ${path.relative(REPO, target)}`);
-  rmSync(tmp, { recursive: true, force: true });
+  if (!failures.length) rmSync(tmp, { recursive: true, force: true });
   if (failures.length) {
+    console.error(`(the child processes' logs are kept in ${tmp})`);
     console.error(`\nBENCH FAILED:\n${failures.map((f) => `  - ${f}`).join('\n')}`);
     process.exit(1);
   }

@@ -47,7 +47,8 @@ export async function track(s: Promise<Server>): Promise<Server> {
 
 export async function stopServer(s: Server): Promise<void> {
   await s.child.stop();
-  servers.splice(servers.indexOf(s), 1);
+  const i = servers.indexOf(s);
+  if (i >= 0) servers.splice(i, 1);
 }
 
 /** autocannon drops its connections at the end of a run, but the server finishes what it had: let it. */

@@ -1,5 +1,6 @@
 // One database's part of the run: a fresh database, seeded; the BFF, bare Hono and the raw-driver server as their own
 // processes; the subjects (create, cashier, pay, pay without the PIN's cost, journey, then the extras); the money.
+import { copyFileSync } from 'node:fs';
 import path from 'node:path';
 import { startThrowawayMariaDb, type ThrowawayMariaDb } from '../../../../scripts/mariadb.ts';
 import { createMysqlDatabase, seedDatabase, startBff, startNode, type Ready } from './bff.ts';
@@ -37,13 +38,19 @@ export async function runDatabase(name: 'sqlite' | 'mariadb'): Promise<DbRun | n
   receiver.tag = name;
   log(`${name}: seeding ${T.users} + ${T.users} bench users`);
   const seeded = await seedDatabase(url, T.users);
-  const [bff, bare, raw] = await Promise.all([
+  // SQLite: the raw driver pays on its own copy of the seeded file, so that the BFF's jobs (the callback dispatcher,
+  // recovery) and its in-flight requests never hold the one write lock it needs; its money is checked there too.
+  const rawUrl = name === 'sqlite' ? `sqlite:${path.join(tmp, 'raw.db')}` : url;
+  if (name === 'sqlite') copyFileSync(url.slice('sqlite:'.length), rawUrl.slice('sqlite:'.length));
+  const [bff, bare, raw, seeder] = await Promise.all([
     track(startBff(`bff-${name}`, url, tmp)),
     track(startNode(`bare-hono-${name}`, 'bench/servers/bare-hono.ts', {}, tmp)),
-    track(startNode(`raw-pay-${name}`, 'bench/servers/raw-pay.ts', { DATABASE_URL: url }, tmp)),
+    track(startNode(`raw-pay-${name}`, 'bench/servers/raw-pay.ts', { DATABASE_URL: rawUrl }, tmp)),
+    name === 'sqlite' ? track(startNode('raw-seeder-sqlite', 'bench/servers/raw-pay.ts', { DATABASE_URL: url }, tmp)) : null,
   ]);
   const run: DbRun = { name, url, bff, seeded };
-  const supply = makeSupply(bff.url, raw);
+  const supply = makeSupply(bff.url, seeder ?? raw);
+  const rawSupply = makeSupply(bff.url, raw);
   const { users, cheapPinUsers } = seeded;
 
   // 1. Order creation (each request under its own fresh session); its orders feed the pay subject.
@@ -70,7 +77,7 @@ export async function runDatabase(name: 'sqlite' | 'mariadb'): Promise<DbRun | n
     [
       bareVariant(bare.url, 'bare Hono', [payRequestShape()]),
       payVariant(bff.url, 'BFF', payPool, async (n) => void payPool.push(...(await supply.orders(users, n)))),
-      payVariant(raw.url, 'raw driver', rawPool, async (n) => void rawPool.push(...(await supply.rawOrders(users, n)).map((o) => ({ token: 'x', user: users[0]!, orderNo: o.orderNo }))), '/raw', SMOKE ? 1500 : 4000),
+      payVariant(raw.url, 'raw driver', rawPool, async (n) => void rawPool.push(...(await rawSupply.rawOrders(users, n)).map((o) => ({ token: 'x', user: users[0]!, orderNo: o.orderNo }))), '/raw', SMOKE ? 1500 : 4000),
     ],
     ['BFF', 'raw driver'],
   );
@@ -98,6 +105,10 @@ export async function runDatabase(name: 'sqlite' | 'mariadb'): Promise<DbRun | n
   } else {
     await stopServer(bare);
     await stopServer(raw);
+    if (seeder) await stopServer(seeder);
+    const rawMoney = await checkMoney(rawUrl, receiver, 'none', false);
+    log(`sqlite raw-driver copy money: ${rawMoney.summary}`);
+    for (const p of rawMoney.problems) failures.push(`sqlite (raw-driver copy): ${p}`);
   }
   return run;
 }

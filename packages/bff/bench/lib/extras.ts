@@ -3,7 +3,7 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { connect } from '../../src/db/database.ts';
-import { BFF_DIR, startBff, type Ready } from './bff.ts';
+import { BFF_DIR, createOrders, startBff, type Ready } from './bff.ts';
 import { alternate, failures, log, notes, receiver, SKIP, stopServer, T, tmp, track, type DbRun, type Row } from './context.ts';
 import { sessionsFor, type Supply } from './supply.ts';
 import { summarizeProfile } from './probe.ts';
@@ -94,9 +94,11 @@ export async function extraSubjects(run: DbRun, { url, supply, cheapRows }: { ur
   if (name === 'sqlite' && T.profile && !SKIP.has('profile')) {
     const profDir = path.join(tmp, 'prof');
     mkdirSync(profDir, { recursive: true });
+    // One process on the SQLite file (a second one meets SQLITE_BUSY_SNAPSHOT, which inTransaction does not retry).
+    await stopServer(bff);
     const prof = await track(startBff('bff-profile', url, tmp, ['--cpu-prof', `--cpu-prof-dir=${profDir}`]));
     const orders: Ready[] = [];
-    const pv = payVariant(prof.url, 'BFF', orders, async (k) => void orders.push(...(await supply.orders(cheapPinUsers, k))));
+    const pv = payVariant(prof.url, 'BFF', orders, async (k) => void orders.push(...(await createOrders(prof.url, cheapPinUsers, k, receiver.url))));
     await pv.prepare!(T.profile, cheapRows.find((r) => r.variant === 'BFF')?.m.rps ?? 100);
     const m = await pv.run(T.profile);
     log(`profile: ${fmt(m.rps)} payments/s under --cpu-prof`);
