@@ -14,7 +14,7 @@ import { fmt, median, sleep } from './util.ts';
 
 export const SMOKE = process.argv.includes('--smoke') || process.env.BENCH_SMOKE === '1';
 export const REPO = fileURLToPath(new URL('../../../..', import.meta.url));
-export const SKIP = new Set((process.env.BENCH_SKIP ?? (SMOKE ? 'lighthouse' : '')).split(',').map((s) => s.trim()).filter(Boolean));
+export const SKIP = new Set((process.env.BENCH_SKIP ?? (SMOKE ? 'lighthouse,multiproc' : '')).split(',').map((s) => s.trim()).filter(Boolean));
 export const DBS = (process.env.BENCH_DBS ?? 'sqlite,mariadb').split(',').map((s) => s.trim());
 export const T = SMOKE
   ? { warm: 0.5, dur: 3, baseDur: 1, rounds: 1, users: 20, backlog: 300, drainCap: 5, memPayments: 100, memCap: 4, profile: 0 }

@@ -102,6 +102,8 @@ function sqlitePay(path: string): PayFn {
     return s;
   };
   for (const sql of Object.values(S)) prep(sql);
+  // The partner's ledger account is created by the BFF's first payment; a fresh copy of the database may lack it.
+  db.prepare("INSERT OR IGNORE INTO ledger_accounts (id, book, kind, allow_negative, balance_fen, created_at, updated_at) VALUES ('merchant:demo', 'cash', 'merchant', 0, 0, ?, ?)").run(Date.now(), Date.now());
   // better-sqlite3 is synchronous: the same statements without awaits, in the driver's own transaction wrapper.
   const xs = {
     one: (sql: string, args: unknown[]) => prep(sql).get(...args) as Record<string, unknown> | undefined,
@@ -143,7 +145,9 @@ function sqlitePay(path: string): PayFn {
 
 function mysqlPay(uri: string): PayFn {
   const db = createPool({ uri, connectionLimit: 10, supportBigNumbers: true, decimalNumbers: true, timezone: 'Z', charset: 'utf8mb4' });
+  const ready = db.execute("INSERT IGNORE INTO ledger_accounts (id, book, kind, allow_negative, balance_fen, created_at, updated_at) VALUES ('merchant:demo', 'cash', 'merchant', 0, 0, ?, ?)", [Date.now(), Date.now()]);
   return async (orderNo) => {
+    await ready;
     for (let attempt = 1; ; attempt++) {
       const conn: PoolConnection = await db.getConnection();
       const x: Exec = {
