@@ -1,7 +1,6 @@
 // The system under test: a database (fresh temp SQLite file or a fresh database on MariaDB), migrated and seeded
 // (demo data + bench-only users, claims, policies and wallet money, all through the ledger), and BFF processes
 // started exactly as `server.ts` runs (node + tsx, its own env), plus helpers to open sessions and create orders.
-import { randomBytes, scryptSync } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSignedLink } from '@zf/shared/partner';
@@ -11,6 +10,7 @@ import { inTransaction } from '../../src/db/database.ts';
 import { loadConfig } from '../../src/env.ts';
 import { Accounts, transfer } from '../../src/ledger/ledger.ts';
 import { createLogger } from '../../src/lib/logger.ts';
+import { hashPin } from '../../src/lib/pin-hash.ts';
 import { DEMO } from '../../src/modules/demo/demo.seed.ts';
 import { shanghaiDate } from '../../src/modules/policy/policy.service.ts';
 import { freePort, pool, spawnChild, waitReady, type Child } from './util.ts';
@@ -28,9 +28,9 @@ export interface BenchUser {
 }
 
 export interface Seeded {
-  /** Users whose PIN hash is the demo's (scrypt N=16384), as production stores it. */
+  /** Users whose PIN hash is the demo's (legacy scrypt N=16384): upgraded to the keyed hash at their first payment. */
   users: BenchUser[];
-  /** Users whose stored PIN hash has scrypt N=2 (verifySecret reads N from the hash): the pay path minus the PIN's cost. */
+  /** Users whose stored PIN hash is already the keyed HMAC (what every user has after one payment). */
   cheapPinUsers: BenchUser[];
 }
 
@@ -40,8 +40,7 @@ export async function seedDatabase(databaseUrl: string, perGroup: number): Promi
   const { db } = runtime.deps;
   const now = Date.now();
   const demo = await db.selectFrom('users').select('pin_hash').where('id', '=', DEMO.users.zhangsan.id).executeTakeFirstOrThrow();
-  const salt = randomBytes(16);
-  const cheap = `scrypt$2$8$1$${salt.toString('base64')}$${scryptSync(PIN, salt, 32, { N: 2, r: 8, p: 1 }).toString('base64')}`;
+  const cheap = hashPin(runtime.deps.config.pin, PIN);
   const from = shanghaiDate(now - 30 * 86_400_000);
   const to = shanghaiDate(now + 365 * 86_400_000);
   const make = (prefix: string): BenchUser[] =>

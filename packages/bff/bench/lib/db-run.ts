@@ -1,5 +1,5 @@
 // One database's part of the run: a fresh database, seeded; the BFF, bare Hono and the raw-driver server as their own
-// processes; the subjects (create, cashier, pay, pay without the PIN's cost, journey, then the extras); the money.
+// processes; the subjects (create, cashier, pay, journey, then the extras); the money.
 import { copyFileSync } from 'node:fs';
 import path from 'node:path';
 import { startThrowawayMariaDb, type ThrowawayMariaDb } from '../../../../scripts/mariadb.ts';
@@ -51,7 +51,7 @@ export async function runDatabase(name: 'sqlite' | 'mariadb'): Promise<DbRun | n
   const run: DbRun = { name, url, bff, seeded };
   const supply = makeSupply(bff.url, seeder ?? raw);
   const rawSupply = makeSupply(bff.url, raw);
-  const { users, cheapPinUsers } = seeded;
+  const { users } = seeded;
 
   // 1. Order creation (each request under its own fresh session); its orders feed the pay subject.
   const sessions: Ready[] = [];
@@ -71,7 +71,7 @@ export async function runDatabase(name: 'sqlite' | 'mariadb'): Promise<DbRun | n
   // 3. Balance pay: one fresh order per payment; beside bare Hono and the raw-driver transaction.
   const payPool = created.filter((o) => users.some((u) => u.userId === o.user.userId));
   const rawPool: Ready[] = [];
-  await alternate(
+  const payRows = await alternate(
     name,
     'POST /api/orders/:no/pay/balance',
     [
@@ -82,17 +82,10 @@ export async function runDatabase(name: 'sqlite' | 'mariadb'): Promise<DbRun | n
     ['BFF', 'raw driver'],
   );
 
-  // 4. The same with PIN hashes of scrypt N=2 (what the path costs without the PIN's hashing).
-  const cheapPool: Ready[] = [];
-  const cheapRows = await alternate(name, 'pay/balance, PIN hash scrypt N=2 (to see the rest)', [
-    bareVariant(bare.url, 'bare Hono', [payRequestShape()]),
-    payVariant(bff.url, 'BFF', cheapPool, async (n) => void cheapPool.push(...(await supply.orders(cheapPinUsers, n)))),
-  ]);
-
   // 5. The whole partner journey: session from a signed link → policies → quote → order → pay (rate = journeys/s).
   await alternate(name, 'partner journey (5 requests)', [bareJourney(bare.url), journeyVariant(bff.url, users, receiver.url)]);
 
-  await extraSubjects(run, { url, supply, cheapRows });
+  await extraSubjects(run, { url, supply, payRate: payRows.find((r) => r.variant === 'BFF')?.m.rps ?? 50 });
 
   // The money, after everything this database saw.
   await sleep(1500);

@@ -4,13 +4,13 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { connect } from '../../src/db/database.ts';
 import { BFF_DIR, createOrders, startBff, type Ready } from './bff.ts';
-import { alternate, failures, log, notes, receiver, SKIP, stopServer, T, tmp, track, type DbRun, type Row } from './context.ts';
+import { alternate, failures, log, notes, receiver, SKIP, stopServer, T, tmp, track, type DbRun} from './context.ts';
 import { sessionsFor, type Supply } from './supply.ts';
 import { summarizeProfile } from './probe.ts';
 import { payVariant, type Variant } from './subjects.ts';
 import { fmt, rssMb, sleep } from './util.ts';
 
-export async function extraSubjects(run: DbRun, { url, supply, cheapRows }: { url: string; supply: Supply; cheapRows: Row[] }): Promise<void> {
+export async function extraSubjects(run: DbRun, { url, supply, payRate }: { url: string; supply: Supply; payRate: number }): Promise<void> {
   const { name, bff } = run;
   const { users, cheapPinUsers } = run.seeded;
   // 6. MariaDB: two BFF processes on one database against one.
@@ -69,9 +69,9 @@ export async function extraSubjects(run: DbRun, { url, supply, cheapRows }: { ur
     void backlog;
   }
 
-  // 8. SQLite: resident memory before/after many payments (cheap PIN so that more fit in the time).
+  // 8. SQLite: resident memory before/after many payments (users whose PIN hash is already the keyed one).
   if (name === 'sqlite' && !SKIP.has('memory')) {
-    const rate = cheapRows.find((r) => r.variant === 'BFF')?.m.rps ?? 50;
+    const rate = payRate;
     const n = Math.min(T.memPayments, Math.ceil(rate * T.memCap * 1.1));
     log(`memory: preparing ${n} orders`);
     const orders = await sessionsFor(bff.url, await supply.rawOrders(cheapPinUsers, n), cheapPinUsers);
@@ -90,7 +90,7 @@ export async function extraSubjects(run: DbRun, { url, supply, cheapRows }: { ur
     log(`memory: RSS ${fmt(before)} → ${fmt(after)} MB over ${paid} payments`);
   }
 
-  // 9. SQLite: a CPU profile of the pay path under load (PIN hash N=2: the path itself), in its own BFF process.
+  // 9. SQLite: a CPU profile of the pay path under load , in its own BFF process.
   if (name === 'sqlite' && T.profile && !SKIP.has('profile')) {
     const profDir = path.join(tmp, 'prof');
     mkdirSync(profDir, { recursive: true });
@@ -99,7 +99,7 @@ export async function extraSubjects(run: DbRun, { url, supply, cheapRows }: { ur
     const prof = await track(startBff('bff-profile', url, tmp, ['--cpu-prof', `--cpu-prof-dir=${profDir}`]));
     const orders: Ready[] = [];
     const pv = payVariant(prof.url, 'BFF', orders, async (k) => void orders.push(...(await createOrders(prof.url, cheapPinUsers, k, receiver.url))));
-    await pv.prepare!(T.profile, cheapRows.find((r) => r.variant === 'BFF')?.m.rps ?? 100);
+    await pv.prepare!(T.profile, payRate);
     const m = await pv.run(T.profile);
     log(`profile: ${fmt(m.rps)} payments/s under --cpu-prof`);
     await stopServer(prof);

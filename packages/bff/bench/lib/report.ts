@@ -112,15 +112,10 @@ export function report(runs: DbRun[], h5: BuildSizes | null, lh: LighthouseScore
     out.push('| request | statements | transactions | selects | writes | reads of the order row | by table |', '| --- | ---: | ---: | ---: | ---: | ---: | --- |');
     out.push(sqlLine('POST …/pay/balance', sql.pay), sqlLine('POST /api/orders', sql.create), sqlLine('GET …/cashier', sql.cashier), '');
   }
-  const cheap = (db: string) => get(db, 'pay/balance, PIN hash');
-  for (const db of ['sqlite', 'mariadb']) {
-    const p = pay(db);
-    const c = cheap(db);
-    if (p && c) out.push(`- ${db}: ${fmt(p.rps)} payments/s with the real PIN hash, ${fmt(c.rps)} /s when the stored hash has scrypt N=2 — the PIN check (scrypt N=16384 on libuv's 4 threads over 2 cores) is ${((100 * (1 - p.rps / c.rps))).toFixed(0)} % of the capacity.`);
-  }
+  out.push('- The PIN: this main already checks the keyed HMAC-SHA256 PIN hash (scrypt hashes are upgraded at the first correct entry), so apart from each bench user\'s first payment (in the warm-up) the measured payments do an HMAC, not scrypt.');
   if (sq?.profile) {
     const p = sq.profile;
-    out.push('', `CPU profile of the BFF process (\`node --cpu-prof\`, ${T.profile} s of balance pay at 50 connections with PIN hashes of N=2, i.e. the path itself; ${fmt(p.totalMs)} ms sampled, idle ${p.idlePct.toFixed(1)} %; the profile is kept in packages/bff/bench/results/pay-balance.cpuprofile):`, '');
+    out.push('', `CPU profile of the BFF process (\`node --cpu-prof\`, ${T.profile} s of balance pay at 50 connections; ${fmt(p.totalMs)} ms sampled, idle ${p.idlePct.toFixed(1)} %; the profile is kept in packages/bff/bench/results/pay-balance.cpuprofile):`, '');
     out.push('| area (self time) | % |', '| --- | ---: |', ...p.groups.map((g) => `| ${g.name} | ${g.selfPct.toFixed(1)} |`), '');
     out.push('| function (self time) | % |', '| --- | ---: |', ...p.top.map((g) => `| \`${g.name}\` | ${g.selfPct.toFixed(1)} |`), '');
     out.push('| inclusive (on the stack) | % |', '| --- | ---: |', ...p.inclusive.map((g) => `| \`${g.name}\` | ${g.pct.toFixed(1)} |`), '');
