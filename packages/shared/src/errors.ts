@@ -25,6 +25,7 @@ export const ERROR_CATALOGUE = {
   ZF0264: { status: 409, zh: '清分账簿余额不足，请先充值', en: 'clearing ledger still short for this task' },
   ZF0265: { status: 409, zh: '该记录已处理，无需重复操作', en: 'already done (task completed, alert resolved, event still queued)' },
   ZF0266: { status: 409, zh: '合作方已存在', en: 'partner id already exists' },
+  ZF0267: { status: 409, zh: '该业务参考号已用于其他金额', en: 'reference already used for a different amount' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

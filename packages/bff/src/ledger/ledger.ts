@@ -3,3 +3,4 @@
 export { Accounts, accountSpec, balanceOf, ensureAccount, InsufficientFunds, type AccountSpec, type Book } from './accounts.ts';
 export { transfer, type TransferInput, type TransferResult } from './transfers.ts';
 export { checkLedger, type LedgerCheck } from './checks.ts';
+export { listAccounts, transferByKey, transfersOfOrder } from './views.ts';
