@@ -8,6 +8,7 @@ import { startScheduler, type Job, type Scheduler } from './jobs/scheduler.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import { cryptoRandom, type RandomSource } from './lib/ids.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
+import { deliverAlertPushes } from './modules/alert/alert-push.worker.ts';
 import { deliverDueCallbacks } from './modules/callback/callback.worker.ts';
 import { seedDemo } from './modules/demo/demo.seed.ts';
 import { closeExpiredOrders } from './modules/order/order.service.ts';
@@ -67,6 +68,7 @@ export function coreJobs(deps: Deps): Job[] {
     { name: 'deliver-callbacks', everyMs: 1000, run: () => deliverDueCallbacks(deps) },
     { name: 'close-expired-orders', everyMs: 15_000, run: () => closeExpiredOrders(deps) },
     { name: 'resume-settlements', everyMs: 30_000, run: () => resumeSettlements(deps) },
+    { name: 'push-alerts', everyMs: 2000, run: () => deliverAlertPushes(deps) },
   ];
 }
 
