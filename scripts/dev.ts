@@ -3,10 +3,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startDemoPartner } from '../packages/bff/dev/demo-partner.ts';
+import { startRobot } from '../packages/bff/dev/robot.ts';
 import { startSimulators } from '../packages/bff/dev/simulators.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const PORTS = { bff: 8787, h5: 5173, partner: 5180 };
+const PORTS = { bff: 8787, h5: 5173, partner: 5180, robot: 5181 };
 const host = 'localhost';
 const walletUrl = `http://${host}:${PORTS.h5}/wallet/index.html`;
 const partnerUrl = `http://${host}:${PORTS.partner}`;
@@ -34,6 +35,7 @@ async function stop(code = 0) {
   stopping = true;
   for (const c of children) c.kill('SIGTERM');
   await sims?.close();
+  await robot?.close();
   process.exit(code);
 }
 process.on('SIGINT', () => void stop(0));
@@ -55,6 +57,7 @@ async function waitFor(url: string, ms = 60_000) {
 
 const sims = await startSimulators({ bffUrl: `http://127.0.0.1:${PORTS.bff}`, walletUrl });
 const partner = await startDemoPartner({ walletUrl, selfUrl: partnerUrl, port: PORTS.partner });
+const robot = await startRobot(PORTS.robot);
 
 run('bff', process.execPath, ['--import', 'tsx', 'packages/bff/src/server.ts'], {
   NODE_ENV: 'development',
@@ -62,6 +65,7 @@ run('bff', process.execPath, ['--import', 'tsx', 'packages/bff/src/server.ts'], 
   DATABASE_URL: process.env.DATABASE_URL ?? 'sqlite:.data/wallet.db',
   PUBLIC_BASE_URL: `http://${host}:${PORTS.bff}`,
   WALLET_URL: walletUrl,
+  ADMIN_WEBHOOK_URL: process.env.ADMIN_WEBHOOK_URL ?? `http://127.0.0.1:${PORTS.robot}/send`,
   ...sims.env,
 });
 run('h5', process.execPath, [fileURLToPath(new URL('../packages/h5/node_modules/vite/bin/vite.js', import.meta.url)), '--port', String(PORTS.h5), '--strictPort', '--host', '0.0.0.0'], { BFF_URL: `http://127.0.0.1:${PORTS.bff}` }, `${root}packages/h5`);
@@ -79,6 +83,11 @@ console.log(`
 
  Signed demo deep link (claim CLM-DEMO-001, ¥100.00; valid 5 minutes — the partner page makes fresh ones):
    ${link}
+
+ Operator console (admin / admin123):
+   ${walletUrl}#/pages/admin/login
+ Admin alert robot (the group-robot webhook's local stand-in):
+   http://${host}:${PORTS.robot}/
 
  PIN 123456 · BFF http://${host}:${PORTS.bff} · simulators: ${sims.summary}
  Ctrl-C stops everything.

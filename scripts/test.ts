@@ -5,6 +5,7 @@
 //   3 mariadb     start a throwaway MariaDB (scripts/mariadb.ts) -> TEST_MYSQL_URL=mysql://root@127.0.0.1:<port>/
 //   4 unit        vitest run (root vitest.config.ts, all projects) + summary of the [sqlite] / [mariadb] tests
 //   5 e2e         vitest run --config packages/h5/e2e/vitest.config.ts with CHROMIUM_PATH
+//   6 bench       pnpm bench --smoke (load harness, a few seconds per subject, money checks) on SQLite and the stage-3 MariaDB
 //
 // Extra arguments go to the stage-4 vitest run:  pnpm test -- src/ledger   /   pnpm test -- -t "refund"
 // Local shortcut: TEST_SKIP_STAGES=typecheck,lint pnpm test   (not allowed under CI=true).
@@ -221,6 +222,14 @@ try {
     const report = readReport(jsonFile);
     if (report) addTotals(totals, report);
     return { ok: code === 0, ...(code !== 0 ? { note: `vitest exited with ${code}` } : {}) };
+  });
+
+  await stage('bench', 'pnpm bench --smoke (load harness smoke + money checks)', async () => {
+    const env: NodeJS.ProcessEnv = { ...childEnv, BENCH_SMOKE: '1' };
+    if (childEnv.TEST_MYSQL_URL) env.BENCH_MYSQL_URL = childEnv.TEST_MYSQL_URL;
+    else env.BENCH_DBS = 'sqlite';
+    const code = await run('pnpm', ['run', 'bench', '--smoke'], env);
+    return { ok: code === 0, ...(code !== 0 ? { note: `pnpm bench --smoke exited with ${code}` } : { note: haveMariaDb ? 'sqlite + mariadb' : 'sqlite only' }) };
   });
 } catch (err) {
   console.error(red(err instanceof Error ? (err.stack ?? err.message) : String(err)));

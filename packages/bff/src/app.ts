@@ -6,6 +6,7 @@ import type { Deps } from './deps.ts';
 import { DomainError } from './http/errors.ts';
 import { notFound, onError, requestId, type AppEnv } from './http/middleware.ts';
 import { serveH5 } from './http/static.ts';
+import { adminRoutes } from './modules/admin/admin.route.ts';
 import { balanceRoutes } from './modules/balance/balance.route.ts';
 import { cardRoutes } from './modules/card/card.route.ts';
 import { payzeroNotifyRoute } from './modules/card/payzero-notify.route.ts';
@@ -35,6 +36,7 @@ export function createApp(deps: Deps) {
     .route('/api', balanceRoutes(deps))
     .route('/api', cardRoutes(deps))
     .route('/api', guanaitongRoutes(deps))
+    .route('/api', adminRoutes(deps))
     .route('/api/providers/payzero/notify', payzeroNotifyRoute(deps));
   if (deps.config.serveH5Dir) serveH5(app, deps.config.serveH5Dir);
   return routes;

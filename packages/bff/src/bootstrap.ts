@@ -8,6 +8,7 @@ import { startScheduler, type Job, type Scheduler } from './jobs/scheduler.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import { cryptoRandom, type RandomSource } from './lib/ids.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
+import { deliverAlertPushes } from './modules/alert/alert-push.worker.ts';
 import { deliverDueCallbacks } from './modules/callback/callback.worker.ts';
 import { seedDemo } from './modules/demo/demo.seed.ts';
 import { closeExpiredOrders } from './modules/order/order.service.ts';
@@ -73,6 +74,7 @@ export function coreJobs(deps: Deps): Job[] {
     { name: 'expire-holds', everyMs: 60_000, run: () => expirePending(deps.db, deps.clock.now()) },
     { name: 'quota-levels', everyMs: 60_000, run: () => checkAllQuotaLevels(deps) },
     { name: 'quota-recount', everyMs: 3600_000, run: () => recountQuotaBooks(deps) },
+    { name: 'push-alerts', everyMs: 2000, run: () => deliverAlertPushes(deps) },
   ];
 }
 

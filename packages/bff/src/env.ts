@@ -66,6 +66,12 @@ const EnvSchema = z.object({
   GAT_APPID: z.string().default('30000003'),
   GAT_APPSECRET: z.string().default('f4cc82386a1cdddcc98e4f53b1115a62'),
   GAT_SELLER_APPID: z.string().default('20110783'),
+  ADMIN_SESSION_TTL_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(8 * 60),
+  ADMIN_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  /** Partner secret rotation: how long the replaced secret is still accepted. */
+  ADMIN_SECRET_OVERLAP_HOURS: z.coerce.number().int().min(0).max(30 * 24).default(24),
+  /** WeCom / DingTalk group-robot webhook that receives every alert (markdown); unset = no pushes are queued. */
+  ADMIN_WEBHOOK_URL: z.string().url().optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -105,6 +111,7 @@ export interface Config {
   callbackTimeoutMs: number;
   payzero: { baseUrl: string; username: string; password: string; signToken: string };
   guanaitong: { baseUrl: string; appid: string; appsecret: string; sellerAppid: string };
+  admin: { sessionTtlMs: number; idleMs: number; secretOverlapMs: number; webhookUrl: string | undefined };
 }
 
 export class ConfigError extends Error {}
@@ -155,6 +162,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     callbackTimeoutMs: e.CALLBACK_TIMEOUT_MS,
     payzero: { baseUrl: e.PAYZERO_BASE_URL, username: e.PAYZERO_USERNAME, password: e.PAYZERO_PASSWORD, signToken: e.PAYZERO_SIGN_TOKEN },
     guanaitong: { baseUrl: e.GAT_BASE_URL, appid: e.GAT_APPID, appsecret: e.GAT_APPSECRET, sellerAppid: e.GAT_SELLER_APPID },
+    admin: { sessionTtlMs: e.ADMIN_SESSION_TTL_MINUTES * 60_000, idleMs: e.ADMIN_IDLE_MINUTES * 60_000, secretOverlapMs: e.ADMIN_SECRET_OVERLAP_HOURS * 3600_000, webhookUrl: e.ADMIN_WEBHOOK_URL },
   };
 }
 

@@ -3,6 +3,7 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { createRuntime, startJobs } from './bootstrap.ts';
 import { ConfigError, loadConfig, type Config } from './env.ts';
+import { hasDemoAdmin } from './modules/admin/admin.repository.ts';
 import { hasDemoPartner } from './modules/session/session.repository.ts';
 import { guanaitongJobs } from './modules/guanaitong/guanaitong.integration.ts';
 import { payzeroJobs } from './modules/card/payzero.integration.ts';
@@ -22,6 +23,11 @@ try {
 const runtime = await createRuntime(config);
 const { deps } = runtime;
 if (config.env === 'production') {
+  if (await hasDemoAdmin(deps.db)) {
+    deps.logger.fatal('the demo admin (admin/admin123) is in the production database; refusing to start (create a real one with `pnpm admin:create`)');
+    await runtime.close();
+    process.exit(1);
+  }
   if (await hasDemoPartner(deps.db)) {
     deps.logger.fatal('demo data found in the production database; refusing to start');
     await runtime.close();

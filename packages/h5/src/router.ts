@@ -34,6 +34,24 @@ export const routes: RouteRecordRaw[] = [
   { path: PAGES.cashier, component: () => import('./pages/cashier/cashier.vue'), meta: { title: '收银台' } },
   { path: PAGES.payResult, component: () => import('./pages/pay-result/pay-result.vue'), meta: { title: '支付结果' } },
   { path: PAGES.orders, component: () => import('./pages/orders/orders.vue'), meta: { title: '支付记录' } },
+  // The operator console: its own sign-in; every page is a separate lazy chunk, so the wallet's entry does not grow.
+  { path: '/pages/admin', redirect: '/pages/admin/overview' },
+  ...(
+    [
+      ['login', '登录', () => import('./pages/admin/login.vue')],
+      ['overview', '总览', () => import('./pages/admin/overview.vue')],
+      ['alerts', '告警', () => import('./pages/admin/alerts.vue')],
+      ['clearing', '人工清分', () => import('./pages/admin/clearing.vue')],
+      ['insurers', '保险公司', () => import('./pages/admin/insurers.vue')],
+      ['orders', '订单', () => import('./pages/admin/orders.vue')],
+      ['order', '订单时间线', () => import('./pages/admin/order.vue')],
+      ['callbacks', '回调', () => import('./pages/admin/callbacks.vue')],
+      ['partners', '合作方', () => import('./pages/admin/partners.vue')],
+      ['users', '用户', () => import('./pages/admin/users.vue')],
+      ['ledger', '账簿', () => import('./pages/admin/ledger.vue')],
+      ['audit', '审计日志', () => import('./pages/admin/audit.vue')],
+    ] as const
+  ).map(([name, title, component]): RouteRecordRaw => ({ path: `/pages/admin/${name}`, component, meta: { title } })),
   { path: '/:pathMatch(.*)*', component: () => import('./pages/not-found/not-found.vue'), meta: { title: '页面不存在' } },
 ];
 

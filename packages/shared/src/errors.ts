@@ -18,6 +18,14 @@ export const ERROR_CATALOGUE = {
   ZF0150: { status: 422, zh: '该支付方式暂不可用', en: 'payment method unavailable (e.g. no bound card)' },
   ZF0160: { status: 401, zh: '请先登录管理后台', en: 'admin login required or invalid' },
   ZF0170: { status: 409, zh: '该订单有一笔银行卡支付正在处理中，请稍候查看结果', en: 'a card payment of this order is still in progress (one in flight per order)' },
+  ZF0260: { status: 429, zh: '登录尝试次数过多，请稍后再试', en: 'too many admin sign-in attempts (per user or per IP)' },
+  ZF0261: { status: 403, zh: '当前角色无权执行此操作', en: 'admin role not allowed to do this' },
+  ZF0262: { status: 401, zh: '用户名或密码错误', en: 'admin username or password wrong' },
+  ZF0263: { status: 404, zh: '记录不存在', en: 'admin console: record not found' },
+  ZF0264: { status: 409, zh: '清分账簿余额不足，请先充值', en: 'clearing ledger still short for this task' },
+  ZF0265: { status: 409, zh: '该记录已处理，无需重复操作', en: 'already done (task completed, alert resolved, event still queued)' },
+  ZF0266: { status: 409, zh: '合作方已存在', en: 'partner id already exists' },
+  ZF0267: { status: 409, zh: '该业务参考号已用于其他金额', en: 'reference already used for a different amount' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

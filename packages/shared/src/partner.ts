@@ -47,12 +47,16 @@ export function signWebhook(secret: string, id: string, timestampSeconds: number
   return `v1,${mac}`;
 }
 
-/** The three Standard Webhooks headers for one delivery. */
-export function webhookHeaders(secret: string, id: string, timestampSeconds: number, body: string): Record<string, string> {
+/**
+ * The three Standard Webhooks headers for one delivery. Several secrets (a rotation's overlap window) give several
+ * space-separated signatures, so a receiver holding either secret verifies it.
+ */
+export function webhookHeaders(secret: string | readonly string[], id: string, timestampSeconds: number, body: string): Record<string, string> {
+  const secrets = typeof secret === 'string' ? [secret] : secret;
   return {
     'webhook-id': id,
     'webhook-timestamp': String(timestampSeconds),
-    'webhook-signature': signWebhook(secret, id, timestampSeconds, body),
+    'webhook-signature': secrets.map((s) => signWebhook(s, id, timestampSeconds, body)).join(' '),
   };
 }
 

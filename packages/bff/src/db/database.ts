@@ -8,7 +8,9 @@ import { createPool } from 'mysql2';
 import type { Database } from './tables.ts';
 import * as init from './migrations/2026_11_22_001_init.ts';
 import * as cardFingerprint from './migrations/2026_11_22_002_card_fingerprint.ts';
+import * as admin020 from './migrations/2026_12_01_020_admin.ts';
 import * as money from './migrations/2026_12_01_030_money.ts';
+import * as quotaLevels031 from './migrations/2026_12_01_031_quota_levels.ts';
 import { quotaMigration } from './migrations/quota_2026_11_22_001_init.ts';
 import { quotaCreatedIndex } from './migrations/quota_2026_12_01_030_created_index.ts';
 
@@ -74,7 +76,9 @@ export async function inTransaction<DB, T>(db: Kysely<DB>, fn: (trx: Transaction
 const MIGRATIONS: Record<string, Migration> = {
   '2026_11_22_001_init': init,
   '2026_11_22_002_card_fingerprint': cardFingerprint,
+  '2026_12_01_020_admin': admin020,
   '2026_12_01_030_money': money,
+  '2026_12_01_031_quota_levels': quotaLevels031,
 };
 
 /** Brings our schema up to date; throws on the first failing migration. */

@@ -1,6 +1,6 @@
 // The Database interface: every table of our own database, each defined beside the module that owns it.
-import type { AdminUserTable, AuditLogTable } from '../modules/admin/admin.table.ts';
-import type { AlertTable, ClearingTaskTable } from '../modules/alert/alert.table.ts';
+import type { AdminLoginAttemptTable, AdminSessionTable, AdminUserTable, AuditLogTable } from '../modules/admin/admin.table.ts';
+import type { AlertPushTable, AlertTable, ClearingTaskTable } from '../modules/alert/alert.table.ts';
 import type { CallbackDeliveryTable, CallbackEventTable } from '../modules/callback/callback.table.ts';
 import type { BoundCardTable } from '../modules/card/card.table.ts';
 import type { OrderTable } from '../modules/order/order.table.ts';
@@ -32,4 +32,7 @@ export interface Database {
   provider_notifications: ProviderNotificationTable;
   admin_users: AdminUserTable;
   audit_log: AuditLogTable;
+  admin_sessions: AdminSessionTable;
+  admin_login_attempts: AdminLoginAttemptTable;
+  alert_pushes: AlertPushTable;
 }

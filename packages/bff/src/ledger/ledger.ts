@@ -5,3 +5,4 @@ export { Accounts, accountSpec, balanceOf, balancesOf, ensureAccount, Insufficie
 export { transfer, type TransferInput, type TransferResult } from './transfers.ts';
 export { expirePending, pendingState, postPending, reserve, voidPending, type PendingInput, type PendingResult, type PostOutcome } from './pending.ts';
 export { checkLedger, ledgerIsClean, type LedgerCheck } from './checks.ts';
+export { listAccounts, transferByKey, transfersOfOrder } from './views.ts';

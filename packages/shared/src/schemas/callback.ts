@@ -16,5 +16,7 @@ export const CallbackPayload = z.object({
   final: z.boolean(),
   paid_amount: z.string(),
   created_at: z.string(),
+  /** Present (true) only on a test callback sent from the admin console: not about a real order. */
+  test: z.boolean().optional(),
 });
 export type CallbackPayload = z.infer<typeof CallbackPayload>;

@@ -1,5 +1,7 @@
 // Alerts to admins (quota short, clearing ledger short, late payment…) and manual clearing tasks.
 import type { Db } from '../../db/database.ts';
+import { insertPush } from './alert-push.repository.ts';
+import { robotMessage } from './alert-push.worker.ts';
 import { insertAlert, insertClearingTask } from './alert.repository.ts';
 import type { AlertTable } from './alert.table.ts';
 import { newId } from '../../lib/ids.ts';
@@ -17,8 +19,9 @@ export interface AlertInput {
 
 /** Records an alert for admins (idempotent per dedupe key) and logs it; returns false when it already existed. */
 export async function raiseAlert(db: Db, logger: Logger, input: AlertInput): Promise<boolean> {
+  const id = newId('AL', input.now);
   const created = await insertAlert(db, {
-        id: newId('AL', input.now),
+        id,
         kind: input.kind,
         dedupe_key: input.dedupeKey,
         order_no: input.orderNo ?? null,
@@ -29,6 +32,8 @@ export async function raiseAlert(db: Db, logger: Logger, input: AlertInput): Pro
         acknowledged_at: null,
   });
   if (!created) return false;
+  // One push per alert, in the alert's transaction: a retried cause raises no new alert, so no second push.
+  await insertPush(db, { id: newId('AP', input.now), alertId: id, payload: robotMessage({ kind: input.kind, orderNo: input.orderNo ?? null, amountFen: input.amountFen ?? null, detail: input.detail, at: input.now }), now: input.now });
   logger.warn({ alert: input.kind, order_no: input.orderNo, amount_fen: input.amountFen }, `ALERT ${input.kind}: ${input.detail}`);
   return true;
 }

@@ -6,9 +6,27 @@ export interface AlertTable {
   order_no: string | null;
   amount_fen: number | null;
   detail: string;
-  status: 'open' | 'acknowledged';
+  status: 'open' | 'acknowledged' | 'resolved';
   created_at: number;
   acknowledged_at: number | null;
+  acknowledged_by: string | null;
+  resolved_at: number | null;
+  resolved_by: string | null;
+  resolution_note: string | null;
+}
+
+/** One push of an alert to the admin robot webhook (one per alert), delivered with retries by a leased job. */
+export interface AlertPushTable {
+  id: string;
+  alert_id: string;
+  payload: string;
+  status: 'pending' | 'sending' | 'delivered' | 'dead';
+  attempts: number;
+  next_attempt_at: number;
+  lease_until: number | null;
+  last_error: string | null;
+  delivered_at: number | null;
+  created_at: number;
 }
 
 export interface ClearingTaskTable {

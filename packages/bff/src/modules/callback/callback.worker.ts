@@ -1,6 +1,7 @@
 // Delivers due outbox events with Standard Webhooks signatures; retries on a growing schedule (≈ 24 h, then `dead`);
 // safe with several instances (an event is claimed by a conditional update with a lease before it is sent).
 import { webhookHeaders } from '@zf/shared/partner';
+import { callbackSecrets } from '../session/partner-secrets.ts';
 import type { Deps } from '../../deps.ts';
 import type { CallbackEventRow } from './callback.table.ts';
 import { newId } from '../../lib/ids.ts';
@@ -55,7 +56,7 @@ async function deliverOne(deps: Deps, event: CallbackEventRow): Promise<'deliver
     try {
       const res = await deps.fetch(event.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'user-agent': 'zhifu-wallet-callbacks/1', ...webhookHeaders(partner.callback_secret, event.id, timestamp, event.payload) },
+        headers: { 'content-type': 'application/json', 'user-agent': 'zhifu-wallet-callbacks/1', ...webhookHeaders(callbackSecrets(partner, started), event.id, timestamp, event.payload) },
         body: event.payload,
         redirect: 'manual',
         signal: AbortSignal.timeout(deps.config.callbackTimeoutMs),

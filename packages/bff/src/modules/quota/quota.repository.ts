@@ -13,6 +13,16 @@ import { advanceTotal, BEFORE_ALL, correctTotal, findTotal, markRecounted, total
 export const QUOTA_RECHARGE = 1;
 export const QUOTA_DEDUCTION = 2;
 
+export interface QuotaRecord {
+  id: string;
+  icCode: string;
+  /** 1 recharge, 2 deduction. */
+  type: number;
+  amountFen: number;
+  refNo: string;
+  createdAt: number;
+}
+
 export interface QuotaTables {
   insurerTable: string;
   recordTable: string;
@@ -75,7 +85,9 @@ export class QuotaRepository {
    */
   async recharge(icCode: string, amountFen: number, refNo: string, now: number): Promise<boolean> {
     const created = await this.insertRecord(icCode, QUOTA_RECHARGE, amountFen, refNo, now);
-    await this.mirror(icCode, amountFen, refNo, now);
+    // A retry after a crash between record and mirror mirrors the record as stored, never the retry's amount.
+    const stored = created ? { icCode, amountFen } : (await this.recordsByRef(refNo)).find((r) => r.type === QUOTA_RECHARGE);
+    if (stored) await this.mirror(stored.icCode, stored.amountFen, refNo, now);
     return created;
   }
 
@@ -133,6 +145,20 @@ export class QuotaRepository {
   async upsertInsurer(icCode: string, name: string): Promise<void> {
     if (await this.insurerName(icCode)) return;
     await this.db.insertInto(this.tables.insurerTable).values({ ic_code: icCode, name }).execute();
+  }
+
+  /** Every insurer of the api_core_v2 table. */
+  async insurers(): Promise<Array<{ ic_code: string; name: string }>> {
+    return (await this.db.selectFrom(this.tables.insurerTable).select(['ic_code', 'name']).orderBy('ic_code').execute()) as Array<{ ic_code: string; name: string }>;
+  }
+
+  /** The latest records of an insurer (`icCode`), or those of one order/reference (`refNo`), newest first. */
+  async records(where: { icCode?: string; refNo?: string }, limit = 20): Promise<QuotaRecord[]> {
+    let q = this.db.selectFrom(this.tables.recordTable).select(['id', 'ic_code', 'type', 'amount', 'ref_no', 'created_at']);
+    if (where.icCode) q = q.where('ic_code', '=', where.icCode);
+    if (where.refNo) q = q.where('ref_no', '=', where.refNo);
+    const rows = (await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute()) as Array<Record<string, unknown>>;
+    return rows.map((r) => ({ id: String(r.id), icCode: String(r.ic_code), type: Number(r.type), amountFen: Number(r.amount), refNo: String(r.ref_no), createdAt: Number(r.created_at) }));
   }
 
   /** The running total, its watermark moved up to `now − lag` when it trails by more than a tenth of the lag. */

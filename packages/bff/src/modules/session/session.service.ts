@@ -8,6 +8,7 @@ import { isCallbackAllowed } from '../callback/callback.service.ts';
 import { findLiveOrder, findOrder } from '../order/order.repository.ts';
 import { orderIsExpired } from '../order/order.view.ts';
 import { findClaim, findPartner } from './session.repository.ts';
+import { linkSecrets } from './partner-secrets.ts';
 
 /** Verifies a deep link and opens a session; tells the H5 where to go (policy list, cashier, result). */
 export async function openSession(deps: Deps, raw: Record<string, string>): Promise<SessionResponse> {
@@ -20,9 +21,10 @@ export async function openSession(deps: Deps, raw: Record<string, string>): Prom
   }
   const params = parsed.data;
   const partner = await findPartner(db, params.partner_id);
-  if (!partner) return fail('ZF0020', 'unknown partner');
-  if (!verifyLinkSignature(raw, partner.link_secret)) return fail('ZF0020', 'bad signature');
+  if (!partner || partner.disabled_at !== null) return fail('ZF0020', 'unknown or disabled partner');
   const now = clock.now();
+  // During a rotation's overlap window the replaced link secret still verifies.
+  if (!linkSecrets(partner, now).some((secret) => verifyLinkSignature(raw, secret))) return fail('ZF0020', 'bad signature');
   if (Math.abs(now - Number(params.timestamp) * 1000) > config.session.linkToleranceMs) return fail('ZF0020', 'link expired');
   const allowedHosts = JSON.parse(partner.callback_hosts) as string[];
   if (!isCallbackAllowed(params.callback, allowedHosts)) return fail('ZF0030');

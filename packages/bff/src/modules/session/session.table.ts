@@ -9,6 +9,12 @@ export interface PartnerTable {
   /** JSON array of host names callbacks may go to. */
   callback_hosts: string;
   is_demo: number;
+  disabled_at: number | null;
+  /** The secret replaced by the last rotation, still accepted until `_until` (the overlap window). */
+  prev_link_secret: string | null;
+  prev_link_secret_until: number | null;
+  prev_callback_secret: string | null;
+  prev_callback_secret_until: number | null;
   created_at: number;
 }
 
