@@ -6,6 +6,7 @@ import { ConfigError, loadConfig, type Config } from './env.ts';
 import { hasDemoPartner } from './modules/session/session.repository.ts';
 import { guanaitongJobs } from './modules/guanaitong/guanaitong.integration.ts';
 import { payzeroJobs } from './modules/card/payzero.integration.ts';
+import { refundJobs } from './modules/refund/refund.integration.ts';
 
 let config: Config;
 try {
@@ -28,7 +29,7 @@ if (config.env === 'production') {
   }
 }
 const app = createApp(deps);
-const scheduler = startJobs(deps, [...payzeroJobs(deps), ...guanaitongJobs(deps)]);
+const scheduler = startJobs(deps, [...payzeroJobs(deps), ...guanaitongJobs(deps), ...refundJobs(deps)]);
 await scheduler.runAll(); // recovery at start: settle paid-but-unsettled orders, deliver what is due
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   deps.logger.info(`BFF listening on http://${config.host}:${info.port} (${deps.dialect})`);

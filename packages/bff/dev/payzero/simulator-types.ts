@@ -5,6 +5,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Clock } from '../../src/lib/clock.ts';
 import type { PayStatus } from '../../src/providers/payzero/protocol.ts';
 import type { NotifyAttempt } from './simulator-notifier.ts';
+import type { SimulatedRefund } from './simulator-refunds.ts';
 
 /** What the simulated bank does with a card: pay or decline after a delay, or refuse at pay time with a code. */
 export type CardBehaviour =
@@ -95,6 +96,8 @@ export interface PayzeroSimulator {
   rotateJwtSecret(secret?: string): void;
   readonly notifyLog: readonly NotifyAttempt[];
   readonly orders: ReadonlyMap<string, SimulatedOrder>;
+  /** Refunds by `mchtRefundOrderNo`. */
+  readonly refunds: ReadonlyMap<string, SimulatedRefund>;
   /** Tokens issued by `/auth/login`. */
   readonly loginCount: number;
 }

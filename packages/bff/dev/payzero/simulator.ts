@@ -20,6 +20,7 @@ import {
 } from '../../src/providers/payzero/protocol.ts';
 import { verifyJwtHs256 } from '../../src/providers/payzero/sign.ts';
 import { Notifier } from './simulator-notifier.ts';
+import { registerPayzeroRefundRoutes, type SimulatedRefund } from './simulator-refunds.ts';
 import { registerPayzeroRoutes, type SimulatedBatch } from './simulator-routes.ts';
 import {
   DEFAULT_CARD_BEHAVIOURS,
@@ -64,6 +65,7 @@ export function createPayzeroSimulator(options: PayzeroSimulatorOptions = {}): P
   const cards = new Map(Object.entries(options.cardBehaviours ?? DEFAULT_CARD_BEHAVIOURS));
   const orders = new Map<string, SimulatedOrder>();
   const batches = new Map<number, SimulatedBatch>();
+  const refunds = new Map<string, SimulatedRefund>();
   const timers = new Set<ReturnType<typeof setTimeout>>();
   const servers = new Set<ServerType>();
   const closing = new AbortController();
@@ -219,6 +221,7 @@ export function createPayzeroSimulator(options: PayzeroSimulatorOptions = {}): P
     findOrder,
     findBatch,
   });
+  registerPayzeroRefundRoutes(app, { clock, timeScale, orders, refunds, schedule });
 
   // --- lifecycle and controls -----------------------------------------------------------------------------------
 
@@ -263,6 +266,7 @@ export function createPayzeroSimulator(options: PayzeroSimulatorOptions = {}): P
       return notifier.log;
     },
     orders,
+    refunds,
     get loginCount() {
       return logins;
     },

@@ -9,6 +9,8 @@ export interface PartnerTable {
   /** JSON array of host names callbacks may go to. */
   callback_hosts: string;
   is_demo: number;
+  /** HMAC key of the partner's server API requests (null: the partner has no API access yet). */
+  api_secret?: string | null;
   created_at: number;
 }
 
