@@ -7,3 +7,4 @@ export * from './schemas/order.ts';
 export * from './schemas/callback.ts';
 export * from './schemas/card.ts';
 export * from './schemas/guanaitong.ts';
+export * from './schemas/partner-api.ts';
