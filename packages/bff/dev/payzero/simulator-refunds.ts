@@ -10,19 +10,14 @@
 import type { Hono } from 'hono';
 import { z } from 'zod';
 import type { Clock } from '../../src/lib/clock.ts';
-import { MCHT_ORDER_NO_PATTERN, PZ_CODES, PZ_PATHS, formatChinaCompact, type PayzeroRefundResult, type RefundStatus } from '../../src/providers/payzero/protocol.ts';
-import type { SimulatedOrder } from './simulator-types.ts';
+import { MCHT_ORDER_NO_PATTERN, PZ_CODES, PZ_PATHS, formatChinaCompact, type PayzeroRefundResult } from '../../src/providers/payzero/protocol.ts';
+import type { SimulatedOrder, SimulatedRefund } from './simulator-types.ts';
 import { SimFailure, envelope, parse, readJson } from './simulator-wire.ts';
 
 /** Refund amounts ending in this many fen fail at the bank. */
 export const PZ_REFUND_FAIL_FEN = 13;
 /** Refunds of orders paid by this card tail take 8 s (scaled). */
 export const PZ_REFUND_SLOW_TAIL = '2222';
-
-export interface SimulatedRefund extends PayzeroRefundResult {
-  refundStatus: RefundStatus;
-  reason: string;
-}
 
 export interface PayzeroRefundContext {
   clock: Clock;

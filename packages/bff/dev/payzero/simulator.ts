@@ -20,7 +20,7 @@ import {
 } from '../../src/providers/payzero/protocol.ts';
 import { verifyJwtHs256 } from '../../src/providers/payzero/sign.ts';
 import { Notifier } from './simulator-notifier.ts';
-import { registerPayzeroRefundRoutes, type SimulatedRefund } from './simulator-refunds.ts';
+import { registerPayzeroRefundRoutes } from './simulator-refunds.ts';
 import { registerPayzeroRoutes, type SimulatedBatch } from './simulator-routes.ts';
 import {
   DEFAULT_CARD_BEHAVIOURS,
@@ -29,6 +29,7 @@ import {
   type PayzeroSimulator,
   type PayzeroSimulatorOptions,
   type SimulatedOrder,
+  type SimulatedRefund,
 } from './simulator-types.ts';
 import { SimFailure, business, closeServer, envelope, resultDto, type OrderRequest } from './simulator-wire.ts';
 
@@ -39,6 +40,7 @@ export type {
   PayzeroSimulator,
   PayzeroSimulatorOptions,
   SimulatedOrder,
+  SimulatedRefund,
   StartedPayzeroSimulator,
 } from './simulator-types.ts';
 
