@@ -9,6 +9,7 @@ import { deliverDueCallbacks } from '../callback/callback.worker.ts';
 import { DEMO } from '../demo/demo.seed.ts';
 import { closeExpiredOrders } from '../order/order.service.ts';
 import { refundProviders } from './refund.integration.ts';
+import { refundAttempt } from './refund.admin.ts';
 import { progressRefunds } from './refund.service.ts';
 
 const waitFor = <T>(fn: () => T | Promise<T>, timeout = 5_000) => vi.waitFor(fn, { timeout, interval: 20 });
@@ -66,6 +67,8 @@ describeEachDatabase('refunds of card payments through Payzero', (get) => {
     const again = await refund(ctx, { order_no: orderNo, partner_refund_no: 'RC-1', amount: '100.00', reason: '取消处方' });
     expect(again).toMatchObject({ status: 200, body: { refund: { refund_no: refundNo, status: 'succeeded', provider_status: 'REFUND_SUCCEED' } } });
     expect((await refund(ctx, { order_no: orderNo, partner_refund_no: 'RC-2', amount: '0.01' })).body.code).toBe('ZF0223');
+    // The attempt that paid the order is refunded through the order, not as an extra payment.
+    await expect(refundAttempt(env.deps, refundProviders(env.deps), attempt.provider_ref!, 'finance-1')).rejects.toMatchObject({ code: 'ZF0228' });
     await deliverDueCallbacks(env.deps);
     expect(ctx.partner.received.at(-1)?.json).toMatchObject({ event: 'refunded', res_code: 'ZF0232', final: true, method: 'card' });
   });
@@ -120,5 +123,9 @@ describeEachDatabase('refunds of card payments through Payzero', (get) => {
     expect(ctx.partner.received.at(-1)?.json).toMatchObject({ event: 'refunded', res_code: 'ZF0232', refund: { partner_refund_no: expect.stringMatching(/^auto:/), amount: '20.00' } });
     const view = await partnerCall(env.url, ctx.clock.now(), 'GET', `/api/partner/v1/orders/${orderNo}`);
     expect(view.body.order.refunds).toEqual([expect.objectContaining({ kind: 'extra_attempt', status: 'succeeded' })]);
+    // The console's "refund this attempt" on the same alert answers the refund already made, and refunds nothing twice.
+    const again = await refundAttempt(env.deps, refundProviders(env.deps), view.body.order.attempts[0].id, 'finance-1');
+    expect(again).toMatchObject({ refund_no: alert.refund_no, status: 'succeeded' });
+    expect(env.sim.refunds.size).toBe(1);
   });
 });
