@@ -4,7 +4,7 @@
 // Why zod 4's own `z.toJSONSchema` and not @hono/zod-openapi / hono-openapi: OpenAPI 3.1's schema dialect is JSON
 // Schema 2020-12, which zod 4.6 emits natively; the two libraries would mean rewriting every route with their own
 // route builders (@hono/zod-openapi) or adding a standard-schema converter chain (hono-openapi) to get the same JSON
-// Schema. The route list is kept beside the routes (PARTNER_ROUTES) and a test proves it matches the mounted app.
+// Schema. A test (partner.openapi.test.ts) proves every route the app mounts is in the document.
 import { CallbackPayload, ERROR_CATALOGUE, LinkParams, PartnerOrderAnswer, PartnerOrderParam, PartnerOrdersAnswer, PartnerOrdersQuery, PartnerRefundParam, RefundAnswer, RefundRequest } from '@zf/shared';
 import { PARTNER_API_HEADERS } from '@zf/shared/partner';
 import { z } from 'zod';

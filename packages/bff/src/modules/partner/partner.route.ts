@@ -6,14 +6,6 @@ import { validate } from '../../http/validation.ts';
 import { requirePartnerSignature, type PartnerEnv } from './partner-auth.ts';
 import { partnerOrder, partnerOrdersOfRefer, partnerRefund, partnerRequestRefund } from './partner.service.ts';
 
-/** The routes, in the order the OpenAPI document lists them. */
-export const PARTNER_ROUTES = [
-  { method: 'get', path: '/api/partner/v1/orders/{order_no}' },
-  { method: 'get', path: '/api/partner/v1/orders' },
-  { method: 'post', path: '/api/partner/v1/refunds' },
-  { method: 'get', path: '/api/partner/v1/refunds/{no}' },
-] as const;
-
 export function partnerRoutes(deps: Deps) {
   return new Hono<PartnerEnv>()
     .use('*', requirePartnerSignature(deps))
