@@ -7,6 +7,7 @@ import { hasDemoAdmin } from './modules/admin/admin.repository.ts';
 import { hasDemoPartner } from './modules/session/session.repository.ts';
 import { guanaitongJobs } from './modules/guanaitong/guanaitong.integration.ts';
 import { payzeroJobs } from './modules/card/payzero.integration.ts';
+import { refundJobs } from './modules/refund/refund.integration.ts';
 
 let config: Config;
 try {
@@ -34,7 +35,7 @@ if (config.env === 'production') {
   }
 }
 const app = createApp(deps);
-const scheduler = startJobs(deps, [...payzeroJobs(deps), ...guanaitongJobs(deps)]);
+const scheduler = startJobs(deps, [...payzeroJobs(deps), ...guanaitongJobs(deps), ...refundJobs(deps)]);
 await scheduler.runAll(); // recovery at start: settle paid-but-unsettled orders, deliver what is due
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   deps.logger.info(`BFF listening on http://${config.host}:${info.port} (${deps.dialect})`);

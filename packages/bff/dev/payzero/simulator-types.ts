@@ -3,7 +3,7 @@
 import type { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Clock } from '../../src/lib/clock.ts';
-import type { PayStatus } from '../../src/providers/payzero/protocol.ts';
+import type { PayStatus, PayzeroRefundResult, RefundStatus } from '../../src/providers/payzero/protocol.ts';
 import type { NotifyAttempt } from './simulator-notifier.ts';
 
 /** What the simulated bank does with a card: pay or decline after a delay, or refuse at pay time with a code. */
@@ -95,6 +95,14 @@ export interface PayzeroSimulator {
   rotateJwtSecret(secret?: string): void;
   readonly notifyLog: readonly NotifyAttempt[];
   readonly orders: ReadonlyMap<string, SimulatedOrder>;
+  /** Refunds by `mchtRefundOrderNo`. */
+  readonly refunds: ReadonlyMap<string, SimulatedRefund>;
   /** Tokens issued by `/auth/login`. */
   readonly loginCount: number;
+}
+
+/** One refund as the simulator holds it (see simulator-refunds.ts). */
+export interface SimulatedRefund extends PayzeroRefundResult {
+  refundStatus: RefundStatus;
+  reason: string;
 }

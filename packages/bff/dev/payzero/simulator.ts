@@ -20,6 +20,7 @@ import {
 } from '../../src/providers/payzero/protocol.ts';
 import { verifyJwtHs256 } from '../../src/providers/payzero/sign.ts';
 import { Notifier } from './simulator-notifier.ts';
+import { registerPayzeroRefundRoutes } from './simulator-refunds.ts';
 import { registerPayzeroRoutes, type SimulatedBatch } from './simulator-routes.ts';
 import {
   DEFAULT_CARD_BEHAVIOURS,
@@ -28,6 +29,7 @@ import {
   type PayzeroSimulator,
   type PayzeroSimulatorOptions,
   type SimulatedOrder,
+  type SimulatedRefund,
 } from './simulator-types.ts';
 import { SimFailure, business, closeServer, envelope, resultDto, type OrderRequest } from './simulator-wire.ts';
 
@@ -38,6 +40,7 @@ export type {
   PayzeroSimulator,
   PayzeroSimulatorOptions,
   SimulatedOrder,
+  SimulatedRefund,
   StartedPayzeroSimulator,
 } from './simulator-types.ts';
 
@@ -64,6 +67,7 @@ export function createPayzeroSimulator(options: PayzeroSimulatorOptions = {}): P
   const cards = new Map(Object.entries(options.cardBehaviours ?? DEFAULT_CARD_BEHAVIOURS));
   const orders = new Map<string, SimulatedOrder>();
   const batches = new Map<number, SimulatedBatch>();
+  const refunds = new Map<string, SimulatedRefund>();
   const timers = new Set<ReturnType<typeof setTimeout>>();
   const servers = new Set<ServerType>();
   const closing = new AbortController();
@@ -219,6 +223,7 @@ export function createPayzeroSimulator(options: PayzeroSimulatorOptions = {}): P
     findOrder,
     findBatch,
   });
+  registerPayzeroRefundRoutes(app, { clock, timeScale, orders, refunds, schedule });
 
   // --- lifecycle and controls -----------------------------------------------------------------------------------
 
@@ -263,6 +268,7 @@ export function createPayzeroSimulator(options: PayzeroSimulatorOptions = {}): P
       return notifier.log;
     },
     orders,
+    refunds,
     get loginCount() {
       return logins;
     },

@@ -5,6 +5,7 @@ import type { CallbackDeliveryTable, CallbackEventTable } from '../modules/callb
 import type { BoundCardTable } from '../modules/card/card.table.ts';
 import type { OrderTable } from '../modules/order/order.table.ts';
 import type { PaymentAttemptTable, ProviderNotificationTable } from '../modules/payment/payment.table.ts';
+import type { PartnerNonceTable, RefundTable } from '../modules/refund/refund.table.ts';
 import type { PolicyTable } from '../modules/policy/policy.table.ts';
 import type { ClaimTable, PartnerTable, UserTable } from '../modules/session/session.table.ts';
 import type { LedgerAccountTable, LedgerEntryTable, LedgerTransferTable } from '../ledger/ledger.table.ts';
@@ -32,4 +33,6 @@ export interface Database {
   admin_login_attempts: AdminLoginAttemptTable;
   insurer_settings: InsurerSettingTable;
   alert_pushes: AlertPushTable;
+  refunds: RefundTable;
+  partner_nonces: PartnerNonceTable;
 }

@@ -53,7 +53,7 @@ describeEachDatabase('card payment through Payzero', (get) => {
     const view = await env.call('GET', `/api/orders/${orderNo}`, token);
     expect(view.body.order).toMatchObject({ status: 'settled', display: 'paid' });
     expect(env.sim.notifyLog.map((n) => n.outcome)).toEqual(['ok']);
-    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0100:false', 'paid:2:0:true']);
+    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0230:false', 'paid:2:0:true']);
     // The 5 s rule finds nothing to do for a payment that already has its result.
     ctx.clock.advance(10_000);
     expect(await sendCardTimeouts(env.deps)).toBe(0);
@@ -73,12 +73,12 @@ describeEachDatabase('card payment through Payzero', (get) => {
     expect(await sendCardTimeouts(env.deps)).toBe(0);
     expect((await attemptsOf(ctx, orderNo))[0]?.status).toBe('pending_bank');
     expect((await env.call('GET', `/api/orders/${orderNo}`, token)).body.order.display).toBe('processing');
-    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0100:false', 'timeout:2:ZF0100:false']);
+    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0230:false', 'timeout:2:ZF0100:false']);
 
     await waitFor(async () => expect(await orderStatus(ctx, orderNo)).toBe('settled'));
     ctx.clock.advance(10_000);
     expect(await sendCardTimeouts(env.deps)).toBe(0);
-    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0100:false', 'timeout:2:ZF0100:false', 'paid:3:0:true']);
+    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0230:false', 'timeout:2:ZF0100:false', 'paid:3:0:true']);
     expect(ctx.partner.received.filter((r) => r.json.event === 'timeout')).toHaveLength(1);
   });
 
@@ -94,13 +94,13 @@ describeEachDatabase('card payment through Payzero', (get) => {
     expect(attempt?.internal_reason).toContain('银行卡交易被拒绝');
     const view = await env.call('GET', `/api/orders/${orderNo}`, token);
     expect(view.body.order).toMatchObject({ status: 'open', display: 'failed', last_attempt: { failure_reason: 'declined' } });
-    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0100:false', 'failed:2:ZF0090:false']);
+    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0230:false', 'failed:2:ZF0090:false']);
     expect(await balanceOf(ctx.deps.db, Accounts.merchant('demo'))).toBe(0);
 
     const byBalance = await env.call('POST', `/api/orders/${orderNo}/pay/balance`, token, { pin: DEMO.pin });
     expect(byBalance.body.order).toMatchObject({ status: 'settled', display: 'paid' });
     expect(await balanceOf(ctx.deps.db, Accounts.userWallet(DEMO.users.zhangsan.id))).toBe(DEMO.users.zhangsan.balanceFen - selfPayFen);
-    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0100:false', 'failed:2:ZF0090:false', 'paid:3:0:true']);
+    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0230:false', 'failed:2:ZF0090:false', 'paid:3:0:true']);
   });
 
   it("refuses locally, with no attempt and no callback: a card that is not the user's or unknown (ZF0150), no card id (ZF0010), a foreign order (ZF0060)", async () => {
@@ -116,7 +116,7 @@ describeEachDatabase('card payment through Payzero', (get) => {
     expect((await env.call('POST', `/api/orders/${zhang.orderNo}/pay/card`, undefined, { card_id: 'CARD-DEMO-001' })).body.code).toBe('ZF0020');
     expect(await snapshot(ctx)).toBe(before);
     expect(env.sim.orders.size).toBe(0);
-    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0100:false', 'order_created:1:ZF0100:false']);
+    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0230:false', 'order_created:1:ZF0230:false']);
   });
 
   it('a card Payzero refuses at once (50010, no signed card) fails locally: ZF0090 card_unavailable, internal reason kept, no callback, order still payable', async () => {
@@ -132,12 +132,12 @@ describeEachDatabase('card payment through Payzero', (get) => {
     ctx.clock.advance(10_000);
     expect(await sendCardTimeouts(env.deps)).toBe(0);
     expect(await pollCardResults(env.deps, env.client)).toBe(0);
-    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0100:false']);
+    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0230:false']);
 
     const again = await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: 'CARD-DEMO-001' });
     expect(again.status).toBe(202);
     await waitFor(async () => expect(await orderStatus(ctx, orderNo)).toBe('settled'));
-    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0100:false', 'paid:2:0:true']);
+    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0230:false', 'paid:2:0:true']);
   });
 
   it('recovers a lost notify by polling /order/feedback with backoff', async () => {
@@ -155,7 +155,7 @@ describeEachDatabase('card payment through Payzero', (get) => {
     expect(await pollCardResults(env.deps, env.client)).toBe(1);
     expect(await orderStatus(ctx, orderNo)).toBe('settled');
     expect((await attemptsOf(ctx, orderNo))[0]).toMatchObject({ status: 'succeeded', next_poll_at: null });
-    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0100:false', 'paid:2:0:true']);
+    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0230:false', 'paid:2:0:true']);
   });
 
   it('keeps polling with backoff while the bank is silent, then applies the result (card …2222, notify lost)', async () => {
@@ -175,12 +175,12 @@ describeEachDatabase('card payment through Payzero', (get) => {
       expect(a!.poll_count).toBe(schedule.length);
     }
     expect(schedule).toEqual([4_000, 8_000, 16_000]);
-    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0100:false', 'timeout:2:ZF0100:false']);
+    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0230:false', 'timeout:2:ZF0100:false']);
     const [attempt] = await attemptsOf(ctx, orderNo);
     await waitFor(() => expect(env.sim.orders.get(attempt!.provider_ref!)?.payStatus).toBe('PAY_SUCCEED'));
     ctx.clock.advance(16_000);
     expect(await pollCardResults(env.deps, env.client)).toBe(1);
-    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0100:false', 'timeout:2:ZF0100:false', 'paid:3:0:true']);
+    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0230:false', 'timeout:2:ZF0100:false', 'paid:3:0:true']);
   });
 
   it('the same notify delivered twice settles once: the repeat answers OK and changes nothing', async () => {
@@ -204,7 +204,7 @@ describeEachDatabase('card payment through Payzero', (get) => {
     expect(notes).toHaveLength(1);
     const [attempt] = await attemptsOf(ctx, orderNo);
     expect(notes[0]).toMatchObject({ provider: 'payzero', dedupe_key: `payzero:${attempt!.provider_ref}:PAY_SUCCEED`, attempt_id: attempt!.id });
-    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0100:false', 'paid:2:0:true']);
+    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0230:false', 'paid:2:0:true']);
   });
 
   it('refuses a notify with a bad signature (400 FAIL) and changes nothing; the genuine result still arrives by polling', async () => {
@@ -283,7 +283,7 @@ describeEachDatabase('card payment through Payzero', (get) => {
     expect(res.body.attempt.status).toBe('submitted');
     expect(env.sim.orders.size).toBe(1);
     await waitFor(async () => expect(await orderStatus(ctx, orderNo)).toBe('settled'));
-    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0100:false', 'paid:2:0:true']);
+    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0230:false', 'paid:2:0:true']);
   });
 
   it('a 5xx before Payzero took the order: 202 processing, timeout at 5 s, then failed (provider_error, called back) once Payzero still does not know it after 60 s', async () => {
@@ -303,11 +303,11 @@ describeEachDatabase('card payment through Payzero', (get) => {
     const [attempt] = await attemptsOf(ctx, orderNo);
     expect(attempt).toMatchObject({ status: 'failed', failure_reason: 'provider_error' });
     expect(attempt?.internal_reason).toContain('payzero has no order');
-    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0100:false', 'timeout:2:ZF0100:false', 'failed:3:ZF0090:false']);
+    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0230:false', 'timeout:2:ZF0100:false', 'failed:3:ZF0090:false']);
     // The order is still open: paying again works.
     expect((await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: 'CARD-DEMO-001' })).status).toBe(202);
     await waitFor(async () => expect(await orderStatus(ctx, orderNo)).toBe('settled'));
-    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0100:false', 'timeout:2:ZF0100:false', 'failed:3:ZF0090:false', 'paid:4:0:true']);
+    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0230:false', 'timeout:2:ZF0100:false', 'failed:3:ZF0090:false', 'paid:4:0:true']);
   });
 
   it('raises PAYMENT_RESULT_OVERDUE once when the bank result is still missing after 24 h, and keeps polling', async () => {

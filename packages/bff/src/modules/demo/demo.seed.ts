@@ -9,6 +9,7 @@ import { shanghaiDate } from '../policy/policy.service.ts';
 export const DEMO = {
   partnerId: 'demo',
   linkSecret: 'demo-link-secret',
+  apiSecret: 'demo-api-secret',
   callbackSecret: 'whsec_ZGVtby1jYWxsYmFjay1zZWNyZXQ=',
   callbackHosts: ['localhost', '127.0.0.1'],
   pin: '123456',
@@ -41,7 +42,7 @@ export async function seedDemo(deps: Deps): Promise<boolean> {
   }
 
   await inTransaction(db, async (trx) => {
-    await trx.insertInto('partners').values({ id: DEMO.partnerId, name: '演示合作方（药房）', link_secret: DEMO.linkSecret, callback_secret: DEMO.callbackSecret, callback_hosts: JSON.stringify(DEMO.callbackHosts), is_demo: 1, created_at: now }).execute();
+    await trx.insertInto('partners').values({ id: DEMO.partnerId, name: '演示合作方（药房）', link_secret: DEMO.linkSecret, api_secret: DEMO.apiSecret, callback_secret: DEMO.callbackSecret, callback_hosts: JSON.stringify(DEMO.callbackHosts), is_demo: 1, created_at: now }).execute();
     await trx.insertInto('admin_users').values({ username: DEMO.admin.username, password_hash: adminHash, is_demo: 1, role: 'finance', created_at: now }).execute();
     for (const u of Object.values(DEMO.users)) {
       await trx.insertInto('users').values({ id: u.id, name: u.name, pin_hash: pinHash, pin_locked_at: null, created_at: now }).execute();

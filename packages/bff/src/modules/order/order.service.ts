@@ -71,7 +71,7 @@ export async function createOrder(deps: Deps, session: Session, policyNo: string
           updated_at: now,
         };
         await insertOrder(trx, order);
-        await enqueueCallback(trx, order, { event: 'order_created', resCode: 'ZF0100', resInfo: '订单已创建，等待支付', final: false, now, random: deps.random });
+        await enqueueCallback(trx, order, { event: 'order_created', resCode: 'ZF0230', resInfo: '订单已创建，等待支付', final: false, now, random: deps.random });
         return { order: (await findOrder(trx, orderNo)) ?? order, created: true };
       });
     } catch (err) {

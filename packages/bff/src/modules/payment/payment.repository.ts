@@ -146,3 +146,8 @@ export function recordNotification(db: Db, input: NotificationInput): Promise<bo
 export async function notificationSeen(db: Db, dedupeKey: string): Promise<boolean> {
   return (await db.selectFrom('provider_notifications').select('id').where('dedupe_key', '=', dedupeKey).executeTakeFirst()) !== undefined;
 }
+
+/** Every attempt of an order, oldest first. */
+export function attemptsOfOrder(db: Db, orderNo: string): Promise<PaymentAttempt[]> {
+  return db.selectFrom('payment_attempts').selectAll().where('order_no', '=', orderNo).orderBy('created_at').orderBy('id').execute();
+}

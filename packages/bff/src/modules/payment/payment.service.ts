@@ -8,6 +8,7 @@ import type { Session } from '../../http/session-token.ts';
 import { newId } from '../../lib/ids.ts';
 import { Accounts, transfer } from '../../ledger/ledger.ts';
 import { raiseAlert } from '../alert/alert.service.ts';
+import { recordExtraPaymentRefund } from '../refund/refund.auto.ts';
 import { enqueueCallback } from '../callback/callback.service.ts';
 import { findOrder, markOrderPaid, markOrderPaidLate } from '../order/order.repository.ts';
 import { orderIsExpired } from '../order/order.view.ts';
@@ -86,10 +87,12 @@ export async function applySuccess(deps: Deps, trx: Db, attemptId: string, provi
   }
   if (order.status === 'closed') {
     await markOrderPaidLate(trx, order.order_no, attemptId, now);
-    await raiseAlert(trx, deps.logger, { kind: 'LATE_PAYMENT', dedupeKey: `LATE_PAYMENT:${attemptId}`, orderNo: order.order_no, amountFen: Number(attempt.amount_fen), detail: `${attempt.method} success after the order closed; refund or settle by hand`, now });
+    await raiseAlert(trx, deps.logger, { kind: 'LATE_PAYMENT', dedupeKey: `LATE_PAYMENT:${attemptId}`, orderNo: order.order_no, amountFen: Number(attempt.amount_fen), detail: `${attempt.method} success after the order closed; refunded automatically`, now });
+    await recordExtraPaymentRefund(trx, { attempt, partnerId: order.partner_id, alertKey: `LATE_PAYMENT:${attemptId}`, reason: '订单已关闭后到账，自动退款', now, random: deps.random });
     return 'late';
   }
-  await raiseAlert(trx, deps.logger, { kind: 'DOUBLE_PAYMENT', dedupeKey: `DOUBLE_PAYMENT:${attemptId}`, orderNo: order.order_no, amountFen: Number(attempt.amount_fen), detail: `second successful ${attempt.method} attempt on a paid order; refund it`, now });
+  await raiseAlert(trx, deps.logger, { kind: 'DOUBLE_PAYMENT', dedupeKey: `DOUBLE_PAYMENT:${attemptId}`, orderNo: order.order_no, amountFen: Number(attempt.amount_fen), detail: `second successful ${attempt.method} attempt on a paid order; refunded automatically`, now });
+  await recordExtraPaymentRefund(trx, { attempt, partnerId: order.partner_id, alertKey: `DOUBLE_PAYMENT:${attemptId}`, reason: '重复支付，自动退款', now, random: deps.random });
   return 'double';
 }
 
