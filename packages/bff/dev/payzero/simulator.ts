@@ -19,6 +19,8 @@ import {
   formatChinaCompact,
 } from '../../src/providers/payzero/protocol.ts';
 import { verifyJwtHs256 } from '../../src/providers/payzero/sign.ts';
+import { randomBytes } from 'node:crypto';
+import { registerAgreementRoutes } from './simulator-agreements.ts';
 import { Notifier } from './simulator-notifier.ts';
 import { registerPayzeroRoutes, type SimulatedBatch } from './simulator-routes.ts';
 import {
@@ -28,6 +30,7 @@ import {
   type PayzeroSimulator,
   type PayzeroSimulatorOptions,
   type SimulatedOrder,
+  type SimulatedSms,
 } from './simulator-types.ts';
 import { SimFailure, business, closeServer, envelope, resultDto, type OrderRequest } from './simulator-wire.ts';
 
@@ -38,6 +41,7 @@ export type {
   PayzeroSimulator,
   PayzeroSimulatorOptions,
   SimulatedOrder,
+  SimulatedSms,
   StartedPayzeroSimulator,
 } from './simulator-types.ts';
 
@@ -67,6 +71,7 @@ export function createPayzeroSimulator(options: PayzeroSimulatorOptions = {}): P
   const timers = new Set<ReturnType<typeof setTimeout>>();
   const servers = new Set<ServerType>();
   const closing = new AbortController();
+  const smsLog: SimulatedSms[] = [];
 
   const schedule = (ms: number, fn: () => void): void => {
     if (closed) return;
@@ -220,6 +225,8 @@ export function createPayzeroSimulator(options: PayzeroSimulatorOptions = {}): P
     findBatch,
   });
 
+  registerAgreementRoutes(app, { clock, smsCode: options.smsCode ?? PAYZERO_SIMULATOR_DEFAULTS.smsCode, hex: () => randomBytes(10).toString('hex'), smsLog });
+
   // --- lifecycle and controls -----------------------------------------------------------------------------------
 
   const close = async (): Promise<void> => {
@@ -263,6 +270,7 @@ export function createPayzeroSimulator(options: PayzeroSimulatorOptions = {}): P
       return notifier.log;
     },
     orders,
+    smsLog,
     get loginCount() {
       return logins;
     },

@@ -8,6 +8,7 @@ import { createPool } from 'mysql2';
 import type { Database } from './tables.ts';
 import * as init from './migrations/2026_11_22_001_init.ts';
 import * as cardFingerprint from './migrations/2026_11_22_002_card_fingerprint.ts';
+import * as phoneSecondFactor from './migrations/2026_12_01_060_phone_second_factor.ts';
 import { quotaMigration } from './migrations/quota_2026_11_22_001_init.ts';
 
 export type Dialect = 'sqlite' | 'mysql';
@@ -72,6 +73,7 @@ export async function inTransaction<DB, T>(db: Kysely<DB>, fn: (trx: Transaction
 const MIGRATIONS: Record<string, Migration> = {
   '2026_11_22_001_init': init,
   '2026_11_22_002_card_fingerprint': cardFingerprint,
+  '2026_12_01_060_phone_second_factor': phoneSecondFactor,
 };
 
 /** Brings our schema up to date; throws on the first failing migration. */

@@ -2,7 +2,7 @@
 import type { AdminUserTable, AuditLogTable } from '../modules/admin/admin.table.ts';
 import type { AlertTable, ClearingTaskTable } from '../modules/alert/alert.table.ts';
 import type { CallbackDeliveryTable, CallbackEventTable } from '../modules/callback/callback.table.ts';
-import type { BoundCardTable } from '../modules/card/card.table.ts';
+import type { BoundCardTable, SmsChallengeTable } from '../modules/card/card.table.ts';
 import type { OrderTable } from '../modules/order/order.table.ts';
 import type { PaymentAttemptTable, ProviderNotificationTable } from '../modules/payment/payment.table.ts';
 import type { PolicyTable } from '../modules/policy/policy.table.ts';
@@ -18,6 +18,7 @@ export interface Database {
   orders: OrderTable;
   payment_attempts: PaymentAttemptTable;
   bound_cards: BoundCardTable;
+  sms_challenges: SmsChallengeTable;
   ledger_accounts: LedgerAccountTable;
   ledger_transfers: LedgerTransferTable;
   ledger_entries: LedgerEntryTable;
