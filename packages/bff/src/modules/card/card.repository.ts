@@ -18,6 +18,11 @@ export function findUserCard(db: Db, userId: string, cardId: string, lock = fals
   return db.selectFrom('bound_cards').selectAll().where('id', '=', cardId).where('user_id', '=', userId).where('removed_at', 'is', null).$if(lock, (q) => q.forUpdate()).executeTakeFirst();
 }
 
+/** One card of this user, removed or not (payment records name the card that paid). */
+export function findCardEverBound(db: Db, userId: string, cardId: string): Promise<BoundCard | undefined> {
+  return db.selectFrom('bound_cards').selectAll().where('id', '=', cardId).where('user_id', '=', userId).executeTakeFirst();
+}
+
 /** The user's binding of the card with this fingerprint, if any (removed ones too: binding again restores it). */
 export function findCardByFingerprint(db: Db, userId: string, fingerprint: string): Promise<BoundCard | undefined> {
   return db.selectFrom('bound_cards').selectAll().where('user_id', '=', userId).where('fingerprint', '=', fingerprint).executeTakeFirst();

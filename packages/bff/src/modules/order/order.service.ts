@@ -12,7 +12,7 @@ import type { Session } from '../../http/session-token.ts';
 import { expiredOpenOrders, findLiveOrder, findOrder, insertOrder, listUserOrders, markOrderClosed } from './order.repository.ts';
 import { releaseCoverage, reserveCoverage } from '../policy/policy.repository.ts';
 import { orderIsExpired, toOrderView } from './order.view.ts';
-import { findUserCard } from '../card/card.repository.ts';
+import { findCardEverBound } from '../card/card.repository.ts';
 import { findPartner } from '../session/session.repository.ts';
 import { extraPaidFen, lastAttempt } from '../payment/payment.repository.ts';
 
@@ -101,8 +101,10 @@ export async function showOrder(deps: Deps, session: Session, orderNo: string): 
 /** A payment record: the order with its partner's name and the paying card's last digits. */
 async function recordView(deps: Deps, order: Order, partnerName: string | null): Promise<OrderView> {
   const attempt = await lastAttempt(deps.db, order.order_no);
-  const card = attempt?.card_id ? await findUserCard(deps.db, order.user_id, attempt.card_id) : undefined;
-  return { ...toOrderView(order, attempt, deps.clock.now(), card?.last4 ?? null), partner_name: partnerName };
+  // A card removed since still names the payment it made.
+  const card = attempt?.card_id ? await findCardEverBound(deps.db, order.user_id, attempt.card_id) : undefined;
+  const extra = order.status === 'open' ? 0 : await extraPaidFen(deps.db, order.order_no, order.paid_attempt_id);
+  return { ...toOrderView(order, attempt, deps.clock.now(), card?.last4 ?? null), partner_name: partnerName, extra_paid_fen: extra };
 }
 
 export async function viewOrder(deps: Deps, order: Order): Promise<OrderView> {
