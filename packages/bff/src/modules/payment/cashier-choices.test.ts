@@ -78,6 +78,7 @@ describeEachDatabase('cashier choices: change the policy, supersede a Guanaitong
     expect(Number(pinFailed.pin_failed)).toBe(0);
 
     const wallet = await balanceOf(ctx.deps.db, Accounts.userWallet(DEMO.users.zhangsan.id));
+    ctx.clock.advance(1000); // the attempts list in creation order
     const paid = await ctx.call('POST', `/api/orders/${orderNo}/pay/balance`, token, { pin: DEMO.pin, confirm_supersede: true });
     expect(paid.status).toBe(200);
     expect(paid.body.order.status).toBe('settled');
