@@ -39,6 +39,14 @@ export const ERROR_CATALOGUE = {
   ZF0230: { status: 200, zh: '订单已创建，等待支付（非支付结果）', en: 'callback order_created: order created, not a payment result' },
   ZF0232: { status: 200, zh: '退款成功', en: 'callback refunded: the refund succeeded' },
   ZF0233: { status: 200, zh: '退款失败', en: 'callback refunded: the refund failed; nothing was refunded' },
+  // ZF0200–ZF0219: second factors, cards, changing the policy, superseding a pending Guanaitong trip (issue 13).
+  ZF0200: { status: 409, zh: '该订单有一笔关爱通支付尚未完成，确认改用其他方式支付吗？', en: 'a Guanaitong trip of this order is in flight; resend with confirm_supersede to pay another way' },
+  ZF0201: { status: 422, zh: '短信验证码错误', en: 'wrong SMS code (remaining_tries says how many are left)' },
+  ZF0202: { status: 410, zh: '短信验证码已失效，请重新获取', en: 'SMS code expired, used, or out of tries: request a new one' },
+  ZF0203: { status: 428, zh: '请先设置支付密码', en: 'no payment PIN set yet (set one at the cashier)' },
+  ZF0204: { status: 422, zh: '两次输入的支付密码不一致', en: 'the PIN and its confirmation differ' },
+  ZF0205: { status: 409, zh: '该银行卡有一笔支付正在处理中，暂不能解绑', en: 'the card has a payment in flight and cannot be removed' },
+  ZF0206: { status: 404, zh: '银行卡不存在或已解绑', en: 'no such bound card for this user' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -25,6 +25,8 @@ export const PAYZERO_SIMULATOR_DEFAULTS = {
   password: 'zf-demo-app-key',
   jwtSecret: 'payzero-simulator-jwt-secret',
   signToken: 'payzero-simulator-sign-token',
+  /** The SMS code of every card-agreement signing (the demo table in the README). */
+  smsCode: '123456',
 } as const;
 
 /** Simulator configuration. */
@@ -47,6 +49,8 @@ export interface PayzeroSimulatorOptions {
   cardBehaviours?: Readonly<Record<string, CardBehaviour>>;
   /** The merchant card's recorded quota in fen (default unlimited); payments beyond it answer 50056. */
   cardQuotaFen?: number;
+  /** The code every signing SMS carries (default 123456). */
+  smsCode?: string;
   fetch?: typeof fetch;
   /** Unexpected errors in timers (default: console.error). */
   onError?: (err: unknown) => void;
@@ -69,6 +73,14 @@ export interface SimulatedOrder {
   failReason: string | null;
   /** Simulator clock at creation. */
   createdAt: number;
+}
+
+/** One SMS the simulated bank "sent" (tests read the code from here; it is always the demo code). */
+export interface SimulatedSms {
+  requestNo: string;
+  phone: string;
+  code: string;
+  sentAt: number;
 }
 
 /** A running HTTP listener. */
@@ -97,6 +109,8 @@ export interface PayzeroSimulator {
   readonly orders: ReadonlyMap<string, SimulatedOrder>;
   /** Refunds by `mchtRefundOrderNo`. */
   readonly refunds: ReadonlyMap<string, SimulatedRefund>;
+  /** Every signing SMS sent, oldest first. */
+  readonly smsLog: readonly SimulatedSms[];
   /** Tokens issued by `/auth/login`. */
   readonly loginCount: number;
 }

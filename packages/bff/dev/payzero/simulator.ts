@@ -19,6 +19,8 @@ import {
   formatChinaCompact,
 } from '../../src/providers/payzero/protocol.ts';
 import { verifyJwtHs256 } from '../../src/providers/payzero/sign.ts';
+import { randomBytes } from 'node:crypto';
+import { registerAgreementRoutes } from './simulator-agreements.ts';
 import { Notifier } from './simulator-notifier.ts';
 import { registerPayzeroRefundRoutes } from './simulator-refunds.ts';
 import { registerPayzeroRoutes, type SimulatedBatch } from './simulator-routes.ts';
@@ -30,6 +32,7 @@ import {
   type PayzeroSimulatorOptions,
   type SimulatedOrder,
   type SimulatedRefund,
+  type SimulatedSms,
 } from './simulator-types.ts';
 import { SimFailure, business, closeServer, envelope, resultDto, type OrderRequest } from './simulator-wire.ts';
 
@@ -41,6 +44,7 @@ export type {
   PayzeroSimulatorOptions,
   SimulatedOrder,
   SimulatedRefund,
+  SimulatedSms,
   StartedPayzeroSimulator,
 } from './simulator-types.ts';
 
@@ -71,6 +75,7 @@ export function createPayzeroSimulator(options: PayzeroSimulatorOptions = {}): P
   const timers = new Set<ReturnType<typeof setTimeout>>();
   const servers = new Set<ServerType>();
   const closing = new AbortController();
+  const smsLog: SimulatedSms[] = [];
 
   const schedule = (ms: number, fn: () => void): void => {
     if (closed) return;
@@ -225,6 +230,8 @@ export function createPayzeroSimulator(options: PayzeroSimulatorOptions = {}): P
   });
   registerPayzeroRefundRoutes(app, { clock, timeScale, orders, refunds, schedule });
 
+  registerAgreementRoutes(app, { clock, smsCode: options.smsCode ?? PAYZERO_SIMULATOR_DEFAULTS.smsCode, hex: () => randomBytes(10).toString('hex'), smsLog });
+
   // --- lifecycle and controls -----------------------------------------------------------------------------------
 
   const close = async (): Promise<void> => {
@@ -269,6 +276,7 @@ export function createPayzeroSimulator(options: PayzeroSimulatorOptions = {}): P
     },
     orders,
     refunds,
+    smsLog,
     get loginCount() {
       return logins;
     },

@@ -10,6 +10,7 @@ import * as init from './migrations/2026_11_22_001_init.ts';
 import * as cardFingerprint from './migrations/2026_11_22_002_card_fingerprint.ts';
 import * as admin020 from './migrations/2026_12_01_020_admin.ts';
 import * as refunds from './migrations/2026_12_01_040_refunds.ts';
+import * as phoneSecondFactor from './migrations/2026_12_01_060_phone_second_factor.ts';
 import { quotaMigration } from './migrations/quota_2026_11_22_001_init.ts';
 
 export type Dialect = 'sqlite' | 'mysql';
@@ -76,6 +77,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026_11_22_002_card_fingerprint': cardFingerprint,
   '2026_12_01_020_admin': admin020,
   '2026_12_01_040_refunds': refunds,
+  '2026_12_01_060_phone_second_factor': phoneSecondFactor,
 };
 
 /** Brings our schema up to date; throws on the first failing migration. */

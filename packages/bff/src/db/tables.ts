@@ -2,7 +2,7 @@
 import type { AdminLoginAttemptTable, AdminSessionTable, AdminUserTable, AuditLogTable, InsurerSettingTable } from '../modules/admin/admin.table.ts';
 import type { AlertPushTable, AlertTable, ClearingTaskTable } from '../modules/alert/alert.table.ts';
 import type { CallbackDeliveryTable, CallbackEventTable } from '../modules/callback/callback.table.ts';
-import type { BoundCardTable } from '../modules/card/card.table.ts';
+import type { BoundCardTable, SmsChallengeTable } from '../modules/card/card.table.ts';
 import type { OrderTable } from '../modules/order/order.table.ts';
 import type { PaymentAttemptTable, ProviderNotificationTable } from '../modules/payment/payment.table.ts';
 import type { PartnerNonceTable, RefundTable } from '../modules/refund/refund.table.ts';
@@ -19,6 +19,7 @@ export interface Database {
   orders: OrderTable;
   payment_attempts: PaymentAttemptTable;
   bound_cards: BoundCardTable;
+  sms_challenges: SmsChallengeTable;
   ledger_accounts: LedgerAccountTable;
   ledger_transfers: LedgerTransferTable;
   ledger_entries: LedgerEntryTable;

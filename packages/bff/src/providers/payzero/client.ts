@@ -18,6 +18,7 @@ import {
   type PayzeroPollOptions,
   type PayzeroPollResult,
 } from './client-types.ts';
+import { PayzeroAgreements } from './agreement.ts';
 import { PayzeroError } from './errors.ts';
 import { silentLogger, type PayzeroLogger } from './logger.ts';
 import { wireOrder, type PayzeroOrderInput } from './order.ts';
@@ -72,6 +73,8 @@ export class PayzeroClient {
   private readonly timeoutMs: number;
   private cached: CachedToken | undefined;
   private loginInFlight: Promise<CachedToken> | undefined;
+  /** Card-agreement signing with its SMS check (agreement.ts), on this client's token. */
+  readonly agreements = new PayzeroAgreements((method, path, request, schema) => this.call(method, path, request, schema));
 
   constructor(private readonly options: PayzeroClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
