@@ -12,6 +12,8 @@ import { cardRoutes } from './modules/card/card.route.ts';
 import { payzeroNotifyRoute } from './modules/card/payzero-notify.route.ts';
 import { guanaitongRoutes } from './modules/guanaitong/guanaitong.route.ts';
 import { orderRoutes } from './modules/order/order.route.ts';
+import { openApiRoutes } from './modules/partner/openapi.route.ts';
+import { partnerRoutes } from './modules/partner/partner.route.ts';
 import { paymentRoutes } from './modules/payment/payment.route.ts';
 import { policyRoutes } from './modules/policy/policy.route.ts';
 import { sessionRoutes } from './modules/session/session.route.ts';
@@ -37,7 +39,9 @@ export function createApp(deps: Deps) {
     .route('/api', cardRoutes(deps))
     .route('/api', guanaitongRoutes(deps))
     .route('/api', adminRoutes(deps))
-    .route('/api/providers/payzero/notify', payzeroNotifyRoute(deps));
+    .route('/api/providers/payzero/notify', payzeroNotifyRoute(deps))
+    .route('/api/partner/v1', partnerRoutes(deps))
+    .route('/api', openApiRoutes());
   if (deps.config.serveH5Dir) serveH5(app, deps.config.serveH5Dir);
   return routes;
 }

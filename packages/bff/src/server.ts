@@ -8,6 +8,7 @@ import { hasDemoPartner } from './modules/session/session.repository.ts';
 import { guanaitongJobs } from './modules/guanaitong/guanaitong.integration.ts';
 import { payzeroJobs } from './modules/card/payzero.integration.ts';
 import { reconcileJobs } from './modules/reconcile/reconcile.job.ts';
+import { refundJobs } from './modules/refund/refund.integration.ts';
 
 let config: Config;
 try {
@@ -35,7 +36,7 @@ if (config.env === 'production') {
   }
 }
 const app = createApp(deps);
-const scheduler = startJobs(deps, [...payzeroJobs(deps), ...guanaitongJobs(deps), ...reconcileJobs(deps)]);
+const scheduler = startJobs(deps, [...payzeroJobs(deps), ...guanaitongJobs(deps), ...reconcileJobs(deps), ...refundJobs(deps)]);
 await scheduler.runAll(); // recovery at start: settle paid-but-unsettled orders, deliver what is due
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   deps.logger.info(`BFF listening on http://${config.host}:${info.port} (${deps.dialect})`);

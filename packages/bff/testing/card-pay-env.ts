@@ -22,6 +22,9 @@ export const TEST_CARDS = {
   unsigned: '6214830000013333',
 } as const;
 
+/** The code every simulated signing SMS carries (the README's demo table). */
+export const TEST_SMS_CODE = '123456';
+
 /** A valid card holder (the ID number is GB 11643's own example, check character X). */
 export const TEST_HOLDER = { holder_name: '张三', id_number: '11010519491231002X', phone: '13800138000' } as const;
 
@@ -43,8 +46,8 @@ export interface CardPayEnv {
   url: string;
   /** A JSON request to the BFF over real HTTP. */
   call(method: string, path: string, token?: string, body?: unknown): Promise<Answer>;
-  /** Binds a card for the session and returns its id. */
-  bindCard(token: string, cardNo: string): Promise<string>;
+  /** Binds a card for the session (the SMS step with the simulator's demo code) and returns its id. */
+  bindCard(token: string, cardNo: string, holder?: { holder_name?: string; id_number?: string; phone?: string }): Promise<string>;
   /** Opens a session (link overrides) and creates an order under the policy; returns the token and the order. */
   newOrder(overrides?: Record<string, string>, policyNo?: string): Promise<{ token: string; orderNo: string; selfPayFen: number }>;
   close(): Promise<void>;
@@ -90,10 +93,13 @@ export async function startCardPayEnv(ctx: TestContext, options: { sim?: Partial
     client: payzeroIntegration(deps).client,
     url: server.url,
     call,
-    async bindCard(token, cardNo) {
-      const res = await call('POST', '/api/cards', token, { ...TEST_HOLDER, card_no: cardNo });
-      expect([200, 201]).toContain(res.status);
-      return res.body.card.id as string;
+    async bindCard(token, cardNo, holder = {}) {
+      const res = await call('POST', '/api/cards', token, { ...TEST_HOLDER, ...holder, card_no: cardNo });
+      if (res.status === 200) return res.body.card.id as string;
+      expect(res.status).toBe(202);
+      const confirmed = await call('POST', '/api/cards/confirm', token, { binding_id: res.body.binding.binding_id, sms_code: TEST_SMS_CODE });
+      expect([200, 201]).toContain(confirmed.status);
+      return confirmed.body.card.id as string;
     },
     async newOrder(overrides = {}, policyNo = 'POL-PICC-001') {
       const { token } = await ctx.enter(overrides);

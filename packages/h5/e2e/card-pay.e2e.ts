@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { payzeroJobs } from '../../bff/src/modules/card/payzero.integration.ts';
 import { createPayzeroSimulator, PAYZERO_SIMULATOR_DEFAULTS, type StartedPayzeroSimulator } from '../../bff/dev/payzero/simulator.ts';
-import { fitsWidth, openCashier, startStack, type Stack } from './stack.ts';
+import { fitsWidth, openCashier, startStack, typePin, type Stack } from './stack.ts';
 
 let payzero: StartedPayzeroSimulator;
 let stack: Stack;
@@ -48,6 +48,9 @@ describe('card pay in the browser', () => {
     await page.locator('[data-test="card-no"] input').fill('6214 8300 0007 2222');
     await page.locator('[data-test="card-phone"] input').fill('13800138000');
     await page.locator('[data-test="card-add-submit"]').click();
+    // The bank texts a code to the card's phone (the simulator's demo code 123456).
+    await page.locator('[data-test="card-sms-code"] input').fill('123456');
+    await page.locator('[data-test="card-sms-submit"]').click();
 
     // The new card is listed first and chosen; the sheet is gone, and so is the full number.
     const newCard = page.locator('[data-test="card-picker"] [data-test^="card-CARD"]').first();
@@ -64,6 +67,9 @@ describe('card pay in the browser', () => {
 
     await page.evaluate(() => Object.assign(window, { __sameDocument: true }));
     await page.locator('[data-test="pay-card"]').click();
+    // Every card payment is confirmed with the payment PIN.
+    await page.locator('[data-test="pin-keyboard"]').waitFor();
+    await typePin(page, '123456');
     await page.waitForURL(/pay-result/);
     await expect.poll(() => page.locator('[data-test="result-title"]').innerText()).toBe('处理中');
     await expect.poll(() => page.locator('[data-test="result-title"]').innerText(), { timeout: 15_000 }).toBe('支付成功');
@@ -105,17 +111,29 @@ describe('card pay in the browser', () => {
     await page.locator('[data-test="card-no"] input').fill('6214 8300 0003 1111');
     await page.locator('[data-test="card-phone"] input').fill('13800138000');
     await page.locator('[data-test="card-add-submit"]').click();
-    const declinedCard = page.locator('[data-test="card-picker"] [data-test^="card-CARD"]').first();
+    await page.locator('[data-test="card-sms-code"] input').fill('123456');
+    await page.locator('[data-test="card-sms-submit"]').click();
+    // The card that paid last (…2222, the test before) is listed first now; the new one is chosen all the same.
+    const declinedCard = page.locator('[data-test="card-picker"] [data-test^="card-CARD"]', { hasText: '尾号1111' });
     await expect.poll(() => declinedCard.innerText(), { timeout: 10_000 }).toContain('尾号1111');
     expect(await declinedCard.locator('.van-radio__icon--checked').count()).toBe(1);
 
     await page.locator('[data-test="pay-card"]').click();
+    await page.locator('[data-test="pin-keyboard"]').waitFor();
+    await typePin(page, '123456');
     await page.waitForURL(/pay-result/);
     await expect.poll(() => page.locator('[data-test="result-title"]').innerText(), { timeout: 10_000 }).toBe('支付失败');
     expect(await page.locator('[data-test="result-detail"]').innerText()).toBe('银行卡支付被拒绝，请更换支付方式');
     await page.locator('[data-test="pay-again"]').click();
     await page.waitForURL(/cashier/);
     await page.locator('[data-test="method-balance"]').waitFor();
+    // After the decline, the declined card is not the default any more: the card that paid last (…2222, the test
+    // before) is chosen, the …1111 is listed last and flagged.
+    await page.locator('[data-test="method-card"]').click();
+    const chosen = page.locator('[data-test="card-picker"] .van-cell', { has: page.locator('.van-radio__icon--checked') });
+    await expect.poll(() => chosen.innerText()).toContain('尾号2222');
+    expect(await page.locator('[data-test="card-picker"] [data-test^="card-CARD"]').last().innerText()).toContain('尾号1111');
+    expect(await page.locator('[data-test="card-picker"]').innerText()).toContain('上次支付被拒绝');
     expect(errors).toEqual([]);
 
     // The bank's refusal is called back (it reached the bank), after order_created.

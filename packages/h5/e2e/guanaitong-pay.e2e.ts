@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guanaitongJobs } from '../../bff/src/modules/guanaitong/guanaitong.integration.ts';
 import { createGuanaitongSimulator, type RunningGuanaitongSimulator } from '../../bff/dev/guanaitong/simulator.ts';
 import { TEST_GAT } from '../../bff/testing/guanaitong.ts';
-import { fitsWidth, openCashier, payByBalance, reservePort, startStack, type Stack } from './stack.ts';
+import { fitsWidth, openCashier, reservePort, startStack, typePin, type Stack } from './stack.ts';
 
 let guanaitong: RunningGuanaitongSimulator;
 let stack: Stack;
@@ -96,14 +96,46 @@ describe('关爱通 in the browser', () => {
     await page.locator('[data-test="pay-guanaitong"]').click();
     await page.getByRole('button', { name: '登录并授权' }).click();
     await page.waitForURL(`${guanaitong.url}/cashier**`);
+    const guanaitongCashierUrl = page.url();
 
     // Back past Guanaitong's pages to our cashier: the unfinished trip is pointed out, the other methods stay usable.
     await page.goBack();
     await page.goBack();
     await page.waitForURL(/#\/pages\/cashier\/cashier/);
     await expect.poll(() => page.locator('[data-test="gat-pending"]').count(), { timeout: 10_000 }).toBe(1);
-    await payByBalance(page, '123456');
+
+    // Issue 13 defect 1: paying another way asks first and says what it means; cancelling pays nothing.
+    await page.locator('[data-test="method-balance"]').click();
+    await page.locator('[data-test="pay-balance"]').click();
+    const dialog = page.locator('[data-test="supersede-dialog"]');
+    await dialog.waitFor();
+    expect(await dialog.innerText()).toContain('多付的款项将原路退回');
+    await dialog.getByRole('button', { name: '再想想' }).click();
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+    expect(await page.locator('[data-test="pin-keyboard"]').isVisible()).toBe(false);
+    await page.locator('[data-test="pay-balance"]').click();
+    await dialog.getByRole('button', { name: '继续支付' }).click();
+    await page.locator('[data-test="pin-keyboard"]').waitFor();
+    await typePin(page, '123456');
+    await page.waitForURL(/pay-result/);
+    await page.locator('[data-test="result-title"]', { hasText: /^支付成功$/ }).waitFor({ timeout: 15_000 });
     await expect.poll(() => eventsOf(orderNo), { timeout: 10_000 }).toEqual(['order_created', 'paid']);
+
+    // The Guanaitong cashier, still open, is paid too: a DOUBLE_PAYMENT; the result page says it will be refunded.
+    await page.goto(guanaitongCashierUrl);
+    await page.getByRole('button', { name: '确认支付' }).click();
+    await page.waitForURL(/#\/pages\/pay-result\/pay-result/);
+    await expect
+      .poll(async () => {
+        await page.reload();
+        return page.locator('[data-test="extra-payment"]').count();
+      }, { timeout: 20_000, interval: 1_000 })
+      .toBe(1);
+    expect(await page.locator('[data-test="extra-payment"]').innerText()).toContain('¥6.00');
+    expect(await page.locator('[data-test="extra-payment"]').innerText()).toContain('原路退回');
+    const alerts = await stack.runtime.deps.db.selectFrom('alerts').select('kind').where('order_no', '=', orderNo).execute();
+    expect(alerts.map((a) => a.kind)).toEqual(['DOUBLE_PAYMENT']);
+    expect(eventsOf(orderNo)).toEqual(['order_created', 'paid']);
     expect(errors).toEqual([]);
   });
 });

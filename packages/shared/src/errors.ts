@@ -26,6 +26,27 @@ export const ERROR_CATALOGUE = {
   ZF0265: { status: 409, zh: '该记录已处理，无需重复操作', en: 'already done (task completed, alert resolved, event still queued)' },
   ZF0266: { status: 409, zh: '合作方已存在', en: 'partner id already exists' },
   ZF0267: { status: 409, zh: '该业务参考号已用于其他金额', en: 'reference already used for a different amount' },
+  // ZF0220–ZF0259: refunds and the partner server API (issue 10).
+  ZF0220: { status: 401, zh: '请求签名无效或合作方未知', en: 'partner API request unsigned, signature invalid, or partner unknown' },
+  ZF0221: { status: 401, zh: '请求时间戳超出允许范围（±5 分钟）', en: 'partner API request timestamp more than 5 minutes off' },
+  ZF0222: { status: 409, zh: '请求已处理过（nonce 重复）', en: 'partner API nonce already used (replayed request)' },
+  ZF0223: { status: 422, zh: '退款金额超过可退金额', en: 'refund amount exceeds what is left to refund' },
+  ZF0224: { status: 409, zh: '退款单号已使用，参数不一致', en: 'refund number already used with other parameters' },
+  ZF0225: { status: 409, zh: '订单当前不可退款（未支付、已关闭或结算中）', en: 'order not refundable (not paid, closed, or still settling)' },
+  ZF0226: { status: 404, zh: '退款单不存在', en: 'refund not found (or not yours)' },
+  ZF0227: { status: 409, zh: '商户账户余额不足，退款等待人工处理', en: 'merchant ledger cannot cover the refund; it waits as a manual task' },
+  ZF0228: { status: 409, zh: '退款正在处理中', en: 'refund not in a state for this action' },
+  ZF0230: { status: 200, zh: '订单已创建，等待支付（非支付结果）', en: 'callback order_created: order created, not a payment result' },
+  ZF0232: { status: 200, zh: '退款成功', en: 'callback refunded: the refund succeeded' },
+  ZF0233: { status: 200, zh: '退款失败', en: 'callback refunded: the refund failed; nothing was refunded' },
+  // ZF0200–ZF0219: second factors, cards, changing the policy, superseding a pending Guanaitong trip (issue 13).
+  ZF0200: { status: 409, zh: '该订单有一笔关爱通支付尚未完成，确认改用其他方式支付吗？', en: 'a Guanaitong trip of this order is in flight; resend with confirm_supersede to pay another way' },
+  ZF0201: { status: 422, zh: '短信验证码错误', en: 'wrong SMS code (remaining_tries says how many are left)' },
+  ZF0202: { status: 410, zh: '短信验证码已失效，请重新获取', en: 'SMS code expired, used, or out of tries: request a new one' },
+  ZF0203: { status: 428, zh: '请先设置支付密码', en: 'no payment PIN set yet (set one at the cashier)' },
+  ZF0204: { status: 422, zh: '两次输入的支付密码不一致', en: 'the PIN and its confirmation differ' },
+  ZF0205: { status: 409, zh: '该银行卡有一笔支付正在处理中，暂不能解绑', en: 'the card has a payment in flight and cannot be removed' },
+  ZF0206: { status: 404, zh: '银行卡不存在或已解绑', en: 'no such bound card for this user' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -8,3 +8,4 @@ export * from './schemas/callback.ts';
 export * from './schemas/card.ts';
 export * from './schemas/guanaitong.ts';
 export * from './schemas/admin.ts';
+export * from './schemas/partner-api.ts';

@@ -1,6 +1,6 @@
 // The partner contract of SPEC §9: signing a deep link, and signing/verifying a Standard Webhooks callback.
 // Node only (node:crypto); partners copy these helpers, the BFF uses the same ones.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** The canonical string of a deep link: non-empty params except `sign`, sorted by name (byte order), `name=value` joined by `&`. */
 export function canonicalLinkString(params: Record<string, string | undefined>): string {
@@ -89,4 +89,63 @@ export function verifyWebhook<T = unknown>(
   });
   if (!ok) throw new WebhookVerificationError('signature mismatch');
   return JSON.parse(body) as T;
+}
+
+/** Headers of a signed partner server API request (`/api/partner/v1/*`). */
+export const PARTNER_API_HEADERS = {
+  partnerId: 'x-zf-partner-id',
+  timestamp: 'x-zf-timestamp',
+  nonce: 'x-zf-nonce',
+  signature: 'x-zf-signature',
+} as const;
+
+/** What a partner API signature covers. `path` is the request path with its query string exactly as sent. */
+export interface PartnerRequestParts {
+  method: string;
+  path: string;
+  /** Unix seconds. */
+  timestamp: number | string;
+  /** 16–64 characters of `[A-Za-z0-9_-]`, never reused within 10 minutes. */
+  nonce: string;
+  /** The raw body ('' for GET). */
+  body: string;
+}
+
+/** The signed string: `METHOD\npath?query\ntimestamp\nnonce\nbody` (method upper-case, UTF-8). */
+export function canonicalPartnerRequest(parts: PartnerRequestParts): string {
+  return `${parts.method.toUpperCase()}\n${parts.path}\n${parts.timestamp}\n${parts.nonce}\n${parts.body}`;
+}
+
+/** `x-zf-signature`: lowercase hex HMAC-SHA256 of {@link canonicalPartnerRequest} with the partner's API secret. */
+export function signPartnerRequest(parts: PartnerRequestParts, apiSecret: string): string {
+  return createHmac('sha256', apiSecret).update(canonicalPartnerRequest(parts), 'utf8').digest('hex');
+}
+
+/** Constant-time check of a partner API signature. */
+export function verifyPartnerRequest(parts: PartnerRequestParts, apiSecret: string, signature: string): boolean {
+  if (!/^[0-9a-f]{64}$/.test(signature)) return false;
+  return timingSafeEqual(Buffer.from(signature, 'hex'), Buffer.from(signPartnerRequest(parts, apiSecret), 'hex'));
+}
+
+/**
+ * The four headers of a signed partner API request (what a partner's server sends).
+ * @example
+ * const body = JSON.stringify({ order_no, partner_refund_no: 'R-1', amount: '10.00', reason: '退药' });
+ * fetch(`${base}/api/partner/v1/refunds`, { method: 'POST', body,
+ *   headers: { 'content-type': 'application/json', ...partnerRequestHeaders('demo', secret, { method: 'POST', path: '/api/partner/v1/refunds', body }) } });
+ */
+export function partnerRequestHeaders(
+  partnerId: string,
+  apiSecret: string,
+  request: { method: string; path: string; body?: string },
+  nowSeconds = Math.floor(Date.now() / 1000),
+  nonce = randomBytes(16).toString('hex'),
+): Record<string, string> {
+  const parts = { method: request.method, path: request.path, timestamp: nowSeconds, nonce, body: request.body ?? '' };
+  return {
+    [PARTNER_API_HEADERS.partnerId]: partnerId,
+    [PARTNER_API_HEADERS.timestamp]: String(nowSeconds),
+    [PARTNER_API_HEADERS.nonce]: nonce,
+    [PARTNER_API_HEADERS.signature]: signPartnerRequest(parts, apiSecret),
+  };
 }

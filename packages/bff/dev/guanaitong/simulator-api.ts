@@ -1,6 +1,6 @@
 // The simulator's open API: the gateway checks of the common parameters (access_token, timestamp, sign) and the
 // token, auth-code, assets and checkUserAndToPay endpoints.
-import { formatYuan } from '@zf/shared';
+import { formatYuan, parseYuan } from '@zf/shared';
 import type { Context, Hono } from 'hono';
 import type { Clock } from '../../src/lib/clock.ts';
 import type { RandomSource } from '../../src/lib/ids.ts';
@@ -26,7 +26,13 @@ export interface ApiContext {
   tokenCallsPerHour: number;
   /** Base URL of cashier_url; default the origin the call came to. */
   publicUrl: string | undefined;
+  /** How long a slow refund (amount ending in 77 fen) takes to answer, unscaled (default 15 s). */
+  refundSlowMs?: number;
 }
+
+/** syncRefund behaviours of this simulator: an amount ending in 13 fen is refused, one ending in 77 fen answers late. */
+export const GAT_REFUND_FAIL_FEN = 13;
+export const GAT_REFUND_SLOW_FEN = 77;
 
 /** Registers the API endpoints on `app`. */
 export function registerApi(app: Hono, ctx: ApiContext): void {
@@ -167,5 +173,35 @@ export function registerApi(app: Hono, ctx: ApiContext): void {
     const base = (ctx.publicUrl ?? new URL(c.req.url).origin).replace(/\/+$/, '');
     const cashierUrl = `${base}/cashier?${new URLSearchParams({ trade_no: trade.tradeNo, t: trade.cashierToken }).toString()}`;
     return ok(c, { trade_no: trade.tradeNo, outer_trade_no: trade.outerTradeNo, cashier_url: cashierUrl });
+  });
+
+  // ASSUMPTION: PROVIDERS.md lists syncRefund's parameters (outer_trade_no, outer_refund_no, reason, refund_amount in
+  // yuan); the answer {refund_no, outer_refund_no, refund_amount}, idempotency by outer_refund_no (the same request
+  // answers the same refund; other parameters → 1000220003), 1000220002 for an unpaid/unknown trade or an amount over
+  // what is left, are this simulator's. The refund goes back to the asset the trade was paid from.
+  const refunds = new Map<string, { tradeNo: string; amountFen: number; refundNo: string }>();
+  let refundSeq = 0;
+  app.post(GAT_PATHS.syncRefund, async (c) => {
+    const { params } = await authenticated(c);
+    const outerTradeNo = params.outer_trade_no?.trim() ?? '';
+    const outerRefundNo = params.outer_refund_no?.trim() ?? '';
+    const amountFen = parseYuan(params.refund_amount?.trim() ?? '');
+    if (!outerTradeNo || !outerRefundNo || amountFen === null || amountFen <= 0) throw new GatRejection(GAT_CODES.PARAM_CHECK, '缺少或错误的退款参数');
+    const trade = [...trades.values()].find((t) => t.outerTradeNo === outerTradeNo);
+    if (!trade || trade.status !== 'paid') throw new GatRejection(GAT_CODES.VALUE, '交易不存在或未支付');
+    const answer = (r: { amountFen: number; refundNo: string }) => ok(c, { refund_no: r.refundNo, outer_refund_no: outerRefundNo, refund_amount: formatYuan(r.amountFen) });
+    const prior = refunds.get(outerRefundNo);
+    if (prior) {
+      if (prior.tradeNo !== trade.tradeNo || prior.amountFen !== amountFen) throw new GatRejection(GAT_CODES.EXISTS, 'outer_refund_no已存在');
+      return answer(prior);
+    }
+    if (amountFen % 100 === GAT_REFUND_FAIL_FEN) throw new GatRejection(GAT_CODES.VALUE, '该交易暂不支持退款');
+    const refunded = [...refunds.values()].filter((r) => r.tradeNo === trade.tradeNo).reduce((sum, r) => sum + r.amountFen, 0);
+    if (refunded + amountFen > trade.amountFen) throw new GatRejection(GAT_CODES.VALUE, '退款金额超过可退金额');
+    const refund = { tradeNo: trade.tradeNo, amountFen, refundNo: `R${trade.tradeNo}${String(++refundSeq).padStart(3, '0')}` };
+    refunds.set(outerRefundNo, refund);
+    fundsOf(trade).debit(-amountFen);
+    if (amountFen % 100 === GAT_REFUND_SLOW_FEN) await new Promise((r) => setTimeout(r, ctx.refundSlowMs ?? 15_000));
+    return answer(refund);
   });
 }

@@ -70,6 +70,8 @@ export interface GuanaitongSimulatorOptions {
   tokenLifetimeSec?: number;
   tokenCallsPerHour?: number;
   authCodeTtlMs?: number;
+  /** How long a slow syncRefund (amount ending in 77 fen) waits before answering (default 15 s, unscaled). */
+  refundSlowMs?: number;
   /** Base URL the browser reaches the simulator at (cashier_url); default: the origin the API call came to. */
   publicUrl?: string;
   notifyTimeoutMs?: number;

@@ -96,7 +96,7 @@ export function createGuanaitongSimulator(options: GuanaitongSimulatorOptions = 
   });
   app.notFound((c) => c.json<GatEnvelope>({ code: GAT_CODES.NOT_FOUND, msg: '接口不存在', data: null }));
 
-  registerApi(app, { state, gatApp, clock, random, tokenLifetimeMs, tokenCallsPerHour, publicUrl: options.publicUrl });
+  registerApi(app, { state, gatApp, clock, random, tokenLifetimeMs, tokenCallsPerHour, publicUrl: options.publicUrl, refundSlowMs: options.refundSlowMs });
 
   registerBrowserPages(app, { state, gatApp });
 

@@ -3,7 +3,7 @@
 import type { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Clock } from '../../src/lib/clock.ts';
-import type { PayStatus } from '../../src/providers/payzero/protocol.ts';
+import type { PayStatus, PayzeroRefundResult, RefundStatus } from '../../src/providers/payzero/protocol.ts';
 import type { NotifyAttempt } from './simulator-notifier.ts';
 
 /** What the simulated bank does with a card: pay or decline after a delay, or refuse at pay time with a code. */
@@ -25,6 +25,8 @@ export const PAYZERO_SIMULATOR_DEFAULTS = {
   password: 'zf-demo-app-key',
   jwtSecret: 'payzero-simulator-jwt-secret',
   signToken: 'payzero-simulator-sign-token',
+  /** The SMS code of every card-agreement signing (the demo table in the README). */
+  smsCode: '123456',
 } as const;
 
 /** Simulator configuration. */
@@ -47,6 +49,8 @@ export interface PayzeroSimulatorOptions {
   cardBehaviours?: Readonly<Record<string, CardBehaviour>>;
   /** The merchant card's recorded quota in fen (default unlimited); payments beyond it answer 50056. */
   cardQuotaFen?: number;
+  /** The code every signing SMS carries (default 123456). */
+  smsCode?: string;
   fetch?: typeof fetch;
   /** Unexpected errors in timers (default: console.error). */
   onError?: (err: unknown) => void;
@@ -69,6 +73,14 @@ export interface SimulatedOrder {
   failReason: string | null;
   /** Simulator clock at creation. */
   createdAt: number;
+}
+
+/** One SMS the simulated bank "sent" (tests read the code from here; it is always the demo code). */
+export interface SimulatedSms {
+  requestNo: string;
+  phone: string;
+  code: string;
+  sentAt: number;
 }
 
 /** A running HTTP listener. */
@@ -95,6 +107,16 @@ export interface PayzeroSimulator {
   rotateJwtSecret(secret?: string): void;
   readonly notifyLog: readonly NotifyAttempt[];
   readonly orders: ReadonlyMap<string, SimulatedOrder>;
+  /** Refunds by `mchtRefundOrderNo`. */
+  readonly refunds: ReadonlyMap<string, SimulatedRefund>;
+  /** Every signing SMS sent, oldest first. */
+  readonly smsLog: readonly SimulatedSms[];
   /** Tokens issued by `/auth/login`. */
   readonly loginCount: number;
+}
+
+/** One refund as the simulator holds it (see simulator-refunds.ts). */
+export interface SimulatedRefund extends PayzeroRefundResult {
+  refundStatus: RefundStatus;
+  reason: string;
 }

@@ -19,7 +19,10 @@ import {
   formatChinaCompact,
 } from '../../src/providers/payzero/protocol.ts';
 import { verifyJwtHs256 } from '../../src/providers/payzero/sign.ts';
+import { randomBytes } from 'node:crypto';
+import { registerAgreementRoutes } from './simulator-agreements.ts';
 import { Notifier } from './simulator-notifier.ts';
+import { registerPayzeroRefundRoutes } from './simulator-refunds.ts';
 import { registerPayzeroRoutes, type SimulatedBatch } from './simulator-routes.ts';
 import {
   DEFAULT_CARD_BEHAVIOURS,
@@ -28,6 +31,8 @@ import {
   type PayzeroSimulator,
   type PayzeroSimulatorOptions,
   type SimulatedOrder,
+  type SimulatedRefund,
+  type SimulatedSms,
 } from './simulator-types.ts';
 import { SimFailure, business, closeServer, envelope, resultDto, type OrderRequest } from './simulator-wire.ts';
 
@@ -38,6 +43,8 @@ export type {
   PayzeroSimulator,
   PayzeroSimulatorOptions,
   SimulatedOrder,
+  SimulatedRefund,
+  SimulatedSms,
   StartedPayzeroSimulator,
 } from './simulator-types.ts';
 
@@ -64,9 +71,11 @@ export function createPayzeroSimulator(options: PayzeroSimulatorOptions = {}): P
   const cards = new Map(Object.entries(options.cardBehaviours ?? DEFAULT_CARD_BEHAVIOURS));
   const orders = new Map<string, SimulatedOrder>();
   const batches = new Map<number, SimulatedBatch>();
+  const refunds = new Map<string, SimulatedRefund>();
   const timers = new Set<ReturnType<typeof setTimeout>>();
   const servers = new Set<ServerType>();
   const closing = new AbortController();
+  const smsLog: SimulatedSms[] = [];
 
   const schedule = (ms: number, fn: () => void): void => {
     if (closed) return;
@@ -219,6 +228,9 @@ export function createPayzeroSimulator(options: PayzeroSimulatorOptions = {}): P
     findOrder,
     findBatch,
   });
+  registerPayzeroRefundRoutes(app, { clock, timeScale, orders, refunds, schedule });
+
+  registerAgreementRoutes(app, { clock, smsCode: options.smsCode ?? PAYZERO_SIMULATOR_DEFAULTS.smsCode, hex: () => randomBytes(10).toString('hex'), smsLog });
 
   // --- lifecycle and controls -----------------------------------------------------------------------------------
 
@@ -263,6 +275,8 @@ export function createPayzeroSimulator(options: PayzeroSimulatorOptions = {}): P
       return notifier.log;
     },
     orders,
+    refunds,
+    smsLog,
     get loginCount() {
       return logins;
     },

@@ -11,6 +11,8 @@ import * as cardFingerprint from './migrations/2026_11_22_002_card_fingerprint.t
 import * as admin020 from './migrations/2026_12_01_020_admin.ts';
 import * as money from './migrations/2026_12_01_030_money.ts';
 import * as quotaLevels031 from './migrations/2026_12_01_031_quota_levels.ts';
+import * as refunds from './migrations/2026_12_01_040_refunds.ts';
+import * as phoneSecondFactor from './migrations/2026_12_01_060_phone_second_factor.ts';
 import { quotaMigration } from './migrations/quota_2026_11_22_001_init.ts';
 import { quotaCreatedIndex } from './migrations/quota_2026_12_01_030_created_index.ts';
 
@@ -79,11 +81,14 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026_12_01_020_admin': admin020,
   '2026_12_01_030_money': money,
   '2026_12_01_031_quota_levels': quotaLevels031,
+  '2026_12_01_040_refunds': refunds,
+  '2026_12_01_060_phone_second_factor': phoneSecondFactor,
 };
 
 /** Brings our schema up to date; throws on the first failing migration. */
 export async function migrate(db: Kysely<Database>): Promise<void> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
+  // Unordered: branches landed out of name order (030/031 after 040/060 on a database main already migrated).
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS }, allowUnorderedMigrations: true });
   const { error } = await migrator.migrateToLatest();
   if (error) throw error;
 }

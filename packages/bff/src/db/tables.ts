@@ -2,9 +2,10 @@
 import type { AdminLoginAttemptTable, AdminSessionTable, AdminUserTable, AuditLogTable } from '../modules/admin/admin.table.ts';
 import type { AlertPushTable, AlertTable, ClearingTaskTable } from '../modules/alert/alert.table.ts';
 import type { CallbackDeliveryTable, CallbackEventTable } from '../modules/callback/callback.table.ts';
-import type { BoundCardTable } from '../modules/card/card.table.ts';
+import type { BoundCardTable, SmsChallengeTable } from '../modules/card/card.table.ts';
 import type { OrderTable } from '../modules/order/order.table.ts';
 import type { PaymentAttemptTable, ProviderNotificationTable } from '../modules/payment/payment.table.ts';
+import type { PartnerNonceTable, RefundTable } from '../modules/refund/refund.table.ts';
 import type { PolicyTable } from '../modules/policy/policy.table.ts';
 import type { ClaimTable, PartnerTable, UserTable } from '../modules/session/session.table.ts';
 import type { LedgerAccountTable, LedgerEntryTable, LedgerPendingTable, LedgerTransferTable } from '../ledger/ledger.table.ts';
@@ -19,6 +20,7 @@ export interface Database {
   orders: OrderTable;
   payment_attempts: PaymentAttemptTable;
   bound_cards: BoundCardTable;
+  sms_challenges: SmsChallengeTable;
   ledger_accounts: LedgerAccountTable;
   ledger_transfers: LedgerTransferTable;
   ledger_entries: LedgerEntryTable;
@@ -35,4 +37,6 @@ export interface Database {
   admin_sessions: AdminSessionTable;
   admin_login_attempts: AdminLoginAttemptTable;
   alert_pushes: AlertPushTable;
+  refunds: RefundTable;
+  partner_nonces: PartnerNonceTable;
 }

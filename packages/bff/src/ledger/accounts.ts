@@ -10,6 +10,8 @@ export const Accounts = {
   world: 'world',
   clearing: 'clearing',
   quotaIssued: 'quota_issued',
+  /** Refund money on its way out: taken from the merchant (or arrived from a provider) until the refund ends. */
+  refundPending: 'refund_pending',
   userWallet: (userId: string) => `user_wallet:${userId}`,
   merchant: (partnerId: string) => `merchant:${partnerId}`,
   insurerQuota: (icCode: string) => `insurer_quota:${icCode}`,
@@ -33,6 +35,8 @@ export function accountSpec(id: string): AccountSpec {
       return { book: 'cash', kind: 'clearing', allowNegative: false };
     case 'user_wallet':
       return { book: 'cash', kind: 'user_wallet', allowNegative: false };
+    case 'refund_pending':
+      return { book: 'cash', kind: 'refund_pending', allowNegative: false };
     case 'merchant':
       return { book: 'cash', kind: 'merchant', allowNegative: false };
     case 'quota_issued':

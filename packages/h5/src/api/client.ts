@@ -2,6 +2,10 @@
 import type {
   AddCardRequest,
   AddCardResponse,
+  ConfirmCardRequest,
+  PinSmsChallenge,
+  SetPinRequest,
+  StartCardBindResponse,
   CardList,
   CardPayRequest,
   EntryNext,
@@ -35,6 +39,7 @@ export interface OrderEnvelope {
  * remaining_tries?, request_id?}` body of a non-2xx answer. A 2xx without a JSON body is ZF0130.
  */
 export async function unwrap<T>(response: Response): Promise<T> {
+  if (response.status === 204) return undefined as T;
   const body = await readJson(response);
   if (!response.ok) throw ApiError.fromBody(response.status, body);
   if (body === undefined) throw new ApiError('ZF0130', response.status);
@@ -52,7 +57,7 @@ async function readJson(response: Response): Promise<unknown> {
   }
 }
 
-async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   const token = useSessionStore().token;
   if (token) headers.Authorization = `Bearer ${token}`;
@@ -91,15 +96,29 @@ export const api = {
   listOrders: () => request<OrderList>('GET', '/orders'),
   /** Everything the cashier shows: order, methods, PIN lock, server time. */
   getCashier: (orderNo: string) => request<CashierView>('GET', `/orders/${seg(orderNo)}/cashier`),
-  /** Pays with the wallet balance and the 6-digit PIN; synchronous. */
-  payBalance: (orderNo: string, pin: string) => request<PayResponse>('POST', `/orders/${seg(orderNo)}/pay/balance`, { pin }),
+  /**
+   * Pays with the wallet balance and the 6-digit PIN; synchronous. `confirmSupersede`: the user chose to pay this way
+   * although a Guanaitong trip is pending (else ZF0200).
+   */
+  payBalance: (orderNo: string, pin: string, confirmSupersede = false) =>
+    request<PayResponse>('POST', `/orders/${seg(orderNo)}/pay/balance`, { pin, ...(confirmSupersede ? { confirm_supersede: true } : {}) }),
+  /** 更换保单: closes the open order (no attempt in flight) so another policy can be chosen. */
+  closeOrder: (orderNo: string) => request<OrderEnvelope>('POST', `/orders/${seg(orderNo)}/close`),
   /** The user's bound cards, newest first. */
   listCards: () => request<CardList>('GET', '/cards'),
-  /** Binds a card (201, or 200 with `created: false` when it was bound already); ZF0010 on bad input. */
-  addCard: (input: AddCardRequest) => request<AddCardResponse>('POST', '/cards', input),
-  /** Pays with a bound card (Payzero); answers 202 with the attempt `submitted`: the result page follows the bank. */
-  payCard: (orderNo: string, cardId: string) =>
-    request<PayResponse>('POST', `/orders/${seg(orderNo)}/pay/card`, { card_id: cardId } satisfies CardPayRequest),
+  /** Starts binding a card: an SMS code goes to the card's phone (`binding`), or the card was bound already (`card`). */
+  addCard: (input: AddCardRequest) => request<StartCardBindResponse>('POST', '/cards', input),
+  /** Confirms a binding with its SMS code; ZF0201 (tries left) / ZF0202 (request a new code). */
+  confirmCard: (input: ConfirmCardRequest) => request<AddCardResponse>('POST', '/cards/confirm', input),
+  /** Removes a bound card; ZF0205 while a payment with it is in flight. */
+  removeCard: (cardId: string) => request<undefined>('DELETE', `/cards/${seg(cardId)}`),
+  /** Sends an SMS code to a bound card's phone, to set or reset the payment PIN. */
+  sendPinSms: (cardId: string) => request<PinSmsChallenge>('POST', '/pin/sms', { card_id: cardId }),
+  /** Sets (or resets, unlocking) the payment PIN with the SMS code. */
+  setPin: (input: SetPinRequest) => request<{ pin_set: true }>('PUT', '/pin', input),
+  /** Pays with a bound card (Payzero) and the payment PIN; 202 with the attempt `submitted`: the result page follows the bank. */
+  payCard: (orderNo: string, cardId: string, pin: string, confirmSupersede = false) =>
+    request<PayResponse>('POST', `/orders/${seg(orderNo)}/pay/card`, { card_id: cardId, pin, ...(confirmSupersede ? { confirm_supersede: true } : {}) } satisfies CardPayRequest),
   /** Starts a Guanaitong payment: where to send the browser to log in (a full navigation away). */
   startGuanaitong: (orderNo: string, payType: GuanaitongPayType) =>
     request<GuanaitongStartResponse>('POST', `/orders/${seg(orderNo)}/pay/guanaitong/start`, { pay_type: payType } satisfies GuanaitongStartRequest),

@@ -1,17 +1,18 @@
-// The user's bound cards for the cashier: loaded once, the newest selected by default, a new card added in place.
-import type { AddCardRequest, CardList, CardView } from '@zf/shared';
+// The user's bound cards for the cashier: loaded once, the last successful (else newest) selected by default but never
+// one just declined, a new card added in place, a card removed.
+import type { CardList, CardView } from '@zf/shared';
 import { watch } from 'vue';
 import type { Ref } from 'vue';
 import { api } from '@/api/client.ts';
 import { useAsyncData } from '@/composables/use-async-data.ts';
 import type { AsyncData } from '@/composables/use-async-data.ts';
-import { usePayAction } from '@/composables/use-pay-action.ts';
-import type { PayAction } from '@/composables/use-pay-action.ts';
 
 /** What {@link useBoundCards} gives the card picker. */
 export interface BoundCards extends AsyncData<CardList> {
   /** Shows a card just bound, selects it, and reloads the list from the server. */
   added: (card: CardView) => Promise<void>;
+  /** Removes a card (the server refuses while a payment with it is in flight) and reloads the list. */
+  remove: (cardId: string) => Promise<void>;
 }
 
 /**
@@ -23,7 +24,9 @@ export function useBoundCards(selected: Ref<string | null>): BoundCards {
 
   watch(loaded.data, (list) => {
     if (!list) return;
-    if (!list.cards.some((card) => card.id === selected.value)) selected.value = list.cards[0]?.id ?? null;
+    const current = list.cards.find((card) => card.id === selected.value);
+    // Never pre-select a card the bank just declined (the server lists it last and flags it).
+    if (!current || current.last_declined) selected.value = (list.cards.find((card) => !card.last_declined) ?? list.cards[0])?.id ?? null;
   });
 
   async function added(card: CardView): Promise<void> {
@@ -38,10 +41,11 @@ export function useBoundCards(selected: Ref<string | null>): BoundCards {
     }
   }
 
-  return { ...loaded, added };
-}
+  async function remove(cardId: string): Promise<void> {
+    await api.removeCard(cardId);
+    if (selected.value === cardId) selected.value = null;
+    loaded.data.value = await api.listCards();
+  }
 
-/** Binds a card (POST /api/cards) with an explicit state; `added` gets the stored card. */
-export function useAddCard(added: (card: CardView) => void): PayAction<[request: AddCardRequest]> {
-  return usePayAction(async (request: AddCardRequest) => added((await api.addCard(request)).card));
+  return { ...loaded, added, remove };
 }

@@ -16,8 +16,8 @@ export const isWrongPin = (error: ApiError | null): boolean => error?.code === '
 
 /** What {@link useCashierPay} gives the cashier page. */
 export interface CashierPay {
-  balance: PayAction<[pin: string]>;
-  card: PayAction<[cardId: string]>;
+  balance: PayAction<[pin: string, confirmSupersede: boolean]>;
+  card: PayAction<[cardId: string, pin: string, confirmSupersede: boolean]>;
   guanaitong: PayAction<[payType: GuanaitongPayType]>;
 }
 
@@ -33,11 +33,15 @@ export function useCashierPay(orderNo: Ref<string>, onFailed: (error: ApiError) 
   };
 
   const balance = usePayAction(
-    async (pin: string) => toResult((await api.payBalance(orderNo.value, pin)).order),
+    async (pin: string, confirmSupersede: boolean) => toResult((await api.payBalance(orderNo.value, pin, confirmSupersede)).order),
     (error) => (isWrongPin(error) ? undefined : onFailed(error)),
   );
   // 202: the bank answers later; the result page shows 处理中 and polls until paid or failed.
-  const card = usePayAction(async (cardId: string) => toResult((await api.payCard(orderNo.value, cardId)).order), onFailed);
+  // Every card payment is confirmed with the payment PIN; a wrong one keeps the keyboard open, like the balance.
+  const card = usePayAction(
+    async (cardId: string, pin: string, confirmSupersede: boolean) => toResult((await api.payCard(orderNo.value, cardId, pin, confirmSupersede)).order),
+    (error) => (isWrongPin(error) ? undefined : onFailed(error)),
+  );
   // Guanaitong's login, then its cashier (or our quota picker), then our result page; 'done' means leaving.
   const guanaitong = usePayAction(
     async (payType: GuanaitongPayType) => navigateTo((await api.startGuanaitong(orderNo.value, payType)).login_url),

@@ -77,10 +77,12 @@ export const CardView = z.object({
   /** `6214 **** **** 2222` */
   masked_no: z.string(),
   last4: z.string().regex(/^\d{4}$/),
+  /** The last final payment with this card was declined by the bank: not to be pre-selected. */
+  last_declined: z.boolean().optional(),
 });
 export type CardView = z.infer<typeof CardView>;
 
-/** GET /api/cards, newest first. */
+/** GET /api/cards: the most recently successful first, then newest; a card whose last payment was declined last. */
 export const CardList = z.object({ cards: z.array(CardView) });
 export type CardList = z.infer<typeof CardList>;
 
@@ -88,6 +90,39 @@ export type CardList = z.infer<typeof CardList>;
 export const AddCardResponse = z.object({ card: CardView, created: z.boolean() });
 export type AddCardResponse = z.infer<typeof AddCardResponse>;
 
-/** POST /api/orders/:orderNo/pay/card; the answer is a `PayResponse` (attempt `submitted`, HTTP 202). */
-export const CardPayRequest = z.object({ card_id: z.string().min(1).max(40) });
+/**
+ * POST /api/orders/:orderNo/pay/card; the answer is a `PayResponse` (attempt `submitted`, HTTP 202). Every card
+ * payment is confirmed with the payment PIN; `confirm_supersede` as for the balance (ZF0200).
+ */
+export const CardPayRequest = z.object({ card_id: z.string().min(1).max(40), pin: z.string().regex(/^\d{6}$/), confirm_supersede: z.boolean().optional() });
 export type CardPayRequest = z.infer<typeof CardPayRequest>;
+
+/** The 6-digit SMS code (Payzero's card-agreement signing, or a PIN set/reset check). */
+export const SmsCode = z.string().regex(/^\d{6}$/);
+
+/**
+ * POST /api/cards answers 202 with this: the card's details went to Payzero, which sent an SMS code to the card's
+ * phone; confirm with POST /api/cards/confirm before `expires_at`.
+ */
+export const CardBindChallenge = z.object({ binding_id: z.string(), phone_masked: z.string(), expires_at: z.string() });
+export type CardBindChallenge = z.infer<typeof CardBindChallenge>;
+
+/** POST /api/cards: 202 `{binding}` (an SMS code is on its way), or 200 `{card, created: false}` for a card already bound. */
+export const StartCardBindResponse = z.union([z.object({ binding: CardBindChallenge }), AddCardResponse]);
+export type StartCardBindResponse = z.infer<typeof StartCardBindResponse>;
+
+/** POST /api/cards/confirm: the SMS code of a binding; answers an `AddCardResponse`. */
+export const ConfirmCardRequest = z.object({ binding_id: z.string().min(1).max(40), sms_code: SmsCode });
+export type ConfirmCardRequest = z.infer<typeof ConfirmCardRequest>;
+
+/** POST /api/pin/sms: send a code to the phone of one of the user's bound cards, to set or reset the PIN. */
+export const PinSmsRequest = z.object({ card_id: z.string().min(1).max(40) });
+export type PinSmsRequest = z.infer<typeof PinSmsRequest>;
+
+/** The answer of POST /api/pin/sms. */
+export const PinSmsChallenge = z.object({ challenge_id: z.string(), phone_masked: z.string(), expires_at: z.string() });
+export type PinSmsChallenge = z.infer<typeof PinSmsChallenge>;
+
+/** PUT /api/pin: set (or reset a forgotten / locked) payment PIN, entered twice, confirmed by the SMS code. */
+export const SetPinRequest = z.object({ challenge_id: z.string().min(1).max(40), sms_code: SmsCode, pin: z.string().regex(/^\d{6}$/), pin_confirm: z.string().regex(/^\d{6}$/) });
+export type SetPinRequest = z.infer<typeof SetPinRequest>;

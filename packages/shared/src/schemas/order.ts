@@ -48,13 +48,23 @@ export const OrderView = z.object({
   partner_id: z.string().optional(),
   /** Planned: the partner's display name (e.g. 示例医院). */
   partner_name: z.string().nullable().optional(),
+  /**
+   * Self-pay money that arrived for this order beyond the payment that paid it (a superseded Guanaitong trip that
+   * succeeded after another method had paid: a DOUBLE_PAYMENT, to be refunded). 0 in the normal case.
+   */
+  extra_paid_fen: z.number().int().optional(),
 });
 export type OrderView = z.infer<typeof OrderView>;
 
 export const CreateOrderRequest = z.object({ policy_no: z.string().min(1).max(64) });
 export type CreateOrderRequest = z.infer<typeof CreateOrderRequest>;
 
-export const BalancePayRequest = z.object({ pin: z.string().regex(/^\d{6}$/) });
+/**
+ * `confirm_supersede`: the user saw the pending Guanaitong trip of this order (the cashier's `pending_trip`) and
+ * chose to pay another way anyway; without it a balance or card payment is refused with ZF0200 while that trip is
+ * in flight (see docs/architecture.md, "Paying while a Guanaitong trip is open").
+ */
+export const BalancePayRequest = z.object({ pin: z.string().regex(/^\d{6}$/), confirm_supersede: z.boolean().optional() });
 export type BalancePayRequest = z.infer<typeof BalancePayRequest>;
 
 export const PayResponse = z.object({ order: OrderView, attempt: AttemptView });
@@ -75,6 +85,10 @@ export const CashierView = z.object({
   pin_locked: z.boolean(),
   /** While locked: when the PIN unlocks (ISO time); null when not locked. */
   pin_locked_until: z.string().nullable(),
+  /** False until the user sets a payment PIN (at the cashier, confirmed by an SMS code). */
+  pin_set: z.boolean().optional(),
+  /** An in-flight Guanaitong trip of this order: paying another way now may charge twice (it would be refunded). */
+  pending_trip: z.object({ method: z.literal('guanaitong'), started_at: z.string() }).nullable().optional(),
   server_time: z.string(),
 });
 export type CashierView = z.infer<typeof CashierView>;

@@ -36,11 +36,12 @@ export async function replayDeadOfPartner(deps: Deps, actor: AdminActor, partner
 }
 
 const TEST_CODES: Record<CallbackEvent, { code: CallbackPayload['res_code']; info: string }> = {
-  order_created: { code: 'ZF0100', info: '订单已创建，等待支付（测试）' },
+  order_created: { code: 'ZF0230', info: '订单已创建，等待支付（测试）' },
   paid: { code: 0, info: '支付成功（测试）' },
   failed: { code: 'ZF0090', info: '支付失败（测试）' },
   timeout: { code: 'ZF0100', info: '支付结果确认中（测试）' },
   closed: { code: 'ZF0070', info: '订单已关闭（测试）' },
+  refunded: { code: 'ZF0232', info: '退款成功（测试）' },
 };
 
 /** Sends one signed test callback to `url` (on the partner's allow-list) now and reports what the partner answered. */
@@ -53,7 +54,8 @@ export async function sendTestCallback(deps: Deps, actor: AdminActor, partnerId:
   const eventId = newId('evt_test_', now, deps.random);
   const payload: CallbackPayload = {
     order_no: 'TEST', refer_no: 'TEST', res_code: TEST_CODES[event].code, res_info: TEST_CODES[event].info, event, event_id: eventId,
-    seq: 0, final: event === 'paid' || event === 'closed', paid_amount: '0.00', created_at: new Date(now).toISOString(), test: true,
+    seq: 0, final: event === 'paid' || event === 'closed' || event === 'refunded', paid_amount: '0.00', insurer_amount: '0.00', self_pay_amount: '0.00',
+    method: null, created_at: new Date(now).toISOString(), test: true,
   };
   const body = JSON.stringify(payload);
   const started = Date.now();

@@ -13,3 +13,8 @@ export function insertAlert(db: Db, alert: Insertable<AlertTable>): Promise<bool
 export function insertClearingTask(db: Db, task: Insertable<ClearingTaskTable>): Promise<boolean> {
   return insertOnce(db, 'clearing_tasks', task);
 }
+
+/** Marks the alert of `dedupeKey` as answered by a refund (the admin console shows it beside the alert). */
+export async function linkAlertToRefund(db: Db, dedupeKey: string, refundNo: string): Promise<void> {
+  await db.updateTable('alerts').set({ refund_no: refundNo }).where('dedupe_key', '=', dedupeKey).execute();
+}

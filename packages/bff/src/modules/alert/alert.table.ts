@@ -1,7 +1,7 @@
 // Alerts for admins and the manual clearing tasks they must finish.
 export interface AlertTable {
   id: string;
-  kind: 'INSURER_QUOTA_SHORT' | 'CLEARING_LEDGER_SHORT' | 'LATE_PAYMENT' | 'DOUBLE_PAYMENT' | 'CALLBACK_DEAD' | 'PAYMENT_RESULT_OVERDUE' | 'PAYMENT_AMOUNT_MISMATCH' | 'INSURER_QUOTA_SHORT_EARLY' | 'QUOTA_LOW_WARNING' | 'QUOTA_LOW_CRITICAL' | 'QUOTA_BOOK_DRIFT' | 'RECONCILE_DIFFERENCE';
+  kind: 'INSURER_QUOTA_SHORT' | 'CLEARING_LEDGER_SHORT' | 'LATE_PAYMENT' | 'DOUBLE_PAYMENT' | 'CALLBACK_DEAD' | 'PAYMENT_RESULT_OVERDUE' | 'PAYMENT_AMOUNT_MISMATCH' | 'INSURER_QUOTA_SHORT_EARLY' | 'QUOTA_LOW_WARNING' | 'QUOTA_LOW_CRITICAL' | 'QUOTA_BOOK_DRIFT' | 'RECONCILE_DIFFERENCE' | 'REFUND_MERCHANT_SHORT' | 'REFUND_FAILED';
   dedupe_key: string;
   order_no: string | null;
   amount_fen: number | null;
@@ -13,6 +13,8 @@ export interface AlertTable {
   resolved_at: number | null;
   resolved_by: string | null;
   resolution_note: string | null;
+  /** The refund that answers this alert (DOUBLE_PAYMENT / LATE_PAYMENT are refunded automatically). */
+  refund_no?: string | null;
 }
 
 /** One push of an alert to the admin robot webhook (one per alert), delivered with retries by a leased job. */

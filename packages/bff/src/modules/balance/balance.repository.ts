@@ -10,3 +10,8 @@ export interface PinState {
 export function pinState(db: Db, userId: string): Promise<PinState> {
   return db.selectFrom('users').select(['pin_hash', 'pin_failed', 'pin_locked_at']).where('id', '=', userId).executeTakeFirstOrThrow();
 }
+
+/** A new PIN (set, or reset after an SMS check): also clears the try count and the lock (a reset unlocks). */
+export async function setPinHash(db: Db, userId: string, pinHash: string): Promise<void> {
+  await db.updateTable('users').set({ pin_hash: pinHash, pin_failed: 0, pin_locked_at: null }).where('id', '=', userId).execute();
+}

@@ -9,17 +9,18 @@ import { findOrder } from '../order/order.repository.ts';
 import { toAttemptView, toOrderView } from '../order/order.view.ts';
 import { orderForSession } from '../order/order.service.ts';
 import { getAttempt } from '../payment/payment.repository.ts';
-import { applySuccess, assertNoCardInFlight, assertPayable, createAttempt, settleAfterPayment } from '../payment/payment.service.ts';
+import { applySuccess, assertNoCardInFlight, assertPayable, assertTripSuperseded, createAttempt, settleAfterPayment } from '../payment/payment.service.ts';
 import { checkPin } from './pin.ts';
 
 /**
  * 余额支付: checks the 6-digit PIN (hashed; locked after too many wrong tries), then pays the self-pay share from
  * the wallet synchronously. Failures are shown to the user and not called back (SPEC §3.6).
  */
-export async function payWithBalance(deps: Deps, session: Session, orderNo: string, pin: string): Promise<PayResponse> {
+export async function payWithBalance(deps: Deps, session: Session, orderNo: string, pin: string, confirmSupersede?: boolean): Promise<PayResponse> {
   const { db, clock } = deps;
   const order = await orderForSession(db, session, orderNo);
   assertPayable(order, clock.now());
+  await assertTripSuperseded(deps, db, orderNo, confirmSupersede);
   await checkPin(deps, session.userId, pin);
 
   const now = clock.now();
@@ -30,6 +31,7 @@ export async function payWithBalance(deps: Deps, session: Session, orderNo: stri
       if (!fresh) return fail('ZF0060');
       assertPayable(fresh, now);
       await assertNoCardInFlight(trx, orderNo, deps.dialect === 'mysql');
+      await assertTripSuperseded(deps, trx, orderNo, confirmSupersede);
       const attempt = await createAttempt(trx, fresh, 'balance', now, { status: 'submitted', submitted_at: now });
       attemptId = attempt.id;
       // Lost a race with another attempt: roll the whole transaction back (no attempt, no alert, no money).

@@ -14,7 +14,7 @@ export function pinLockedUntil(lockedAt: number | null, lockMs: number, now: num
 }
 
 /**
- * Verifies the user's payment PIN. ZF0150 without a PIN, ZF0110 while locked (also for a try refused because the
+ * Verifies the user's payment PIN. ZF0203 without a PIN, ZF0110 while locked (also for a try refused because the
  * last tries are taken), ZF0090 (wrong_pin) with the tries left.
  *
  * The try is claimed first by one conditional UPDATE that only matches while the PIN is unlocked and below the
@@ -28,7 +28,8 @@ export async function checkPin(deps: Deps, userId: string, pin: string): Promise
   const maxTries = config.pinMaxTries;
   const user = await pinState(db, userId);
   if (pinLockedUntil(user.pin_locked_at, lockMs, clock.now()) !== null) fail('ZF0110');
-  if (user.pin_hash === null) return fail('ZF0150', 'no PIN set');
+  // ZF0203: the H5 offers to set one (an SMS code to a bound card's phone, pin-setup.service.ts).
+  if (user.pin_hash === null) return fail('ZF0203', 'no PIN set');
   if (user.pin_locked_at !== null) await endPinLock(db, userId, clock.now() - lockMs);
 
   const now = clock.now();

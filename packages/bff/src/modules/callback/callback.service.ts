@@ -4,6 +4,7 @@ import type { Db } from '../../db/database.ts';
 import type { Order } from '../order/order.table.ts';
 import { newId, type RandomSource } from '../../lib/ids.ts';
 import { takeNextSeq } from '../order/order.repository.ts';
+import { findAttempt } from '../payment/payment.repository.ts';
 import { insertEvent } from './callback.repository.ts';
 
 export interface EnqueueInput {
@@ -15,10 +16,12 @@ export interface EnqueueInput {
   final: boolean;
   now: number;
   random?: RandomSource;
+  /** For `refunded`: the refund the event is about (its `final` is the last word on that refund). */
+  refund?: { refund_no: string; partner_refund_no: string; amount_fen: number; insurer_fen: number; self_pay_fen: number; status: 'succeeded' | 'failed' };
 }
 
 /** Allocates the order's next `seq` and writes the event to the outbox, inside the caller's transaction. */
-export async function enqueueCallback(trx: Db, order: Pick<Order, 'order_no' | 'refer_no' | 'partner_id' | 'callback_url' | 'self_pay_fen' | 'amount_fen'>, input: EnqueueInput): Promise<string> {
+export async function enqueueCallback(trx: Db, order: Pick<Order, 'order_no' | 'refer_no' | 'partner_id' | 'callback_url' | 'self_pay_fen' | 'amount_fen' | 'insurer_fen' | 'paid_attempt_id'>, input: EnqueueInput): Promise<string> {
   // The increment takes the order row's lock, so concurrent events of one order get distinct, ordered seqs.
   const seq = await takeNextSeq(trx, order.order_no);
   const eventId = newId('evt_', input.now, input.random);
@@ -32,8 +35,15 @@ export async function enqueueCallback(trx: Db, order: Pick<Order, 'order_no' | '
     seq,
     final: input.final,
     paid_amount: formatYuan(input.event === 'paid' ? order.amount_fen : 0),
+    insurer_amount: formatYuan(order.insurer_fen),
+    self_pay_amount: formatYuan(order.self_pay_fen),
+    method: order.paid_attempt_id ? ((await findAttempt(trx, order.paid_attempt_id))?.method ?? null) : null,
     created_at: new Date(input.now).toISOString(),
   };
+  if (input.refund) {
+    const r = input.refund;
+    payload.refund = { refund_no: r.refund_no, partner_refund_no: r.partner_refund_no, amount: formatYuan(r.amount_fen), insurer_amount: formatYuan(r.insurer_fen), self_pay_amount: formatYuan(r.self_pay_fen), status: r.status };
+  }
   await insertEvent(trx, {
     id: eventId,
     order_no: order.order_no,

@@ -6,7 +6,7 @@ export interface CallbackEventTable {
   order_no: string;
   partner_id: string;
   url: string;
-  event: 'order_created' | 'paid' | 'failed' | 'timeout' | 'closed';
+  event: 'order_created' | 'paid' | 'failed' | 'timeout' | 'closed' | 'refunded';
   seq: number;
   final: number;
   payload: string;

@@ -11,6 +11,12 @@ import { claimEvent, dueEvents, hasEarlierUndelivered, insertDelivery, recordOut
 import { isCallbackAllowed, RETRY_SCHEDULE_MS } from './callback.service.ts';
 
 const LEASE_MS = 60_000;
+/**
+ * How long an event waits behind an earlier undelivered event of its order: events go out in `seq` order while the
+ * partner answers, but a partner failing one event gets the later ones at most this long after they were queued
+ * (its retries go on beside them; `seq` and `final` let the partner order what it receives).
+ */
+export const CALLBACK_HOLD_BACK_MS = 30_000;
 
 export interface DeliveryReport {
   delivered: number;
@@ -18,7 +24,10 @@ export interface DeliveryReport {
   dead: number;
 }
 
-/** Sends every due event once (oldest first, one order's events strictly in `seq` order). */
+/**
+ * Sends every due event once, oldest first: one order's events in `seq` order, except that an event held back by an
+ * earlier undelivered one goes out anyway once it has waited CALLBACK_HOLD_BACK_MS.
+ */
 export async function deliverDueCallbacks(deps: Deps, limit = 50): Promise<DeliveryReport> {
   const { db, clock } = deps;
   const now = clock.now();
@@ -27,16 +36,16 @@ export async function deliverDueCallbacks(deps: Deps, limit = 50): Promise<Deliv
   const report: DeliveryReport = { delivered: 0, failed: 0, dead: 0 };
   const blockedOrders = new Set<string>();
   for (const event of due) {
-    if (blockedOrders.has(event.order_no)) continue;
-    const earlier = await hasEarlierUndelivered(db, event.order_no, event.seq);
-    if (earlier) {
+    const heldBack = now < Number(event.created_at) + CALLBACK_HOLD_BACK_MS;
+    if (heldBack && blockedOrders.has(event.order_no)) continue;
+    if (heldBack && (await hasEarlierUndelivered(db, event.order_no, event.seq))) {
       blockedOrders.add(event.order_no);
       continue;
     }
     if (!(await claimEvent(db, event, now + LEASE_MS))) continue;
     const outcome = await deliverOne(deps, event);
     report[outcome]++;
-    if (outcome !== 'delivered') blockedOrders.add(event.order_no);
+    if (outcome !== 'delivered' && heldBack) blockedOrders.add(event.order_no);
   }
   return report;
 }

@@ -35,7 +35,7 @@ describeEachDatabase('card payment through Payzero', (get) => {
   it('card …0000: accepted (202, processing), paid by the signed notify, settled; callbacks order_created, paid', async () => {
     const ctx = get();
     const { token, orderNo, selfPayFen } = await env.newOrder();
-    const res = await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: 'CARD-DEMO-001' });
+    const res = await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: 'CARD-DEMO-001', pin: '123456' });
     expect(res.status).toBe(202);
     expect(res.body.attempt).toMatchObject({ method: 'card', status: 'submitted', amount_fen: selfPayFen });
     expect(res.body.order).toMatchObject({ status: 'open', display: 'processing' });
@@ -53,7 +53,7 @@ describeEachDatabase('card payment through Payzero', (get) => {
     const view = await env.call('GET', `/api/orders/${orderNo}`, token);
     expect(view.body.order).toMatchObject({ status: 'settled', display: 'paid' });
     expect(env.sim.notifyLog.map((n) => n.outcome)).toEqual(['ok']);
-    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0100:false', 'paid:2:0:true']);
+    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0230:false', 'paid:2:0:true']);
     // The 5 s rule finds nothing to do for a payment that already has its result.
     ctx.clock.advance(10_000);
     expect(await sendCardTimeouts(env.deps)).toBe(0);
@@ -63,7 +63,7 @@ describeEachDatabase('card payment through Payzero', (get) => {
     const ctx = get();
     const { token, orderNo } = await env.newOrder();
     const cardId = await env.bindCard(token, TEST_CARDS.slow);
-    const res = await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: cardId });
+    const res = await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: cardId, pin: '123456' });
     expect(res.status).toBe(202);
 
     ctx.clock.advance(4_999);
@@ -73,12 +73,12 @@ describeEachDatabase('card payment through Payzero', (get) => {
     expect(await sendCardTimeouts(env.deps)).toBe(0);
     expect((await attemptsOf(ctx, orderNo))[0]?.status).toBe('pending_bank');
     expect((await env.call('GET', `/api/orders/${orderNo}`, token)).body.order.display).toBe('processing');
-    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0100:false', 'timeout:2:ZF0100:false']);
+    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0230:false', 'timeout:2:ZF0100:false']);
 
     await waitFor(async () => expect(await orderStatus(ctx, orderNo)).toBe('settled'));
     ctx.clock.advance(10_000);
     expect(await sendCardTimeouts(env.deps)).toBe(0);
-    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0100:false', 'timeout:2:ZF0100:false', 'paid:3:0:true']);
+    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0230:false', 'timeout:2:ZF0100:false', 'paid:3:0:true']);
     expect(ctx.partner.received.filter((r) => r.json.event === 'timeout')).toHaveLength(1);
   });
 
@@ -86,7 +86,7 @@ describeEachDatabase('card payment through Payzero', (get) => {
     const ctx = get();
     const { token, orderNo, selfPayFen } = await env.newOrder();
     const cardId = await env.bindCard(token, TEST_CARDS.declined);
-    expect((await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: cardId })).status).toBe(202);
+    expect((await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: cardId, pin: '123456' })).status).toBe(202);
     await waitFor(async () => expect((await attemptsOf(ctx, orderNo))[0]?.status).toBe('failed'));
     const [attempt] = await attemptsOf(ctx, orderNo);
     expect(attempt).toMatchObject({ failure_reason: 'declined' });
@@ -94,13 +94,13 @@ describeEachDatabase('card payment through Payzero', (get) => {
     expect(attempt?.internal_reason).toContain('银行卡交易被拒绝');
     const view = await env.call('GET', `/api/orders/${orderNo}`, token);
     expect(view.body.order).toMatchObject({ status: 'open', display: 'failed', last_attempt: { failure_reason: 'declined' } });
-    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0100:false', 'failed:2:ZF0090:false']);
+    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0230:false', 'failed:2:ZF0090:false']);
     expect(await balanceOf(ctx.deps.db, Accounts.merchant('demo'))).toBe(0);
 
     const byBalance = await env.call('POST', `/api/orders/${orderNo}/pay/balance`, token, { pin: DEMO.pin });
     expect(byBalance.body.order).toMatchObject({ status: 'settled', display: 'paid' });
     expect(await balanceOf(ctx.deps.db, Accounts.userWallet(DEMO.users.zhangsan.id))).toBe(DEMO.users.zhangsan.balanceFen - selfPayFen);
-    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0100:false', 'failed:2:ZF0090:false', 'paid:3:0:true']);
+    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0230:false', 'failed:2:ZF0090:false', 'paid:3:0:true']);
   });
 
   it("refuses locally, with no attempt and no callback: a card that is not the user's or unknown (ZF0150), no card id (ZF0010), a foreign order (ZF0060)", async () => {
@@ -108,22 +108,22 @@ describeEachDatabase('card payment through Payzero', (get) => {
     const wang = await env.newOrder({ claim_no: DEMO.users.wangwu.claimNo, refer_no: 'REF-W' }, 'POL-PICC-003');
     const zhang = await env.newOrder();
     const before = await snapshot(ctx);
-    const foreignCard = await env.call('POST', `/api/orders/${wang.orderNo}/pay/card`, wang.token, { card_id: 'CARD-DEMO-001' });
+    const foreignCard = await env.call('POST', `/api/orders/${wang.orderNo}/pay/card`, wang.token, { card_id: 'CARD-DEMO-001', pin: '123456' });
     expect(foreignCard).toMatchObject({ status: 422, body: { code: 'ZF0150' } });
-    expect((await env.call('POST', `/api/orders/${wang.orderNo}/pay/card`, wang.token, { card_id: 'CARD-NOPE' })).body.code).toBe('ZF0150');
+    expect((await env.call('POST', `/api/orders/${wang.orderNo}/pay/card`, wang.token, { card_id: 'CARD-NOPE', pin: '123456' })).body.code).toBe('ZF0150');
     expect((await env.call('POST', `/api/orders/${wang.orderNo}/pay/card`, wang.token, {})).body.code).toBe('ZF0010');
-    expect((await env.call('POST', `/api/orders/${zhang.orderNo}/pay/card`, wang.token, { card_id: 'CARD-DEMO-001' })).body.code).toBe('ZF0060');
-    expect((await env.call('POST', `/api/orders/${zhang.orderNo}/pay/card`, undefined, { card_id: 'CARD-DEMO-001' })).body.code).toBe('ZF0020');
+    expect((await env.call('POST', `/api/orders/${zhang.orderNo}/pay/card`, wang.token, { card_id: 'CARD-DEMO-001', pin: '123456' })).body.code).toBe('ZF0060');
+    expect((await env.call('POST', `/api/orders/${zhang.orderNo}/pay/card`, undefined, { card_id: 'CARD-DEMO-001', pin: '123456' })).body.code).toBe('ZF0020');
     expect(await snapshot(ctx)).toBe(before);
     expect(env.sim.orders.size).toBe(0);
-    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0100:false', 'order_created:1:ZF0100:false']);
+    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0230:false', 'order_created:1:ZF0230:false']);
   });
 
   it('a card Payzero refuses at once (50010, no signed card) fails locally: ZF0090 card_unavailable, internal reason kept, no callback, order still payable', async () => {
     const ctx = get();
     const { token, orderNo } = await env.newOrder();
     const cardId = await env.bindCard(token, TEST_CARDS.unsigned);
-    const res = await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: cardId });
+    const res = await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: cardId, pin: '123456' });
     expect(res.status).toBe(402);
     expect(res.body).toEqual({ code: 'ZF0090', reason: 'card_unavailable', request_id: expect.any(String) });
     const [attempt] = await attemptsOf(ctx, orderNo);
@@ -132,19 +132,19 @@ describeEachDatabase('card payment through Payzero', (get) => {
     ctx.clock.advance(10_000);
     expect(await sendCardTimeouts(env.deps)).toBe(0);
     expect(await pollCardResults(env.deps, env.client)).toBe(0);
-    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0100:false']);
+    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0230:false']);
 
-    const again = await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: 'CARD-DEMO-001' });
+    const again = await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: 'CARD-DEMO-001', pin: '123456' });
     expect(again.status).toBe(202);
     await waitFor(async () => expect(await orderStatus(ctx, orderNo)).toBe('settled'));
-    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0100:false', 'paid:2:0:true']);
+    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0230:false', 'paid:2:0:true']);
   });
 
   it('recovers a lost notify by polling /order/feedback with backoff', async () => {
     const ctx = get();
     env.sim.dropNotifies(true);
     const { token, orderNo } = await env.newOrder();
-    expect((await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: 'CARD-DEMO-001' })).status).toBe(202);
+    expect((await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: 'CARD-DEMO-001', pin: '123456' })).status).toBe(202);
     const [attempt] = await attemptsOf(ctx, orderNo);
     await waitFor(() => expect(env.sim.orders.get(attempt!.provider_ref!)?.payStatus).toBe('PAY_SUCCEED'));
     expect(env.sim.notifyLog.map((n) => n.outcome)).toEqual(['dropped']);
@@ -155,7 +155,7 @@ describeEachDatabase('card payment through Payzero', (get) => {
     expect(await pollCardResults(env.deps, env.client)).toBe(1);
     expect(await orderStatus(ctx, orderNo)).toBe('settled');
     expect((await attemptsOf(ctx, orderNo))[0]).toMatchObject({ status: 'succeeded', next_poll_at: null });
-    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0100:false', 'paid:2:0:true']);
+    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0230:false', 'paid:2:0:true']);
   });
 
   it('keeps polling with backoff while the bank is silent, then applies the result (card …2222, notify lost)', async () => {
@@ -164,7 +164,7 @@ describeEachDatabase('card payment through Payzero', (get) => {
     env.sim.setCardBehaviour('2222', { outcome: 'succeed', delayMs: 20_000 }); // 2 s of real time at the test's scale
     const { token, orderNo } = await env.newOrder();
     const cardId = await env.bindCard(token, TEST_CARDS.slow);
-    await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: cardId });
+    await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: cardId, pin: '123456' });
     const schedule: number[] = [];
     for (const step of [2_000, 4_000, 8_000]) {
       ctx.clock.advance(step);
@@ -175,18 +175,18 @@ describeEachDatabase('card payment through Payzero', (get) => {
       expect(a!.poll_count).toBe(schedule.length);
     }
     expect(schedule).toEqual([4_000, 8_000, 16_000]);
-    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0100:false', 'timeout:2:ZF0100:false']);
+    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0230:false', 'timeout:2:ZF0100:false']);
     const [attempt] = await attemptsOf(ctx, orderNo);
     await waitFor(() => expect(env.sim.orders.get(attempt!.provider_ref!)?.payStatus).toBe('PAY_SUCCEED'));
     ctx.clock.advance(16_000);
     expect(await pollCardResults(env.deps, env.client)).toBe(1);
-    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0100:false', 'timeout:2:ZF0100:false', 'paid:3:0:true']);
+    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0230:false', 'timeout:2:ZF0100:false', 'paid:3:0:true']);
   });
 
   it('the same notify delivered twice settles once: the repeat answers OK and changes nothing', async () => {
     const ctx = get();
     const { token, orderNo } = await env.newOrder();
-    await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: 'CARD-DEMO-001' });
+    await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: 'CARD-DEMO-001', pin: '123456' });
     await waitFor(async () => expect(await orderStatus(ctx, orderNo)).toBe('settled'));
     const original = env.sim.notifyLog[0]?.body;
     expect(original).toBeDefined();
@@ -204,14 +204,14 @@ describeEachDatabase('card payment through Payzero', (get) => {
     expect(notes).toHaveLength(1);
     const [attempt] = await attemptsOf(ctx, orderNo);
     expect(notes[0]).toMatchObject({ provider: 'payzero', dedupe_key: `payzero:${attempt!.provider_ref}:PAY_SUCCEED`, attempt_id: attempt!.id });
-    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0100:false', 'paid:2:0:true']);
+    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0230:false', 'paid:2:0:true']);
   });
 
   it('refuses a notify with a bad signature (400 FAIL) and changes nothing; the genuine result still arrives by polling', async () => {
     const ctx = get();
     env.sim.dropNotifies(true);
     const { token, orderNo, selfPayFen } = await env.newOrder();
-    await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: 'CARD-DEMO-001' });
+    await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: 'CARD-DEMO-001', pin: '123456' });
     const [attempt] = await attemptsOf(ctx, orderNo);
     const msgBody = JSON.stringify({ mchtOrderNo: attempt!.provider_ref, paymentAmount: selfPayFen, payStatus: 'PAY_SUCCEED', paymentOrderNo: 'FORGED-1', paymentDatetime: '20261122100000' });
     const timestamp = String(ctx.clock.now());
@@ -235,7 +235,7 @@ describeEachDatabase('card payment through Payzero', (get) => {
     env.sim.dropNotifies(true);
     env.sim.setCardBehaviour('0000', { outcome: 'succeed', delayMs: 600_000 }); // the bank stays silent here
     const { token, orderNo, selfPayFen } = await env.newOrder();
-    await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: 'CARD-DEMO-001' });
+    await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: 'CARD-DEMO-001', pin: '123456' });
     const [attempt] = await attemptsOf(ctx, orderNo);
     const msgBody = JSON.stringify({ mchtOrderNo: attempt!.provider_ref, paymentAmount: selfPayFen + 1, payStatus: 'PAY_SUCCEED', paymentOrderNo: 'P-1' });
     const timestamp = String(ctx.clock.now());
@@ -250,19 +250,19 @@ describeEachDatabase('card payment through Payzero', (get) => {
     const ctx = get();
     const { token, orderNo } = await env.newOrder();
     const cardId = await env.bindCard(token, TEST_CARDS.slow);
-    const results = await Promise.all([1, 2, 3].map(() => env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: cardId })));
+    const results = await Promise.all([1, 2, 3].map(() => env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: cardId, pin: '123456' })));
     expect(results.map((r) => r.status).sort()).toEqual([202, 409, 409]);
     for (const r of results.filter((x) => x.status === 409)) expect(r.body.code).toBe('ZF0170');
     expect(await attemptsOf(ctx, orderNo)).toHaveLength(1);
     expect(env.sim.orders.size).toBe(1);
     ctx.clock.advance(5_000);
     await sendCardTimeouts(env.deps);
-    expect((await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: 'CARD-DEMO-001' })).body.code).toBe('ZF0170');
+    expect((await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: 'CARD-DEMO-001', pin: '123456' })).body.code).toBe('ZF0170');
     // Nor may the wallet balance race the bank: both succeeding would be a refund case.
     const balance = await env.call('POST', `/api/orders/${orderNo}/pay/balance`, token, { pin: '123456' });
     expect(balance.body.code).toBe('ZF0170');
     await waitFor(async () => expect(await orderStatus(ctx, orderNo)).toBe('settled'));
-    expect((await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: 'CARD-DEMO-001' })).body.code).toBe('ZF0080');
+    expect((await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: 'CARD-DEMO-001', pin: '123456' })).body.code).toBe('ZF0080');
     const succeeded = (await attemptsOf(ctx, orderNo)).filter((a) => a.status === 'succeeded');
     expect(succeeded).toHaveLength(1);
   });
@@ -278,19 +278,19 @@ describeEachDatabase('card payment through Payzero', (get) => {
     };
     env = await startCardPayEnv(ctx, { fetch: lossy });
     const { token, orderNo } = await env.newOrder();
-    const res = await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: 'CARD-DEMO-001' });
+    const res = await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: 'CARD-DEMO-001', pin: '123456' });
     expect(res.status).toBe(202);
     expect(res.body.attempt.status).toBe('submitted');
     expect(env.sim.orders.size).toBe(1);
     await waitFor(async () => expect(await orderStatus(ctx, orderNo)).toBe('settled'));
-    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0100:false', 'paid:2:0:true']);
+    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0230:false', 'paid:2:0:true']);
   });
 
   it('a 5xx before Payzero took the order: 202 processing, timeout at 5 s, then failed (provider_error, called back) once Payzero still does not know it after 60 s', async () => {
     const ctx = get();
     const { token, orderNo } = await env.newOrder();
     env.sim.failNext(1, 500);
-    const res = await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: 'CARD-DEMO-001' });
+    const res = await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: 'CARD-DEMO-001', pin: '123456' });
     expect(res.status).toBe(202);
     expect(res.body.attempt.status).toBe('submitted');
     expect(env.sim.orders.size).toBe(0);
@@ -303,18 +303,18 @@ describeEachDatabase('card payment through Payzero', (get) => {
     const [attempt] = await attemptsOf(ctx, orderNo);
     expect(attempt).toMatchObject({ status: 'failed', failure_reason: 'provider_error' });
     expect(attempt?.internal_reason).toContain('payzero has no order');
-    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0100:false', 'timeout:2:ZF0100:false', 'failed:3:ZF0090:false']);
+    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0230:false', 'timeout:2:ZF0100:false', 'failed:3:ZF0090:false']);
     // The order is still open: paying again works.
-    expect((await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: 'CARD-DEMO-001' })).status).toBe(202);
+    expect((await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: 'CARD-DEMO-001', pin: '123456' })).status).toBe(202);
     await waitFor(async () => expect(await orderStatus(ctx, orderNo)).toBe('settled'));
-    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0100:false', 'timeout:2:ZF0100:false', 'failed:3:ZF0090:false', 'paid:4:0:true']);
+    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0230:false', 'timeout:2:ZF0100:false', 'failed:3:ZF0090:false', 'paid:4:0:true']);
   });
 
   it('raises PAYMENT_RESULT_OVERDUE once when the bank result is still missing after 24 h, and keeps polling', async () => {
     const ctx = get();
     env.sim.setCardBehaviour('0000', { outcome: 'succeed', delayMs: 3_600_000 }); // never within the test
     const { token, orderNo } = await env.newOrder();
-    await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: 'CARD-DEMO-001' });
+    await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: 'CARD-DEMO-001', pin: '123456' });
     ctx.clock.advance(24 * 3_600_000 - 1_000);
     await sendCardTimeouts(env.deps);
     expect(await pollCardResults(env.deps, env.client)).toBe(0);

@@ -13,7 +13,7 @@
 // One card payment in flight per order: a new one is refused with ZF0170 while another card attempt of the order is
 // `submitted` or `pending_bank` (checked under the order row's lock). Attempts of different methods may still race;
 // the order's conditional open → paid change lets only one succeed (a second success is DOUBLE_PAYMENT).
-import { formatYuan, type PayResponse } from '@zf/shared';
+import { formatYuan, type CardPayRequest, type PayResponse } from '@zf/shared';
 import { inTransaction } from '../../db/database.ts';
 import type { Deps } from '../../deps.ts';
 import { fail } from '../../http/errors.ts';
@@ -24,22 +24,27 @@ import { findOrder, lockOrder } from '../order/order.repository.ts';
 import { orderForSession } from '../order/order.service.ts';
 import { toAttemptView, toOrderView } from '../order/order.view.ts';
 import { getAttempt, markFailed } from '../payment/payment.repository.ts';
-import { assertNoCardInFlight, assertPayable, createAttempt, recordFailure } from '../payment/payment.service.ts';
+import { checkPin } from '../balance/pin.ts';
+import { assertNoCardInFlight, assertPayable, assertTripSuperseded, createAttempt, recordFailure } from '../payment/payment.service.ts';
 import { findUserCard } from './card.repository.ts';
 
 /**
  * Pays the order's self-pay share with one of the user's bound cards: creates the attempt (`submitted`, its id is
  * the `mchtOrderNo`) and asks Payzero to create and pay it. Answers the order and the `submitted` attempt; the result
- * comes later (notify or poll). ZF0060/0070/0080 for the order, ZF0150 for a card that is not the user's, ZF0170
+ * comes later (notify or poll). ZF0060/0070/0080 for the order, ZF0150 for a card that is not the user's, the PIN's
+ * ZF0090 (wrong_pin) / ZF0110 / ZF0203, ZF0200 for an unconfirmed pending Guanaitong trip, ZF0170
  * while another card payment of the order is in flight, ZF0090 (+ reason) when Payzero refuses synchronously.
  * A network error or 5xx leaves the outcome unknown: the attempt stays `submitted` and polling finds out.
  */
-export async function payByCard(deps: Deps, client: PayzeroClient, session: Session, orderNo: string, cardId: string): Promise<PayResponse> {
+export async function payByCard(deps: Deps, client: PayzeroClient, session: Session, orderNo: string, request: CardPayRequest): Promise<PayResponse> {
   const { db, clock } = deps;
   const order = await orderForSession(db, session, orderNo);
   assertPayable(order, clock.now());
-  const card = await findUserCard(db, session.userId, cardId);
+  const card = await findUserCard(db, session.userId, request.card_id);
   if (!card) return fail('ZF0150', 'no such bound card for this user');
+  await assertTripSuperseded(deps, db, orderNo, request.confirm_supersede);
+  // The second factor: every card payment is confirmed with the payment PIN (the balance module's one check).
+  await checkPin(deps, session.userId, request.pin);
 
   const now = clock.now();
   const mchtOrderNo = newId('PA', now, deps.random);
@@ -49,6 +54,9 @@ export async function payByCard(deps: Deps, client: PayzeroClient, session: Sess
     if (!fresh) return fail('ZF0060');
     assertPayable(fresh, now);
     await assertNoCardInFlight(trx, orderNo, deps.dialect === 'mysql');
+    await assertTripSuperseded(deps, trx, orderNo, request.confirm_supersede);
+    // Removed meanwhile? The card row's lock (MySQL) orders this against DELETE /api/cards/:id.
+    if (!(await findUserCard(trx, session.userId, card.id, deps.dialect === 'mysql'))) fail('ZF0150', 'card removed');
     return createAttempt(trx, fresh, 'card', now, {
       id: mchtOrderNo,
       status: 'submitted',

@@ -1,24 +1,17 @@
-// Bound bank cards: listing a user's cards and binding a new one. The card and ID numbers are checked (by the shared
-// schema), masked and dropped — only a masked number, the last 4 digits, the bank, a masked phone, a keyed fingerprint
-// and the Payzero card reference (token) are stored.
+// Bound bank cards: listing a user's cards (the one that just paid first, one that was just declined last), the card
+// reference, the keyed fingerprint, and removing a card. Binding is in card-bind.service.ts (SMS-confirmed).
 //
-// The card reference: Payzero's real card binding is a signed card agreement (协议支付, the "agreeid" its 50001/50010
-// codes speak of) set up in its merchant console; the QuickPay order carries no card field. Until that agreement
-// flow is integrated, binding a card here issues our own opaque reference `pzagr_<20 hex>_<last 4 digits>`, sent as
-// the order's `payerCardNo`. It stands in for the agreement id: it names the card without revealing it, and the
-// simulator (SPEC §10) reads the bank's behaviour from its last 4 characters, exactly as from a card number.
+// The card reference (`token`): the agreement number Payzero's card-agreement signing answers (协议支付, the
+// "agreeid" its 50001/50010 codes speak of; see providers/payzero/agreement.ts), sent as the order's `payerCardNo`.
+// It names the card without revealing it; the simulator (SPEC §10) reads the bank's behaviour from its last 4 digits.
 import { createHmac } from 'node:crypto';
-import { maskCardNo, maskPhone, type AddCardRequest, type AddCardResponse, type CardList, type CardView } from '@zf/shared';
+import type { CardList, CardView } from '@zf/shared';
+import { inTransaction } from '../../db/database.ts';
 import type { Deps } from '../../deps.ts';
-import { newId, type RandomSource } from '../../lib/ids.ts';
+import { fail } from '../../http/errors.ts';
 import type { Session } from '../../http/session-token.ts';
-import { bankNameOf } from './bank-bins.ts';
-import { findCardByFingerprint, insertCard, listUserCards, type BoundCard } from './card.repository.ts';
-
-/** The card reference sent to Payzero as `payerCardNo` (see the module header): opaque, ending in the last 4 digits. */
-export function cardReference(random: RandomSource, last4: string): string {
-  return `pzagr_${random.hex(10)}_${last4}`;
-}
+import { cardOutcomes, findInFlightCardAttempt } from '../payment/payment.repository.ts';
+import { findUserCard, listUserCards, markCardRemoved, type BoundCard } from './card.repository.ts';
 
 /**
  * A keyed fingerprint of a card number, so the same card is not bound twice. HMAC-SHA256 under a key derived from
@@ -30,47 +23,40 @@ export function cardFingerprint(secret: string, cardNo: string): string {
 }
 
 /** What the H5 sees of a card. */
-export function toCardView(card: BoundCard): CardView {
-  return { id: card.id, bank_name: card.bank_name, masked_no: card.masked_no, last4: card.last4 };
-}
-
-/** The session user's bound cards, newest first. */
-export async function listCards(deps: Deps, session: Session): Promise<CardList> {
-  const cards = await listUserCards(deps.db, session.userId);
-  return { cards: cards.map(toCardView) };
+export function toCardView(card: BoundCard, lastDeclined = false): CardView {
+  return { id: card.id, bank_name: card.bank_name, masked_no: card.masked_no, last4: card.last4, last_declined: lastDeclined };
 }
 
 /**
- * Binds a card to the session user (input already validated and normalized by `AddCardRequest`). Binding the same
- * card again returns the existing binding (`created: false`). The ID number is only validated: nothing keeps it.
+ * The session user's bound cards: the most recently successful first, then the newest; a card whose last final
+ * payment the bank declined goes last and says so (`last_declined`), so it is never the default after a decline.
  */
-export async function addCard(deps: Deps, session: Session, input: AddCardRequest): Promise<AddCardResponse> {
-  const { db, clock, random, config } = deps;
-  const cardNo = input.card_no;
-  const fingerprint = cardFingerprint(config.session.secret, cardNo);
-  const existing = await findCardByFingerprint(db, session.userId, fingerprint);
-  if (existing) return { card: toCardView(existing), created: false };
+export async function listCards(deps: Deps, session: Session): Promise<CardList> {
+  const cards = await listUserCards(deps.db, session.userId);
+  const outcomes = await cardOutcomes(deps.db, cards.map((c) => c.id));
+  const rank = cards.map((card, index) => {
+    const mine = outcomes.filter((o) => o.card_id === card.id);
+    const lastSuccess = Math.max(0, ...mine.filter((o) => o.status === 'succeeded').map((o) => Number(o.updated_at)));
+    const last = mine.reduce<(typeof mine)[number] | undefined>((a, o) => (!a || Number(o.updated_at) > Number(a.updated_at) ? o : a), undefined);
+    return { card, index, lastSuccess, declined: last?.status === 'failed' && last.failure_reason === 'declined' };
+  });
+  rank.sort((a, b) => Number(a.declined) - Number(b.declined) || b.lastSuccess - a.lastSuccess || a.index - b.index);
+  return { cards: rank.map((r) => toCardView(r.card, r.declined)) };
+}
 
-  const now = clock.now();
-  const last4 = cardNo.slice(-4);
-  const card: BoundCard = {
-    id: newId('CARD', now, random),
-    user_id: session.userId,
-    bank_name: bankNameOf(cardNo),
-    holder_name: input.holder_name,
-    masked_no: maskCardNo(cardNo),
-    last4,
-    token: cardReference(random, last4),
-    phone_masked: maskPhone(input.phone),
-    fingerprint,
-    created_at: now,
-  };
-  if (!(await insertCard(db, card))) {
-    // The same card was bound by a concurrent request: answer that binding.
-    const winner = await findCardByFingerprint(db, session.userId, fingerprint);
-    if (!winner) throw new Error(`card ${card.id}: unique violation without a binding to answer`);
-    return { card: toCardView(winner), created: false };
-  }
-  deps.logger.info({ user_id: session.userId, card_id: card.id, bank: card.bank_name, last4 }, 'card bound');
-  return { card: toCardView(card), created: true };
+/**
+ * Removes one of the user's cards (`DELETE /api/cards/:id`). ZF0206 for a card that is not (or no longer) theirs,
+ * ZF0205 while a payment with it waits for the bank. Removed cards stay in the table for the records.
+ */
+export async function removeCard(deps: Deps, session: Session, cardId: string): Promise<void> {
+  const { db, clock } = deps;
+  await inTransaction(db, async (trx) => {
+    const card = await findUserCard(trx, session.userId, cardId, deps.dialect === 'mysql');
+    if (!card) return fail('ZF0206');
+    // The attempt rows' locks (MySQL) make a concurrent pay with this card wait or be seen here.
+    const inFlight = await findInFlightCardAttempt(trx, cardId, deps.dialect === 'mysql');
+    if (inFlight) return fail('ZF0205', `card ${cardId} has attempt ${inFlight.id} in flight`);
+    if (!(await markCardRemoved(trx, cardId, clock.now()))) fail('ZF0206');
+  });
+  deps.logger.info({ user_id: session.userId, card_id: cardId }, 'card removed');
 }

@@ -11,6 +11,7 @@ import { fundCoverage } from '../policy/policy-coverage.ts';
 export const DEMO = {
   partnerId: 'demo',
   linkSecret: 'demo-link-secret',
+  apiSecret: 'demo-api-secret',
   callbackSecret: 'whsec_ZGVtby1jYWxsYmFjay1zZWNyZXQ=',
   callbackHosts: ['localhost', '127.0.0.1'],
   pin: '123456',
@@ -19,14 +20,19 @@ export const DEMO = {
     zhangsan: { id: 'U-DEMO-001', name: '张三', claimNo: 'CLM-DEMO-001', balanceFen: 500_000 },
     lisi: { id: 'U-DEMO-002', name: '李四', claimNo: 'CLM-DEMO-002', balanceFen: 0 },
     wangwu: { id: 'U-DEMO-003', name: '王五', claimNo: 'CLM-DEMO-003', balanceFen: 100 },
+    /** Y = 0: a CPIC policy that pays 100 % with no deductible, so the insurer pays everything. */
+    zhaoliu: { id: 'U-DEMO-004', name: '赵六', claimNo: 'CLM-DEMO-004', balanceFen: 0 },
+    /** No payment PIN and no card yet: binds a card (SMS) and sets the PIN at the cashier. */
+    sunqi: { id: 'U-DEMO-005', name: '孙七', claimNo: 'CLM-DEMO-005', balanceFen: 0, noPin: true },
   },
-  quota: { PICC: { name: '中国人民财产保险', rechargeFen: 100_000_000 }, PAIC: { name: '中国平安财产保险', rechargeFen: 10_000 } },
+  quota: { PICC: { name: '中国人民财产保险', rechargeFen: 100_000_000 }, PAIC: { name: '中国平安财产保险', rechargeFen: 10_000 }, CPIC: { name: '中国太平洋财产保险', rechargeFen: 20_000_000 } },
   clearingFen: 5_000_000,
   /** Quota alert levels (warning, critical) for PICC: 500 000.00 and 100 000.00 of its 1 000 000.00. */
   quotaLevels: { PICC: { warningFen: 50_000_000, criticalFen: 10_000_000 } },
 } as const;
 
 const DAY = 86_400_000;
+const PRODUCTS: Record<keyof typeof DEMO.quota, string> = { PICC: '人保健康医疗险', PAIC: '平安门诊无忧', CPIC: '太平洋全额直付医疗险' };
 
 /** Inserts the demo data once (a second run changes nothing). Money enters through `world`, like everything else. */
 export async function seedDemo(deps: Deps): Promise<boolean> {
@@ -45,15 +51,15 @@ export async function seedDemo(deps: Deps): Promise<boolean> {
   }
 
   await inTransaction(db, async (trx) => {
-    await trx.insertInto('partners').values({ id: DEMO.partnerId, name: '演示合作方（药房）', link_secret: DEMO.linkSecret, callback_secret: DEMO.callbackSecret, callback_hosts: JSON.stringify(DEMO.callbackHosts), is_demo: 1, created_at: now }).execute();
+    await trx.insertInto('partners').values({ id: DEMO.partnerId, name: '演示合作方（药房）', link_secret: DEMO.linkSecret, api_secret: DEMO.apiSecret, callback_secret: DEMO.callbackSecret, callback_hosts: JSON.stringify(DEMO.callbackHosts), is_demo: 1, created_at: now }).execute();
     await trx.insertInto('admin_users').values({ username: DEMO.admin.username, password_hash: adminHash, is_demo: 1, role: 'finance', created_at: now }).execute();
     for (const u of Object.values(DEMO.users)) {
-      await trx.insertInto('users').values({ id: u.id, name: u.name, pin_hash: pinHash, pin_locked_at: null, created_at: now }).execute();
+      await trx.insertInto('users').values({ id: u.id, name: u.name, pin_hash: 'noPin' in u ? null : pinHash, pin_locked_at: null, created_at: now }).execute();
       await trx.insertInto('claims').values({ claim_no: u.claimNo, user_id: u.id, created_at: now }).execute();
       if (u.balanceFen > 0) await transfer(trx, { key: `seed:wallet:${u.id}`, from: Accounts.world, to: Accounts.userWallet(u.id), amountFen: u.balanceFen, memo: 'demo wallet top-up', now });
     }
     const policy = (policy_no: string, user_id: string, ic_code: keyof typeof DEMO.quota, ratio_bp: number, deductible_fen: number, coverage_left_fen: number, valid_to = to) => ({
-      policy_no, user_id, ic_code, insurer_name: DEMO.quota[ic_code].name, product_name: ic_code === 'PICC' ? '人保健康医疗险' : '平安门诊无忧', ratio_bp, deductible_fen, coverage_left_fen, valid_from: from, valid_to, status: 'active' as const, created_at: now,
+      policy_no, user_id, ic_code, insurer_name: DEMO.quota[ic_code].name, product_name: PRODUCTS[ic_code], ratio_bp, deductible_fen, coverage_left_fen, valid_from: from, valid_to, status: 'active' as const, created_at: now,
     });
     await trx
       .insertInto('policies')
@@ -63,6 +69,8 @@ export async function seedDemo(deps: Deps): Promise<boolean> {
         policy('POL-PICC-000', DEMO.users.zhangsan.id, 'PICC', 8000, 0, 1_000_000, expired),
         policy('POL-PICC-002', DEMO.users.lisi.id, 'PICC', 8000, 0, 1_000_000, expired),
         policy('POL-PICC-003', DEMO.users.wangwu.id, 'PICC', 5000, 0, 1_000_000),
+        policy('POL-CPIC-004', DEMO.users.zhaoliu.id, 'CPIC', 10_000, 0, 500_000),
+        policy('POL-PICC-005', DEMO.users.sunqi.id, 'PICC', 8000, 0, 1_000_000),
       ])
       .execute();
     await trx.insertInto('bound_cards').values({ id: 'CARD-DEMO-001', user_id: DEMO.users.zhangsan.id, bank_name: '招商银行', holder_name: '张三', masked_no: '6214 **** **** 0000', last4: '0000', token: 'demo-card-token-0000', phone_masked: '138****8000', created_at: now }).execute();

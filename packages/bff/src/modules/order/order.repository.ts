@@ -77,3 +77,8 @@ export function unsettledOrders(db: Db, limit: number): Promise<{ order_no: stri
 }
 
 export type OrderStatus = OrderTable['status'];
+
+/** A partner's orders under one refer_no (open, paid or closed), newest first. */
+export function ordersOfReferNo(db: Db, partnerId: string, referNo: string, limit: number): Promise<Order[]> {
+  return db.selectFrom('orders').selectAll().where('partner_id', '=', partnerId).where('refer_no', '=', referNo).orderBy('created_at', 'desc').limit(limit).execute();
+}

@@ -12,9 +12,9 @@ import type { Session } from '../../http/session-token.ts';
 import { expiredOpenOrders, findLiveOrder, findOrder, insertOrder, listUserOrders, markOrderClosed } from './order.repository.ts';
 import { holdCoverage, releaseCoverageHold } from '../policy/policy-coverage.ts';
 import { orderIsExpired, toOrderView } from './order.view.ts';
-import { lastAttempt } from '../payment/payment.repository.ts';
-import { findUserCard } from '../card/card.repository.ts';
+import { findCardEverBound } from '../card/card.repository.ts';
 import { findPartner } from '../session/session.repository.ts';
+import { extraPaidFen, lastAttempt } from '../payment/payment.repository.ts';
 import { warnIfQuotaShort } from '../quota/quota.service.ts';
 import { holdQuota, releaseHolds } from './order-holds.ts';
 
@@ -73,7 +73,7 @@ export async function createOrder(deps: Deps, session: Session, policyNo: string
         };
         await insertOrder(trx, order);
         await holdQuota(trx, order, order.deadline_at + config.holdGraceMs, now);
-        await enqueueCallback(trx, order, { event: 'order_created', resCode: 'ZF0100', resInfo: '订单已创建，等待支付', final: false, now, random: deps.random });
+        await enqueueCallback(trx, order, { event: 'order_created', resCode: 'ZF0230', resInfo: '订单已创建，等待支付', final: false, now, random: deps.random });
         return { order: (await findOrder(trx, orderNo)) ?? order, created: true };
       });
       if (result.created) await earlyQuotaWarning(deps, result.order);
@@ -115,12 +115,17 @@ export async function showOrder(deps: Deps, session: Session, orderNo: string): 
 /** A payment record: the order with its partner's name and the paying card's last digits. */
 async function recordView(deps: Deps, order: Order, partnerName: string | null): Promise<OrderView> {
   const attempt = await lastAttempt(deps.db, order.order_no);
-  const card = attempt?.card_id ? await findUserCard(deps.db, order.user_id, attempt.card_id) : undefined;
-  return { ...toOrderView(order, attempt, deps.clock.now(), card?.last4 ?? null), partner_name: partnerName };
+  // A card removed since still names the payment it made.
+  const card = attempt?.card_id ? await findCardEverBound(deps.db, order.user_id, attempt.card_id) : undefined;
+  const extra = order.status === 'open' ? 0 : await extraPaidFen(deps.db, order.order_no, order.paid_attempt_id);
+  return { ...toOrderView(order, attempt, deps.clock.now(), card?.last4 ?? null), partner_name: partnerName, extra_paid_fen: extra };
 }
 
 export async function viewOrder(deps: Deps, order: Order): Promise<OrderView> {
-  return toOrderView(order, await lastAttempt(deps.db, order.order_no), deps.clock.now());
+  const view = toOrderView(order, await lastAttempt(deps.db, order.order_no), deps.clock.now());
+  // A second success (DOUBLE_PAYMENT) is money the user paid twice: the result page says it will be refunded.
+  const extra = order.status === 'open' ? 0 : await extraPaidFen(deps.db, order.order_no, order.paid_attempt_id);
+  return { ...view, extra_paid_fen: extra };
 }
 
 /** The session user's orders (payment records), newest first. */
@@ -132,14 +137,15 @@ export async function listOrders(deps: Deps, session: Session): Promise<OrderLis
 }
 
 /**
- * Closes an open order (deadline passed): frees its refer_no for a new order, releases the reserved coverage and
- * tells the partner (`closed`, final); the coverage and quota holds are voided. Conditional, so a concurrent payment and the close job cannot both win.
+ * Closes an open order (deadline passed, or the user changes the policy — `resInfo` says which): frees its refer_no for
+ * a new order, tells the partner (`closed`, final); the coverage and quota holds are voided. Conditional, so a
+ * concurrent payment and the close job cannot both win.
  */
-export async function closeOrder(deps: Deps, trx: Db, order: Order, now: number): Promise<boolean> {
+export async function closeOrder(deps: Deps, trx: Db, order: Order, now: number, resInfo = '订单已超过支付截止时间，已关闭'): Promise<boolean> {
   if (!(await markOrderClosed(trx, order.order_no, now))) return false;
   await releaseCoverageHold(trx, order.order_no, now);
   await releaseHolds(trx, order.order_no, now);
-  await enqueueCallback(trx, order, { event: 'closed', resCode: 'ZF0070', resInfo: '订单已超过支付截止时间，已关闭', final: true, now, random: deps.random });
+  await enqueueCallback(trx, order, { event: 'closed', resCode: 'ZF0070', resInfo, final: true, now, random: deps.random });
   return true;
 }
 

@@ -7,6 +7,7 @@ import { pinState } from '../balance/balance.repository.ts';
 import { pinLockedUntil } from '../balance/pin.ts';
 import { listUserCards } from '../card/card.repository.ts';
 import { orderForSession, viewOrder } from '../order/order.service.ts';
+import { oldestInFlight } from './payment.repository.ts';
 
 /** The cashier: the order, the methods and what each needs. Other methods add themselves through `extraMethods`. */
 export async function cashier(deps: Deps, session: Session, orderNo: string): Promise<CashierView> {
@@ -15,6 +16,7 @@ export async function cashier(deps: Deps, session: Session, orderNo: string): Pr
   const cards = await listUserCards(deps.db, session.userId);
   const balance = await balanceOf(deps.db, Accounts.userWallet(session.userId));
   const lockedUntil = pinLockedUntil(user.pin_locked_at, deps.config.pin.lockMs, deps.clock.now());
+  const trip = await oldestInFlight(deps.db, orderNo, 'guanaitong');
   return {
     order: await viewOrder(deps, order),
     methods: [
@@ -26,6 +28,9 @@ export async function cashier(deps: Deps, session: Session, orderNo: string): Pr
     ],
     pin_locked: lockedUntil !== null,
     pin_locked_until: lockedUntil === null ? null : new Date(lockedUntil).toISOString(),
+    pin_set: user.pin_hash !== null,
+    // Paying another way now needs `confirm_supersede` (ZF0200): the H5 explains what that means first.
+    pending_trip: trip ? { method: 'guanaitong', started_at: new Date(Number(trip.created_at)).toISOString() } : null,
     server_time: new Date(deps.clock.now()).toISOString(),
   };
 }

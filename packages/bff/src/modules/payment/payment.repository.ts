@@ -43,6 +43,33 @@ export function findInFlightAttempt(db: Db, orderNo: string, method: Method, loc
     .executeTakeFirst();
 }
 
+/** Any in-flight attempt of the order (every method); `lock` takes the row locks (MySQL). */
+export function findAnyInFlightAttempt(db: Db, orderNo: string, lock: boolean): Promise<{ id: string; method: Method; created_at: number } | undefined> {
+  return db.selectFrom('payment_attempts').select(['id', 'method', 'created_at']).where('order_no', '=', orderNo).where('status', 'in', IN_FLIGHT).orderBy('created_at').$if(lock, (q) => q.forUpdate()).executeTakeFirst();
+}
+
+/** The oldest in-flight attempt of the order by `method`, with when it started (the cashier's pending trip). */
+export function oldestInFlight(db: Db, orderNo: string, method: Method): Promise<{ id: string; created_at: number } | undefined> {
+  return db.selectFrom('payment_attempts').select(['id', 'created_at']).where('order_no', '=', orderNo).where('method', '=', method).where('status', 'in', IN_FLIGHT).orderBy('created_at').executeTakeFirst();
+}
+
+/** An in-flight attempt paying with this card (any order); `lock` as above. */
+export function findInFlightCardAttempt(db: Db, cardId: string, lock: boolean): Promise<{ id: string } | undefined> {
+  return db.selectFrom('payment_attempts').select('id').where('card_id', '=', cardId).where('method', '=', 'card').where('status', 'in', IN_FLIGHT).$if(lock, (q) => q.forUpdate()).executeTakeFirst();
+}
+
+/** The final outcomes of card attempts with these cards (for ordering the card list). */
+export function cardOutcomes(db: Db, cardIds: string[]): Promise<{ card_id: string | null; status: Status; failure_reason: string | null; updated_at: number }[]> {
+  if (cardIds.length === 0) return Promise.resolve([]);
+  return db.selectFrom('payment_attempts').select(['card_id', 'status', 'failure_reason', 'updated_at']).where('card_id', 'in', cardIds).where('status', 'in', ['succeeded', 'failed']).execute();
+}
+
+/** Self-pay money of successful attempts of the order other than the one that paid it (DOUBLE_PAYMENT cases). */
+export async function extraPaidFen(db: Db, orderNo: string, paidAttemptId: string | null): Promise<number> {
+  const rows = await db.selectFrom('payment_attempts').select(['id', 'amount_fen']).where('order_no', '=', orderNo).where('status', '=', 'succeeded').execute();
+  return rows.filter((r) => r.id !== paidAttemptId).reduce((sum, r) => sum + Number(r.amount_fen), 0);
+}
+
 /** `→ succeeded`, once: false when the attempt already was (a concurrent copy of the same success). */
 export async function markSucceeded(db: Db, attempt: PaymentAttempt, providerTradeNo: string | null, now: number): Promise<boolean> {
   const res = await db
@@ -145,4 +172,9 @@ export function recordNotification(db: Db, input: NotificationInput): Promise<bo
 
 export async function notificationSeen(db: Db, dedupeKey: string): Promise<boolean> {
   return (await db.selectFrom('provider_notifications').select('id').where('dedupe_key', '=', dedupeKey).executeTakeFirst()) !== undefined;
+}
+
+/** Every attempt of an order, oldest first. */
+export function attemptsOfOrder(db: Db, orderNo: string): Promise<PaymentAttempt[]> {
+  return db.selectFrom('payment_attempts').selectAll().where('order_no', '=', orderNo).orderBy('created_at').orderBy('id').execute();
 }

@@ -6,6 +6,7 @@ import type { AppEnv } from '../../http/middleware.ts';
 import { requireSession } from '../../http/session-token.ts';
 import { OrderParam, validate } from '../../http/validation.ts';
 import { cashier } from './cashier.service.ts';
+import { closeOrderByUser } from './order-close.service.ts';
 import { confirmOrder } from './payment.service.ts';
 
 export function paymentRoutes(deps: Deps) {
@@ -15,5 +16,7 @@ export function paymentRoutes(deps: Deps) {
       const confirmed = await confirmOrder(deps, c.get('session'), c.req.valid('json').policy_no);
       return c.json(confirmed, confirmed.created ? 201 : 200);
     })
-    .get('/orders/:orderNo/cashier', authed, validate('param', OrderParam), async (c) => c.json(await cashier(deps, c.get('session'), c.req.valid('param').orderNo), 200));
+    .get('/orders/:orderNo/cashier', authed, validate('param', OrderParam), async (c) => c.json(await cashier(deps, c.get('session'), c.req.valid('param').orderNo), 200))
+    // 更换保单: close the open order (no attempt in flight) so the user can pick another policy.
+    .post('/orders/:orderNo/close', authed, validate('param', OrderParam), async (c) => c.json(await closeOrderByUser(deps, c.get('session'), c.req.valid('param').orderNo), 200));
 }

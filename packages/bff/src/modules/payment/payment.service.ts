@@ -8,13 +8,14 @@ import type { Session } from '../../http/session-token.ts';
 import { newId } from '../../lib/ids.ts';
 import { Accounts, transfer } from '../../ledger/ledger.ts';
 import { raiseAlert } from '../alert/alert.service.ts';
+import { recordExtraPaymentRefund } from '../refund/refund.auto.ts';
 import { enqueueCallback } from '../callback/callback.service.ts';
 import { findOrder, markOrderPaid, markOrderPaidLate } from '../order/order.repository.ts';
 import { orderIsExpired } from '../order/order.view.ts';
 import type { Order } from '../order/order.table.ts';
 import { createOrder, viewOrder } from '../order/order.service.ts';
 import { settleOrder } from '../settlement/settlement.service.ts';
-import { findInFlightAttempt, getAttempt, insertAttempt, markFailed, markSucceeded } from './payment.repository.ts';
+import { findInFlightAttempt, getAttempt, insertAttempt, markFailed, markSucceeded, oldestInFlight } from './payment.repository.ts';
 import type { PaymentAttempt, PaymentAttemptTable } from './payment.table.ts';
 
 /** ZF0080 when paid, ZF0070 when closed or past its deadline; otherwise the order may take a payment. */
@@ -30,6 +31,18 @@ export function assertPayable(order: Order, now: number): void {
 export async function assertNoCardInFlight(trx: Db, orderNo: string, lock: boolean): Promise<void> {
   const inFlight = await findInFlightAttempt(trx, orderNo, 'card', lock);
   if (inFlight) fail('ZF0170', `card attempt ${inFlight.id} still in flight`);
+}
+
+/**
+ * ZF0200 while a Guanaitong trip of the order is in flight, unless the user confirmed paying another way
+ * (`confirm_supersede`): the trip may still be paid at Guanaitong, and then the order is paid twice (the second
+ * success is a DOUBLE_PAYMENT, alerted and refunded). Checked before the PIN and again in the paying transaction.
+ */
+export async function assertTripSuperseded(deps: Deps, db: Db, orderNo: string, confirmed: boolean | undefined): Promise<void> {
+  const trip = await oldestInFlight(db, orderNo, 'guanaitong');
+  if (!trip) return;
+  if (!confirmed) fail('ZF0200', `guanaitong attempt ${trip.id} in flight`);
+  deps.logger.warn({ order_no: orderNo, guanaitong_attempt: trip.id }, 'paying another way while a guanaitong trip is in flight (user confirmed)');
 }
 
 /** Creates an attempt row for an order's self-pay share. */
@@ -86,10 +99,12 @@ export async function applySuccess(deps: Deps, trx: Db, attemptId: string, provi
   }
   if (order.status === 'closed') {
     await markOrderPaidLate(trx, order.order_no, attemptId, now);
-    await raiseAlert(trx, deps.logger, { kind: 'LATE_PAYMENT', dedupeKey: `LATE_PAYMENT:${attemptId}`, orderNo: order.order_no, amountFen: Number(attempt.amount_fen), detail: `${attempt.method} success after the order closed; refund or settle by hand`, now });
+    await raiseAlert(trx, deps.logger, { kind: 'LATE_PAYMENT', dedupeKey: `LATE_PAYMENT:${attemptId}`, orderNo: order.order_no, amountFen: Number(attempt.amount_fen), detail: `${attempt.method} success after the order closed; refunded automatically`, now });
+    await recordExtraPaymentRefund(trx, { attempt, partnerId: order.partner_id, alertKey: `LATE_PAYMENT:${attemptId}`, reason: '订单已关闭后到账，自动退款', now, random: deps.random });
     return 'late';
   }
-  await raiseAlert(trx, deps.logger, { kind: 'DOUBLE_PAYMENT', dedupeKey: `DOUBLE_PAYMENT:${attemptId}`, orderNo: order.order_no, amountFen: Number(attempt.amount_fen), detail: `second successful ${attempt.method} attempt on a paid order; refund it`, now });
+  await raiseAlert(trx, deps.logger, { kind: 'DOUBLE_PAYMENT', dedupeKey: `DOUBLE_PAYMENT:${attemptId}`, orderNo: order.order_no, amountFen: Number(attempt.amount_fen), detail: `second successful ${attempt.method} attempt on a paid order; refunded automatically`, now });
+  await recordExtraPaymentRefund(trx, { attempt, partnerId: order.partner_id, alertKey: `DOUBLE_PAYMENT:${attemptId}`, reason: '重复支付，自动退款', now, random: deps.random });
   return 'double';
 }
 

@@ -58,7 +58,8 @@ export function expectedTransfers(f: OrderFacts): Finding[] {
   // Exactly its transfers (settled); none but the self-pay of a late payment otherwise.
   const want = order.status === 'settled' ? settledTransfers(f) : new Map<string, number>();
   if (order.status === 'paid_late' && Number(order.self_pay_fen) > 0) want.set(`order:${order.order_no}:selfpay`, Number(order.self_pay_fen));
-  const got = new Map(f.transfers.map((t) => [t.key, t.amountFen]));
+  // A refund's legs (`refund:<no>:<leg>`) are the refund module's, not the order's payment: left out here.
+  const got = new Map(f.transfers.filter((t) => !t.key.startsWith('refund:')).map((t) => [t.key, t.amountFen]));
   for (const [key, amount] of want) if (got.get(key) !== amount) out.push({ check: 'transfers', detail: `missing or wrong ${key}: ${got.get(key) ?? 'none'} ≠ ${amount}` });
   for (const [key, amount] of got) if (!want.has(key)) out.push({ check: 'transfers', detail: `unexpected ${key} of ${amount}` });
   if (order.status === 'settled' && Number(order.insurer_fen) > 0 && f.clearingTaskFen !== null && f.clearingTaskFen !== Number(order.insurer_fen)) {

@@ -15,6 +15,8 @@ export interface PartnerTable {
   prev_link_secret_until: number | null;
   prev_callback_secret: string | null;
   prev_callback_secret_until: number | null;
+  /** HMAC key of the partner's server API requests (null: the partner has no API access yet). */
+  api_secret?: string | null;
   created_at: number;
 }
 

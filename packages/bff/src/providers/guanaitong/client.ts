@@ -56,6 +56,9 @@ const yuanToFen = z.string().transform((v, ctx) => {
   }
   return fen;
 });
+/** ASSUMPTION: PROVIDERS.md names syncRefund's request, not its answer; code 0 means refunded, with these fields. */
+const RefundDataSchema = z.object({ refund_no: z.coerce.string().min(1), outer_refund_no: z.string().min(1), refund_amount: z.coerce.string() });
+
 const AssetsSchema = z.object({
   buyer_open_id: z.string().min(1),
   assets: z.array(
@@ -149,6 +152,22 @@ export class GuanaitongClient {
       trade_info: serializeTradeInfo(req.tradeInfo),
     });
     return this.parse(GAT_PATHS.checkUserAndToPay, PayDataSchema, data);
+  }
+
+  /**
+   * Refunds (part of) a paid trade at once (`POST /seller/pay/syncRefund`), idempotent by `outer_refund_no`: code 0
+   * is a refund done; a business code (GuanaitongError) is a refusal, nothing refunded; a transport error leaves it
+   * unknown (ask again with the same `outer_refund_no`).
+   */
+  async syncRefund(req: { outerTradeNo: string; outerRefundNo: string; refundAmountFen: number; reason: string }): Promise<{ refundNo: string; outerRefundNo: string }> {
+    const data = await this.call(GAT_PATHS.syncRefund, {
+      outer_trade_no: req.outerTradeNo,
+      outer_refund_no: req.outerRefundNo,
+      refund_amount: formatYuan(req.refundAmountFen),
+      reason: req.reason,
+    });
+    const parsed = this.parse(GAT_PATHS.syncRefund, RefundDataSchema, data);
+    return { refundNo: parsed.refund_no, outerRefundNo: parsed.outer_refund_no };
   }
 
   /**

@@ -43,6 +43,8 @@ export const GAT_PATHS = {
   assets: '/employee/assets',
   /** Simulator stand-in for the browser side of the trusted login (see simulator.ts). */
   ssoLogin: '/sso/login',
+  /** Synchronous refund of a paid trade (PROVIDERS.md). */
+  syncRefund: '/seller/pay/syncRefund',
 } as const;
 
 /** Timestamps (Unix seconds) further than this from now are refused, by them and by us. */

@@ -18,6 +18,7 @@ import {
   type PayzeroPollOptions,
   type PayzeroPollResult,
 } from './client-types.ts';
+import { PayzeroAgreements } from './agreement.ts';
 import { PayzeroError } from './errors.ts';
 import { silentLogger, type PayzeroLogger } from './logger.ts';
 import { wireOrder, type PayzeroOrderInput } from './order.ts';
@@ -28,7 +29,9 @@ import {
   PZ_TOKEN_TTL_SEC,
   isFinalPayStatus,
   orderResultSchema,
+  refundResultSchema,
   type PayzeroOrderResult,
+  type PayzeroRefundResult,
 } from './protocol.ts';
 import { decodeJwtClaims } from './sign.ts';
 import { readBody, sendRequest, unwrapEnvelope, type Query } from './transport.ts';
@@ -41,7 +44,7 @@ export {
   PayzeroNotifyError,
   type PayStatusNotify,
 } from './notify.ts';
-export type { PayzeroOrderResult, PayStatus } from './protocol.ts';
+export type { PayzeroOrderResult, PayzeroRefundResult, PayStatus, RefundStatus } from './protocol.ts';
 export type { PayzeroLogger } from './logger.ts';
 export type {
   PayzeroBatchSummary,
@@ -70,6 +73,8 @@ export class PayzeroClient {
   private readonly timeoutMs: number;
   private cached: CachedToken | undefined;
   private loginInFlight: Promise<CachedToken> | undefined;
+  /** Card-agreement signing with its SMS check (agreement.ts), on this client's token. */
+  readonly agreements = new PayzeroAgreements((method, path, request, schema) => this.call(method, path, request, schema));
 
   constructor(private readonly options: PayzeroClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -134,6 +139,20 @@ export class PayzeroClient {
   ): Promise<z.output<typeof feedbackPageData>> {
     const path = `${PZ_PATHS.orderBatch}/${orderBatchId}/feedback`;
     return this.call('GET', path, { query: { page, pagesize } }, feedbackPageData);
+  }
+
+  /**
+   * Asks for a refund of a paid order (`POST /order/refund`), idempotent by `mchtRefundOrderNo`; the answer's status
+   * is usually not final yet: read it later with `queryRefund`.
+   */
+  async requestRefund(input: { mchtOrderNo: string; mchtRefundOrderNo: string; refundAmountFen: number; reason: string }): Promise<PayzeroRefundResult> {
+    const body = { mchtOrderNo: input.mchtOrderNo, mchtRefundOrderNo: input.mchtRefundOrderNo, refundAmount: input.refundAmountFen, reason: input.reason };
+    return this.call('POST', PZ_PATHS.refund, { body }, refundResultSchema);
+  }
+
+  /** A refund's status (`GET /order/refund?mchtRefundOrderNo=`). */
+  async queryRefund(mchtRefundOrderNo: string): Promise<PayzeroRefundResult> {
+    return this.call('GET', PZ_PATHS.refund, { query: { mchtRefundOrderNo } }, refundResultSchema);
   }
 
   /** One look-up for a scheduler that owns the backoff (the recommended use in the BFF's jobs). */

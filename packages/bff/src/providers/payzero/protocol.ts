@@ -55,6 +55,8 @@ export const PZ_PATHS = {
   arrangePay: '/order/arrangePay',
   feedback: '/order/feedback',
   queryOrder: '/order/queryOrder',
+  /** POST asks for a refund, GET `?mchtRefundOrderNo=` reads its status (PROVIDERS.md). */
+  refund: '/order/refund',
 } as const;
 
 /** Token lifetime: `exp − iat` of every JWT (doc §1: 4 hours). */
@@ -170,3 +172,31 @@ function chinaParts(ms: number): [string, string, string, string, string, string
     p(d.getUTCSeconds()),
   ];
 }
+
+/** Refund statuses (PROVIDERS.md): INIT → REQUESTED → SUCCEED | FAILED. */
+export const REFUND_STATUSES = ['REFUND_INIT', 'REFUND_REQUESTED', 'REFUND_SUCCEED', 'REFUND_FAILED'] as const;
+export type RefundStatus = (typeof REFUND_STATUSES)[number];
+
+/** True for a refund status that cannot change any more. */
+export function isFinalRefundStatus(status: string): boolean {
+  return status === 'REFUND_SUCCEED' || status === 'REFUND_FAILED';
+}
+
+/**
+ * A refund as Payzero reports it (answer of both `/order/refund` calls). ASSUMPTION: the public document names the
+ * endpoints and statuses but not the fields; these follow its order DTO's naming (`mchtOrderNo`, amounts in fen,
+ * `…Datetime` as yyyyMMddHHmmss).
+ */
+export const refundResultSchema = z.object({
+  mchtRefundOrderNo: z.string().min(1),
+  mchtOrderNo: z.string().min(1),
+  refundAmount: z.number().int(),
+  refundStatus: z.string().min(1),
+  refundOrderNo: optionalText,
+  refundDatetime: z
+    .union([z.string(), z.number()])
+    .nullish()
+    .transform((v) => (v === null || v === undefined ? null : String(v))),
+  failReason: optionalText,
+});
+export type PayzeroRefundResult = z.output<typeof refundResultSchema>;

@@ -1,6 +1,7 @@
 // 绑卡支付 at the cashier: the bound cards, the add-card sheet and its checks, paying, and the card errors.
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { VueWrapper } from '@vue/test-utils';
+import { NumberKeyboard } from 'vant';
 import CardAddSheet from '@/components/card/CardAddSheet.vue';
 import { SESSION_STORAGE_KEY } from '@/stores/session.ts';
 import { errorReply, mockApi } from '@/test-utils/fetch-mock.ts';
@@ -33,6 +34,14 @@ async function fill(wrapper: VueWrapper, values: Record<'holder' | 'id-number' |
   for (const [field, value] of Object.entries(values)) await wrapper.get(`[data-test="card-${field}"] input`).setValue(value);
 }
 
+/** Taps 银行卡支付 and types the payment PIN on the sheet's keyboard (every card payment needs it). */
+async function payWithPin(wrapper: VueWrapper, pin = '123456'): Promise<void> {
+  await wrapper.get('[data-test="pay-card"]').trigger('click');
+  await settle();
+  wrapper.findComponent(NumberKeyboard).vm.$emit('update:modelValue', pin);
+  await settle();
+}
+
 const VALID = { holder: '张三', 'id-number': '11010519491231002X', no: '6214 8300 0007 2222', phone: '13800138000' };
 
 describe('cashier: bound card payment', () => {
@@ -52,10 +61,9 @@ describe('cashier: bound card payment', () => {
     await wrapper.get(`[data-test="card-${DEMO_CARD.id}"]`).trigger('click');
     expect(isChecked(wrapper, DEMO_CARD.id)).toBe(true);
     expect(wrapper.get('[data-test="pay-card"]').text()).toBe('银行卡支付 ¥246.92');
-    await wrapper.get('[data-test="pay-card"]').trigger('click');
-    await settle();
+    await payWithPin(wrapper);
 
-    expect(api.callsTo(PAY_CARD).map((c) => c.body)).toEqual([{ card_id: DEMO_CARD.id }]);
+    expect(api.callsTo(PAY_CARD).map((c) => c.body)).toEqual([{ card_id: DEMO_CARD.id, pin: '123456' }]);
     expect(router.replace).toHaveBeenCalledWith(RESULT);
     expect(wrapper.get('[data-test="result-title"]').text()).toBe('处理中');
   });
@@ -101,7 +109,8 @@ describe('cashier: bound card payment', () => {
     await chooseCard(wrapper);
     await wrapper.get('[data-test="card-add"]').trigger('click');
     await settle();
-    api.on(ADD_CARD, { status: 201, body: { card: NEW_CARD, created: true } });
+    api.on(ADD_CARD, { status: 202, body: { binding: { binding_id: 'BIND-1', phone_masked: '138****8000', expires_at: '2026-11-22T10:05:00.000Z' } } });
+    api.on('POST /api/cards/confirm', { status: 201, body: { card: NEW_CARD, created: true } });
     api.on(CARDS, { body: { cards: [NEW_CARD, DEMO_CARD] } });
 
     await fill(wrapper, VALID);
@@ -112,6 +121,22 @@ describe('cashier: bound card payment', () => {
 
     expect(api.callsTo(ADD_CARD).map((c) => c.body)).toEqual([
       { holder_name: '张三', id_number: '11010519491231002X', card_no: '6214830000072222', phone: '13800138000' },
+    ]);
+    // Step 2: the SMS code sent to the card's phone; nothing is bound before it.
+    expect(wrapper.get('[data-test="card-sms-sent"]').text()).toContain('138****8000');
+    expect(api.callsTo(CARDS)).toHaveLength(1);
+    api.on('POST /api/cards/confirm', errorReply(422, 'ZF0201', { remaining_tries: 2 }));
+    await wrapper.get('[data-test="card-sms-code"] input').setValue('000000');
+    await wrapper.get('[data-test="card-sms-submit"]').trigger('click');
+    await settle();
+    expect(wrapper.get('[data-test="card-add-error"]').text()).toBe('短信验证码错误，还可尝试 2 次');
+    api.on('POST /api/cards/confirm', { status: 201, body: { card: NEW_CARD, created: true } });
+    await wrapper.get('[data-test="card-sms-code"] input').setValue('123456');
+    await wrapper.get('[data-test="card-sms-submit"]').trigger('click');
+    await settle();
+    expect(api.callsTo('POST /api/cards/confirm').map((c) => c.body)).toEqual([
+      { binding_id: 'BIND-1', sms_code: '000000' },
+      { binding_id: 'BIND-1', sms_code: '123456' },
     ]);
     expect(api.callsTo(CARDS)).toHaveLength(2);
     expect(api.callsTo(CASHIER)).toHaveLength(2); // the card method's note names the newest card
@@ -148,8 +173,7 @@ describe('cashier: bound card payment', () => {
     });
     const { router, wrapper } = await mountPage(URL);
     await chooseCard(wrapper);
-    await wrapper.get('[data-test="pay-card"]').trigger('click');
-    await settle();
+    await payWithPin(wrapper);
     expect(wrapper.get('[data-test="pay-error"]').text()).toBe('银行卡支付被拒绝，请更换支付方式');
     expect(router.currentRoute.value.path).toBe('/pages/cashier/cashier');
     await wrapper.get('[data-test="method-balance"]').trigger('click');
@@ -161,8 +185,7 @@ describe('cashier: bound card payment', () => {
     mockApi({ [CASHIER]: { body: makeCashier() }, [CARDS]: { body: { cards: [DEMO_CARD] } }, [PAY_CARD]: errorReply(422, 'ZF0150') });
     const { wrapper } = await mountPage(URL);
     await chooseCard(wrapper);
-    await wrapper.get('[data-test="pay-card"]').trigger('click');
-    await settle();
+    await payWithPin(wrapper);
     expect(wrapper.get('[data-test="pay-error"]').text()).toContain('该支付方式暂不可用');
   });
 
@@ -175,10 +198,46 @@ describe('cashier: bound card payment', () => {
     });
     const { router, wrapper } = await mountPage(URL);
     await chooseCard(wrapper);
-    await wrapper.get('[data-test="pay-card"]').trigger('click');
-    await settle();
+    await payWithPin(wrapper);
     expect(router.replace).toHaveBeenCalledWith(RESULT);
     expect(wrapper.get('[data-test="result-title"]').text()).toBe('处理中');
+  });
+
+  it('does not pre-select a card the bank just declined', async () => {
+    mockApi({ [CASHIER]: { body: makeCashier() }, [CARDS]: { body: { cards: [DEMO_CARD, { ...NEW_CARD, last_declined: true }] } } });
+    const { wrapper } = await mountPage(URL);
+    await chooseCard(wrapper);
+    expect(isChecked(wrapper, DEMO_CARD.id)).toBe(true);
+    expect(wrapper.get(`[data-test="card-${NEW_CARD.id}"]`).text()).toContain('上次支付被拒绝');
+  });
+
+  it('asks a user with no PIN to set one (SMS code to the card phone, entered twice) before paying by card', async () => {
+    const api = mockApi({
+      [CASHIER]: { body: { ...makeCashier(), pin_set: false } },
+      [CARDS]: { body: { cards: [DEMO_CARD] } },
+      'POST /api/pin/sms': { status: 202, body: { challenge_id: 'PINSMS-1', phone_masked: '138****8000', expires_at: '2026-11-22T10:05:00.000Z' } },
+      'PUT /api/pin': { body: { pin_set: true } },
+    });
+    const { wrapper } = await mountPage(URL);
+    await chooseCard(wrapper);
+    await wrapper.get('[data-test="pay-card"]').trigger('click');
+    await settle();
+    expect(api.callsTo(PAY_CARD)).toHaveLength(0);
+    await wrapper.get('[data-test="pin-setup-send"]').trigger('click');
+    await settle();
+    expect(api.callsTo('POST /api/pin/sms').map((c) => c.body)).toEqual([{ card_id: DEMO_CARD.id }]);
+    await wrapper.get('[data-test="pin-setup-code"] input').setValue('123456');
+    await wrapper.get('[data-test="pin-setup-pin"] input').setValue('246810');
+    await wrapper.get('[data-test="pin-setup-confirm"] input').setValue('246811');
+    await wrapper.get('[data-test="pin-setup-submit"]').trigger('click');
+    await settle();
+    expect(wrapper.get('[data-test="pin-setup-error"]').text()).toBe('两次输入的支付密码不一致');
+    expect(api.callsTo('PUT /api/pin')).toHaveLength(0);
+    await wrapper.get('[data-test="pin-setup-confirm"] input').setValue('246810');
+    await wrapper.get('[data-test="pin-setup-submit"]').trigger('click');
+    await settle();
+    expect(api.callsTo('PUT /api/pin').map((c) => c.body)).toEqual([{ challenge_id: 'PINSMS-1', sms_code: '123456', pin: '246810', pin_confirm: '246810' }]);
+    expect(api.callsTo(CASHIER)).toHaveLength(2);
   });
 
   it('shows the cards failing to load with a retry', async () => {
