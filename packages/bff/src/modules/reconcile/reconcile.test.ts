@@ -13,6 +13,7 @@ import { createLogger } from '../../lib/logger.ts';
 import { describeEachDatabase, type TestContext } from '../../../testing/harness.ts';
 import { startCardPayEnv, type CardPayEnv } from '../../../testing/card-pay-env.ts';
 import { deliverDueCallbacks } from '../callback/callback.worker.ts';
+import { DEMO } from '../demo/demo.seed.ts';
 import { closeExpiredOrders } from '../order/order.service.ts';
 import { reconcile } from './reconcile.service.ts';
 import { payzeroLookup } from './reconcile.job.ts';
@@ -29,7 +30,7 @@ async function realisticDay(ctx: TestContext, env: CardPayEnv): Promise<{ paid: 
   // An outside system recharges PAIC straight into api_core_v2.
   await sql`insert into insurer_quota_records (id, ic_code, type, amount, ref_no, created_at) values ('EXT-1', 'PAIC', 1, 100000, 'ext:rc-1', ${ctx.clock.now()})`.execute(ctx.deps.db);
   const c = await env.newOrder({ refer_no: 'REF-R4' });
-  await env.call('POST', `/api/orders/${c.orderNo}/pay/card`, c.token, { card_id: 'CARD-DEMO-001' });
+  await env.call('POST', `/api/orders/${c.orderNo}/pay/card`, c.token, { card_id: 'CARD-DEMO-001', pin: DEMO.pin });
   await vi.waitFor(async () => expect((await ctx.deps.db.selectFrom('orders').select('status').where('order_no', '=', c.orderNo).executeTakeFirstOrThrow()).status).toBe('settled'), { timeout: 5000, interval: 10 });
   ctx.clock.advance(31 * MIN);
   await closeExpiredOrders(ctx.deps);

@@ -1,7 +1,7 @@
 // Refunds of wallet-balance payments through the partner API: full, partial, the same number twice, over the amount
 // paid, not refundable; the merchant ledger short → a manual task an admin completes. Money and quota after each.
 import { expect, it } from 'vitest';
-import { Accounts, balanceOf, transfer } from '../../ledger/ledger.ts';
+import { Accounts, balanceOf, balancesOf, transfer } from '../../ledger/ledger.ts';
 import { describeEachDatabase, snapshot, type TestContext } from '../../../testing/harness.ts';
 import { partnerCall } from '../../../testing/partner-api.ts';
 import { deliverDueCallbacks } from '../callback/callback.worker.ts';
@@ -47,9 +47,10 @@ describeEachDatabase('refunds of balance payments', (get) => {
     expect(await balanceOf(ctx.deps.db, Accounts.clearing)).toBe(DEMO.clearingFen);
     expect(await balanceOf(ctx.deps.db, Accounts.refundPending)).toBe(0);
     expect(await ctx.deps.quota.remaining('PICC')).toBe(DEMO.quota.PICC.rechargeFen);
-    expect(await balanceOf(ctx.deps.db, Accounts.insurerQuota('PICC'))).toBe(DEMO.quota.PICC.rechargeFen);
+    expect(await balanceOf(ctx.deps.db, Accounts.insurerQuota('PICC'))).toBe(DEMO.quota.PICC.rechargeFen); // mirrored once (quota:recharge:refund:<no>)
+    expect((await balancesOf(ctx.deps.db, Accounts.policyCoverage('POL-PICC-001'))).availableFen).toBe(1_000_000); // coverage back through the ledger
     const keys = (await ctx.deps.db.selectFrom('ledger_transfers').select(['idempotency_key', 'amount_fen']).where('idempotency_key', 'like', 'refund:%').orderBy('idempotency_key').execute()).map((t) => `${t.idempotency_key.split(':')[2]}:${Number(t.amount_fen)}`);
-    expect(keys).toEqual(['clearing:8000', 'hold:10000', 'quota:8000', 'selfpay:2000']);
+    expect(keys).toEqual(['clearing:8000', 'coverage:8000', 'hold:10000', 'selfpay:2000']);
     expect(await refundQuotaRecords(ctx)).toEqual([{ type: 1, amount: 8_000, ref_no: `refund:${res.body.refund.refund_no}` }]);
 
     await deliverDueCallbacks(ctx.deps);
