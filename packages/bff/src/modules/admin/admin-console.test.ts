@@ -166,7 +166,7 @@ describeEachDatabase('admin console API', (ctx) => {
     // An undelivered earlier event holds a later one back at most 30 s (main's callback contract): both die.
     const all = (await op('GET', '/api/admin/callbacks?status=dead')).body.items as Array<{ event: string; event_id: string; order_no: string; deliveries: unknown[] }>;
     expect(all.map((e) => e.event).sort()).toEqual(['order_created', 'paid']);
-    const dead = [all.find((e) => e.event === 'order_created')!];
+    const dead: [(typeof all)[number]] = [all.find((e) => e.event === 'order_created')!];
     const paidDead = all.find((e) => e.event === 'paid')!;
     expect(dead[0].deliveries.length).toBeGreaterThan(10);
     expect((await op('GET', '/api/admin/overview')).body.dead_callbacks).toBe(2);
