@@ -26,6 +26,7 @@ export const ERROR_CATALOGUE = {
   ZF0265: { status: 409, zh: '该记录已处理，无需重复操作', en: 'already done (task completed, alert resolved, event still queued)' },
   ZF0266: { status: 409, zh: '合作方已存在', en: 'partner id already exists' },
   ZF0267: { status: 409, zh: '该业务参考号已用于其他金额', en: 'reference already used for a different amount' },
+  ZF0180: { status: 409, zh: '链接信息与该业务单号的订单不一致，请从合作方应用重新发起', en: "the link's claim or amount differs from the live order of its refer_no (nothing of that order is shown)" },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -9,6 +9,8 @@ import type { Database } from './tables.ts';
 import * as init from './migrations/2026_11_22_001_init.ts';
 import * as cardFingerprint from './migrations/2026_11_22_002_card_fingerprint.ts';
 import * as admin020 from './migrations/2026_12_01_020_admin.ts';
+import * as claimPartner from './migrations/2026_12_01_050_claim_partner.ts';
+import * as callbackPorts from './migrations/2026_12_01_050_callback_ports.ts';
 import { quotaMigration } from './migrations/quota_2026_11_22_001_init.ts';
 
 export type Dialect = 'sqlite' | 'mysql';
@@ -74,6 +76,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026_11_22_001_init': init,
   '2026_11_22_002_card_fingerprint': cardFingerprint,
   '2026_12_01_020_admin': admin020,
+  '2026_12_01_050_claim_partner': claimPartner,
+  '2026_12_01_050_callback_ports': callbackPorts,
 };
 
 /** Brings our schema up to date; throws on the first failing migration. */

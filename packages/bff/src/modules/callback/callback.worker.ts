@@ -8,7 +8,7 @@ import { newId } from '../../lib/ids.ts';
 import { raiseAlert } from '../alert/alert.service.ts';
 import { findPartner } from '../session/session.repository.ts';
 import { claimEvent, dueEvents, hasEarlierUndelivered, insertDelivery, recordOutcome, requeueEvent } from './callback.repository.ts';
-import { isCallbackAllowed, RETRY_SCHEDULE_MS } from './callback.service.ts';
+import { isCallbackAllowed, ownEndpoints, RETRY_SCHEDULE_MS } from './callback.service.ts';
 
 const LEASE_MS = 60_000;
 
@@ -49,7 +49,7 @@ async function deliverOne(deps: Deps, event: CallbackEventRow): Promise<'deliver
   let statusCode: number | null = null;
   let error: string | null = null;
 
-  if (!partner || !isCallbackAllowed(event.url, hosts)) {
+  if (!partner || !isCallbackAllowed(event.url, hosts, ownEndpoints(deps.config))) {
     error = 'callback host not allowed';
   } else {
     const timestamp = Math.floor(started / 1000);
