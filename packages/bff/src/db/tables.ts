@@ -6,6 +6,7 @@ import type { BoundCardTable } from '../modules/card/card.table.ts';
 import type { OrderTable } from '../modules/order/order.table.ts';
 import type { PaymentAttemptTable, ProviderNotificationTable } from '../modules/payment/payment.table.ts';
 import type { PolicyTable } from '../modules/policy/policy.table.ts';
+import type { RateLimitTable } from '../modules/ratelimit/ratelimit.table.ts';
 import type { ClaimTable, PartnerTable, UserTable } from '../modules/session/session.table.ts';
 import type { LedgerAccountTable, LedgerEntryTable, LedgerTransferTable } from '../ledger/ledger.table.ts';
 
@@ -32,4 +33,5 @@ export interface Database {
   admin_login_attempts: AdminLoginAttemptTable;
   insurer_settings: InsurerSettingTable;
   alert_pushes: AlertPushTable;
+  rate_limits: RateLimitTable;
 }

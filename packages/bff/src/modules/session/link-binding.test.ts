@@ -10,7 +10,7 @@ const WANGWU = DEMO.users.wangwu.claimNo;
 /** A second partner with its own claim (user 赵六), as an operator would add one. */
 async function addOtherPartner(ctx: TestContext): Promise<{ link(overrides?: Record<string, string>): Record<string, string> }> {
   const now = ctx.clock.now();
-  await ctx.deps.db.insertInto('partners').values({ id: 'other', name: '另一家药房', link_secret: 'other-link-secret', callback_secret: 'whsec_b3RoZXItc2VjcmV0', callback_hosts: JSON.stringify(['127.0.0.1']), is_demo: 0, created_at: now }).execute();
+  await ctx.deps.db.insertInto('partners').values({ id: 'other', name: '另一家药房', link_secret: 'other-link-secret', callback_secret: 'whsec_b3RoZXItc2VjcmV0', callback_hosts: JSON.stringify(['127.0.0.1:*']), is_demo: 0, created_at: now }).execute();
   await ctx.deps.db.insertInto('users').values({ id: 'U-OTHER-001', name: '赵六', pin_hash: null, pin_locked_at: null, created_at: now }).execute();
   await ctx.deps.db.insertInto('claims').values({ claim_no: 'CLM-OTHER-001', user_id: 'U-OTHER-001', partner_id: 'other', created_at: now }).execute();
   return {

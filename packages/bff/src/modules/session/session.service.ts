@@ -7,6 +7,7 @@ import { signSession, type Session } from '../../http/session-token.ts';
 import { isCallbackAllowed, ownEndpoints } from '../callback/callback.service.ts';
 import { findLiveOrder, findOrder } from '../order/order.repository.ts';
 import { orderIsExpired, sameBill } from '../order/order.view.ts';
+import { enforceLimit } from '../ratelimit/ratelimit.service.ts';
 import { findClaim, findPartner } from './session.repository.ts';
 import { linkSecrets } from './partner-secrets.ts';
 
@@ -25,6 +26,8 @@ export async function openSession(deps: Deps, raw: Record<string, string>): Prom
   const now = clock.now();
   // During a rotation's overlap window the replaced link secret still verifies.
   if (!linkSecrets(partner, now).some((secret) => verifyLinkSignature(raw, secret))) return fail('ZF0020', 'bad signature');
+  // Counted once the link is the partner's own, so forged links cannot use up a partner's sessions.
+  await enforceLimit(deps, 'session_per_partner', partner.id);
   if (Math.abs(now - Number(params.timestamp) * 1000) > config.session.linkToleranceMs) return fail('ZF0020', 'link expired');
   const allowedHosts = JSON.parse(partner.callback_hosts) as string[];
   if (!isCallbackAllowed(params.callback, allowedHosts, ownEndpoints(config))) return fail('ZF0030');
