@@ -97,6 +97,8 @@ const EnvSchema = z.object({
   /** WeCom / DingTalk group-robot webhook that receives every alert (markdown); unset = no pushes are queued. */
   ADMIN_WEBHOOK_URL: z.string().url().optional(),
   /** How many proxies in front of us append to X-Forwarded-For; 0 = use the socket address (the default). */
+  /** Crash tests only: comma-separated kill points (`settlement:<step>`, `callback:sent`); refused in production. */
+  FAULT_KILL_AT: z.string().optional(),
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0),
   RATE_LIMIT_SESSION_PER_PARTNER: rateRule(RATE_LIMIT_DEFAULTS.session_per_partner),
   RATE_LIMIT_SESSION_PER_IP: rateRule(RATE_LIMIT_DEFAULTS.session_per_ip),
@@ -146,6 +148,8 @@ export interface Config {
   guanaitong: { baseUrl: string; appid: string; appsecret: string; sellerAppid: string };
   admin: { sessionTtlMs: number; idleMs: number; secretOverlapMs: number; webhookUrl: string | undefined };
   trustProxyHops: number;
+  /** Crash-test kill points (lib/fault.ts); empty outside crash tests. */
+  faultKillAt: string[];
   rateLimits: Record<RateLimitName, RateLimitRule>;
 }
 
@@ -173,6 +177,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     if (!source.PIN_KEYS) problems.push('  PIN_KEYS: must be set in production');
     else if ([...e.PIN_KEYS.values()].some((k) => devPinKeys.includes(k))) problems.push('  PIN_KEYS: holds the development key; production needs its own');
     if (e.SEED_DEMO) problems.push('  SEED_DEMO: demo data is refused in production');
+    if (e.FAULT_KILL_AT) problems.push('  FAULT_KILL_AT: fault injection is refused in production');
   }
   if (problems.length) throw new ConfigError(`invalid configuration:\n${problems.join('\n')}`);
   return {
@@ -198,6 +203,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     guanaitong: { baseUrl: e.GAT_BASE_URL, appid: e.GAT_APPID, appsecret: e.GAT_APPSECRET, sellerAppid: e.GAT_SELLER_APPID },
     admin: { sessionTtlMs: e.ADMIN_SESSION_TTL_MINUTES * 60_000, idleMs: e.ADMIN_IDLE_MINUTES * 60_000, secretOverlapMs: e.ADMIN_SECRET_OVERLAP_HOURS * 3600_000, webhookUrl: e.ADMIN_WEBHOOK_URL },
     trustProxyHops: e.TRUST_PROXY_HOPS,
+    faultKillAt: (e.FAULT_KILL_AT ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     rateLimits: Object.fromEntries(Object.keys(RATE_LIMIT_DEFAULTS).map((name) => [name, e[`RATE_LIMIT_${name.toUpperCase()}` as `RATE_LIMIT_${Uppercase<RateLimitName>}`]])) as Record<RateLimitName, RateLimitRule>,
   };
 }
