@@ -46,7 +46,7 @@ describe.skipIf(!process.env.TEST_MYSQL_URL)('[mariadb] kill -9 at every settlem
     const env = { NODE_ENV: 'development', DATABASE_URL: target.url, SEED_DEMO: 'true', JOBS: 'true', PORT: String(port), HOST: '127.0.0.1', PUBLIC_BASE_URL: base, LOG_LEVEL: 'error' };
     const conn = connect(target.url);
     const orders: string[] = [];
-    const kills: Record<string, NodeJS.Signals | number | null> = {};
+    const kills: Record<string, NodeJS.Signals | number | null | 'alive'> = {};
     try {
       for (const point of KILL_POINTS) {
         const doomed = startBff({ ...env, FAULT_KILL_AT: point });
