@@ -97,7 +97,7 @@ const EnvSchema = z.object({
   /** WeCom / DingTalk group-robot webhook that receives every alert (markdown); unset = no pushes are queued. */
   ADMIN_WEBHOOK_URL: z.string().url().optional(),
   /** How many proxies in front of us append to X-Forwarded-For; 0 = use the socket address (the default). */
-  /** Crash tests only: comma-separated kill points (`settlement:<step>`, `callback:sent`); refused in production. */
+  /** Crash tests only: comma-separated kill points (`settlement:<step>`, `callback:sent:<event>`); refused in production. */
   FAULT_KILL_AT: z.string().optional(),
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0),
   RATE_LIMIT_SESSION_PER_PARTNER: rateRule(RATE_LIMIT_DEFAULTS.session_per_partner),

@@ -1,5 +1,5 @@
 // Crash tests on MariaDB (issue 12): the real BFF process (tsx src/server.ts, jobs on) is kill -9'd by FAULT_KILL_AT at
-// each settlement step and right after a callback reached the partner; restarted, every order ends settled exactly
+// each settlement step and right after the paid callback reached the partner; restarted, every order ends settled exactly
 // once with one `paid` event (re-sends keep its event_id), the quota is deducted once and both books sum to zero.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +11,7 @@ import { DEMO } from '../src/modules/demo/demo.seed.ts';
 import { DATABASE_TARGETS, PartnerEndpoint } from './harness.ts';
 
 const BFF = fileURLToPath(new URL('..', import.meta.url));
-const KILL_POINTS = process.env.CRASH_POINTS ? process.env.CRASH_POINTS.split(',') : ['settlement:pending', 'settlement:quota_checked', 'settlement:deducted', 'settlement:cleared', 'settlement:notified', 'callback:sent'];
+const KILL_POINTS = process.env.CRASH_POINTS ? process.env.CRASH_POINTS.split(',') : ['settlement:pending', 'settlement:quota_checked', 'settlement:deducted', 'settlement:cleared', 'settlement:notified', 'callback:sent:paid'];
 
 function startBff(env: Record<string, string>): { child: ChildProcess; exited: Promise<NodeJS.Signals | number | null>; output: () => string } {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: BFF, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -59,7 +59,7 @@ describe.skipIf(!process.env.TEST_MYSQL_URL)('[mariadb] kill -9 at every settlem
         const { token } = (await (await post('/api/session', { params })).json()) as { token: string };
         const { order } = (await (await post('/api/orders', { policy_no: 'POL-PICC-001' }, token)).json()) as { order: { order_no: string } };
         orders.push(order.order_no);
-        // The payment's own request dies with the process for settlement steps; callback:sent dies in the delivery job.
+        // The payment's own request dies with the process for settlement steps; callback:sent:paid dies in the delivery job.
         await post(`/api/orders/${order.order_no}/pay/balance`, { pin: DEMO.pin }, token).catch(() => null);
         kills[point] = await Promise.race([doomed.exited, new Promise<'alive'>((r) => setTimeout(() => r('alive'), 20_000))]);
         if (kills[point] === 'alive') doomed.child.kill('SIGKILL');
@@ -85,7 +85,7 @@ describe.skipIf(!process.env.TEST_MYSQL_URL)('[mariadb] kill -9 at every settlem
         const events = await conn.db.selectFrom('callback_events').select(['id', 'event']).where('order_no', '=', orderNo).execute();
         expect(events.filter((e) => e.event === 'paid')).toHaveLength(1);
         const paidIds = new Set(partner.received.filter((r) => r.json.order_no === orderNo && r.json.event === 'paid').map((r) => r.json.event_id));
-        expect(paidIds.size, orderNo).toBe(1); // re-sent after callback:sent, but as the same event
+        expect(paidIds.size, orderNo).toBe(1); // re-sent after callback:sent:paid, but as the same event
         const transfers = await conn.db.selectFrom('ledger_transfers').select('idempotency_key').where('order_no', '=', orderNo).execute();
         expect(transfers.map((t) => t.idempotency_key).sort()).toEqual([`order:${orderNo}:insurer`, `order:${orderNo}:quota`, `order:${orderNo}:selfpay`]);
       }

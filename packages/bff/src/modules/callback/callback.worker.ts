@@ -71,7 +71,7 @@ async function deliverOne(deps: Deps, event: CallbackEventRow): Promise<'deliver
   }
 
   // Crash tests: the partner has the callback, we have not recorded it (it is sent again, same event_id).
-  if (error === null) faultPoint(deps.config, 'callback:sent');
+  if (error === null) faultPoint(deps.config, `callback:sent:${event.event}`);
   const finished = clock.now();
   const attempt = Number(event.attempts) + 1;
   await insertDelivery(db, { id: newId('CD', finished), eventId: event.id, attempt, statusCode, error, durationMs: Math.max(0, finished - started), at: finished });
