@@ -7,7 +7,7 @@ import { buildSignedLink } from '@zf/shared/partner';
 import { createPool } from 'mysql2/promise';
 import { createRuntime } from '../../src/bootstrap.ts';
 import { inTransaction } from '../../src/db/database.ts';
-import { loadConfig } from '../../src/env.ts';
+import { loadConfig, RATE_LIMIT_DEFAULTS } from '../../src/env.ts';
 import { Accounts, transfer } from '../../src/ledger/ledger.ts';
 import { createLogger } from '../../src/lib/logger.ts';
 import { hashPin } from '../../src/lib/pin-hash.ts';
@@ -94,12 +94,15 @@ export interface Server {
 }
 
 /** Starts a node process on `script` (tsx loader, like `tsx src/server.ts`), waits for /healthz. */
+/** A load test measures the service, not the abuse limits (issue 12): every RATE_LIMIT_* raised out of the way. */
+const LOAD_TEST_LIMITS = Object.fromEntries(Object.keys(RATE_LIMIT_DEFAULTS).map((n) => [`RATE_LIMIT_${n.toUpperCase()}`, '100000000/60']));
+
 export async function startNode(name: string, script: string, env: Record<string, string>, logDir: string, nodeArgs: string[] = []): Promise<Server> {
   const port = await freePort();
   const logFile = path.join(logDir, `${name}.log`);
   const child = spawnChild(name, process.execPath, [...nodeArgs, '--import', 'tsx', script], {
     cwd: BFF_DIR,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env, PORT: String(port) },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...LOAD_TEST_LIMITS, ...env, PORT: String(port) },
     logFile,
   });
   const url = `http://127.0.0.1:${port}`;
