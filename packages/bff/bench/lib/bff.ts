@@ -57,7 +57,7 @@ export async function seedDatabase(databaseUrl: string, perGroup: number): Promi
     for (const [users, pinHash] of groups) {
       for (const u of users) {
         await trx.insertInto('users').values({ id: u.userId, name: '压测用户', pin_hash: pinHash, pin_locked_at: null, created_at: now }).execute();
-        await trx.insertInto('claims').values({ claim_no: u.claimNo, user_id: u.userId, created_at: now }).execute();
+        await trx.insertInto('claims').values({ claim_no: u.claimNo, user_id: u.userId, partner_id: DEMO.partnerId, created_at: now }).execute();
         await trx
           .insertInto('policies')
           .values({ policy_no: u.policyNo, user_id: u.userId, ic_code: 'PICC', insurer_name: DEMO.quota.PICC.name, product_name: '人保健康医疗险', ratio_bp: 8000, deductible_fen: 0, coverage_left_fen: 100_000_000, valid_from: from, valid_to: to, status: 'active', created_at: now })
