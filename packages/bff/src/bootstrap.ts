@@ -14,6 +14,7 @@ import { seedDemo } from './modules/demo/demo.seed.ts';
 import { closeExpiredOrders } from './modules/order/order.service.ts';
 import { QuotaRepository } from './modules/quota/quota.repository.ts';
 import { resumeSettlements } from './modules/settlement/settlement.service.ts';
+import { deleteExpiredRateLimits } from './modules/ratelimit/ratelimit.service.ts';
 
 export interface Runtime {
   deps: Deps;
@@ -69,6 +70,7 @@ export function coreJobs(deps: Deps): Job[] {
     { name: 'close-expired-orders', everyMs: 15_000, run: () => closeExpiredOrders(deps) },
     { name: 'resume-settlements', everyMs: 30_000, run: () => resumeSettlements(deps) },
     { name: 'push-alerts', everyMs: 2000, run: () => deliverAlertPushes(deps) },
+    { name: 'delete-expired-rate-limits', everyMs: 60_000, run: () => deleteExpiredRateLimits(deps) },
   ];
 }
 

@@ -11,6 +11,9 @@ import * as cardFingerprint from './migrations/2026_11_22_002_card_fingerprint.t
 import * as admin020 from './migrations/2026_12_01_020_admin.ts';
 import * as refunds from './migrations/2026_12_01_040_refunds.ts';
 import * as phoneSecondFactor from './migrations/2026_12_01_060_phone_second_factor.ts';
+import * as claimPartner from './migrations/2026_12_01_050_claim_partner.ts';
+import * as callbackPorts from './migrations/2026_12_01_050_callback_ports.ts';
+import * as rateLimits from './migrations/2026_12_01_050_rate_limits.ts';
 import { quotaMigration } from './migrations/quota_2026_11_22_001_init.ts';
 
 export type Dialect = 'sqlite' | 'mysql';
@@ -78,6 +81,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026_12_01_020_admin': admin020,
   '2026_12_01_040_refunds': refunds,
   '2026_12_01_060_phone_second_factor': phoneSecondFactor,
+  '2026_12_01_050_claim_partner': claimPartner,
+  '2026_12_01_050_callback_ports': callbackPorts,
+  '2026_12_01_050_rate_limits': rateLimits,
 };
 
 /** Brings our schema up to date; throws on the first failing migration. */
