@@ -9,6 +9,22 @@ import { defineConfig } from 'vite';
 const bffUrl = process.env.BFF_URL || 'http://127.0.0.1:8787';
 const underVitest = Boolean(process.env.VITEST);
 
+// The Content-Security-Policy the BFF sends with the built H5 (packages/bff/src/http/security.ts H5_CSP); the dev
+// server adds `ws:` for Vite's hot reload.
+const csp = (dev: boolean) =>
+  [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    dev ? "connect-src 'self' ws: wss:" : "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'self'",
+  ].join('; ');
+
 export default defineConfig({
   // Fixed to this folder, so the config works the same from the repo root (Vitest, root scripts).
   root: fileURLToPath(new URL('.', import.meta.url)),
@@ -29,8 +45,9 @@ export default defineConfig({
   server: {
     port: 5173,
     strictPort: true,
+    headers: { 'Content-Security-Policy': csp(true) },
     proxy: { '/api': { target: bffUrl, changeOrigin: true } },
   },
-  preview: { port: 4173, strictPort: true, proxy: { '/api': { target: bffUrl, changeOrigin: true } } },
+  preview: { port: 4173, strictPort: true, headers: { 'Content-Security-Policy': csp(false) }, proxy: { '/api': { target: bffUrl, changeOrigin: true } } },
   build: { outDir: 'dist', assetsDir: 'assets' },
 });

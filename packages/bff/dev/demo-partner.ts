@@ -119,18 +119,24 @@ function page() {
   </div>
 </main>
 <script>
+  function esc(value) {
+    return String(value === undefined || value === null ? '' : value).replace(/[&<>"']/g, function (ch) {
+      return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[ch];
+    });
+  }
   async function refresh() {
     try {
       const res = await fetch('/callbacks');
       const { callbacks } = await res.json();
       const el = document.getElementById('callbacks');
       if (!callbacks.length) { el.textContent = '暂无回调'; return; }
+      // Every field comes from a callback body (anyone can POST one): escaped before it becomes HTML.
       el.innerHTML = callbacks.map(function (c) {
         const b = typeof c.body === 'string' ? {} : c.body;
-        const v = c.verified ? '<span class="ok">签名有效</span>' : '<span class="bad">签名无效：' + c.error + '</span>';
-        return '<div class="cb" data-event="' + (b.event || '') + '"><b>' + (b.event || '?') + '</b> · res_code <code>' + b.res_code + '</code> · seq ' + b.seq + (b.final ? ' · final' : '') + ' · ' + v +
-          '<br/>订单 <code>' + b.order_no + '</code> · refer_no <code>' + b.refer_no + '</code> · 金额 ' + b.paid_amount +
-          '<br/><span class="muted">' + c.received_at + ' · ' + (b.res_info || '') + ' · event_id ' + c.headers.id + '</span></div>';
+        const v = c.verified ? '<span class="ok">签名有效</span>' : '<span class="bad">签名无效：' + esc(c.error) + '</span>';
+        return '<div class="cb" data-event="' + esc(b.event || '') + '"><b>' + esc(b.event || '?') + '</b> · res_code <code>' + esc(b.res_code) + '</code> · seq ' + esc(b.seq) + (b.final === true ? ' · final' : '') + ' · ' + v +
+          '<br/>订单 <code>' + esc(b.order_no) + '</code> · refer_no <code>' + esc(b.refer_no) + '</code> · 金额 ' + esc(b.paid_amount) +
+          '<br/><span class="muted">' + esc(c.received_at) + ' · ' + esc(b.res_info || '') + ' · event_id ' + esc(c.headers.id) + '</span></div>';
       }).join('');
     } catch (e) { /* the next tick retries */ }
   }
@@ -140,10 +146,10 @@ function page() {
 </html>`;
 }
 
-/** Serves the demo partner on a port (dev command). */
+/** Serves the demo partner on a port (dev command), on loopback unless told otherwise. */
 export async function startDemoPartner(opts: DemoPartnerOptions & { port: number; hostname?: string }) {
   const { serve } = await import('@hono/node-server');
   const partner = createDemoPartner(opts);
-  const server = serve({ fetch: partner.app.fetch, port: opts.port, hostname: opts.hostname ?? '0.0.0.0' });
+  const server = serve({ fetch: partner.app.fetch, port: opts.port, hostname: opts.hostname ?? '127.0.0.1' });
   return { ...partner, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }

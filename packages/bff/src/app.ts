@@ -5,6 +5,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import type { Deps } from './deps.ts';
 import { DomainError } from './http/errors.ts';
 import { notFound, onError, requestId, type AppEnv } from './http/middleware.ts';
+import { noStore } from './http/security.ts';
 import { serveH5 } from './http/static.ts';
 import { adminRoutes } from './modules/admin/admin.route.ts';
 import { balanceRoutes } from './modules/balance/balance.route.ts';
@@ -24,6 +25,7 @@ export function createApp(deps: Deps) {
   const app = new Hono<AppEnv>();
   app.use('*', requestId());
   app.use('*', secureHeaders({ crossOriginResourcePolicy: false }));
+  app.use('/api/*', noStore());
   app.use('/api/*', bodyLimit({ maxSize: 64 * 1024, onError: () => { throw new DomainError('ZF0010', 'body too large'); } }));
   app.onError(onError(deps));
   app.notFound(notFound);

@@ -16,6 +16,7 @@ import { QuotaRepository } from './modules/quota/quota.repository.ts';
 import { resumeSettlements } from './modules/settlement/settlement.service.ts';
 import { expirePending } from './ledger/ledger.ts';
 import { checkAllQuotaLevels, recountQuotaBooks } from './modules/quota/quota.service.ts';
+import { deleteExpiredRateLimits } from './modules/ratelimit/ratelimit.service.ts';
 
 export interface Runtime {
   deps: Deps;
@@ -75,6 +76,7 @@ export function coreJobs(deps: Deps): Job[] {
     { name: 'quota-levels', everyMs: 60_000, run: () => checkAllQuotaLevels(deps) },
     { name: 'quota-recount', everyMs: 3600_000, run: () => recountQuotaBooks(deps) },
     { name: 'push-alerts', everyMs: 2000, run: () => deliverAlertPushes(deps) },
+    { name: 'delete-expired-rate-limits', everyMs: 60_000, run: () => deleteExpiredRateLimits(deps) },
   ];
 }
 

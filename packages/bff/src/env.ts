@@ -24,6 +24,34 @@ function parsePinKeys(value: string, ctx: z.RefinementCtx): Map<string, string> 
   return keys;
 }
 
+/**
+ * Abuse limits (issue 12): `<hits>/<window seconds>` per key, counted in the database across instances; raise them for
+ * a load test or a big partner with `RATE_LIMIT_<NAME>=<hits>/<seconds>`. README lists the defaults.
+ */
+export const RATE_LIMIT_DEFAULTS = {
+  session_per_partner: '600/60',
+  session_per_ip: '30/60',
+  pin_per_user: '20/900',
+  pin_per_ip: '60/900',
+  order_per_session: '10/60',
+  admin_signin_per_user: '10/900',
+  admin_signin_per_ip: '30/900',
+  notify_per_ip: '600/60',
+} as const;
+export type RateLimitName = keyof typeof RATE_LIMIT_DEFAULTS;
+export interface RateLimitRule {
+  limit: number;
+  windowMs: number;
+}
+const rateRule = (fallback: string) => z
+  .string()
+  .regex(/^\d{1,9}\/\d{1,6}$/, 'expected <hits>/<window seconds>, e.g. 30/60')
+  .transform((v): RateLimitRule => {
+    const [hits, seconds] = v.split('/').map(Number) as [number, number];
+    return { limit: hits, windowMs: Math.max(1, seconds) * 1000 };
+  })
+  .prefault(fallback);
+
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
@@ -72,6 +100,18 @@ const EnvSchema = z.object({
   ADMIN_SECRET_OVERLAP_HOURS: z.coerce.number().int().min(0).max(30 * 24).default(24),
   /** WeCom / DingTalk group-robot webhook that receives every alert (markdown); unset = no pushes are queued. */
   ADMIN_WEBHOOK_URL: z.string().url().optional(),
+  /** How many proxies in front of us append to X-Forwarded-For; 0 = use the socket address (the default). */
+  /** Crash tests only: comma-separated kill points (`settlement:<step>`, `callback:sent:<event>`); refused in production. */
+  FAULT_KILL_AT: z.string().optional(),
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0),
+  RATE_LIMIT_SESSION_PER_PARTNER: rateRule(RATE_LIMIT_DEFAULTS.session_per_partner),
+  RATE_LIMIT_SESSION_PER_IP: rateRule(RATE_LIMIT_DEFAULTS.session_per_ip),
+  RATE_LIMIT_PIN_PER_USER: rateRule(RATE_LIMIT_DEFAULTS.pin_per_user),
+  RATE_LIMIT_PIN_PER_IP: rateRule(RATE_LIMIT_DEFAULTS.pin_per_ip),
+  RATE_LIMIT_ORDER_PER_SESSION: rateRule(RATE_LIMIT_DEFAULTS.order_per_session),
+  RATE_LIMIT_ADMIN_SIGNIN_PER_USER: rateRule(RATE_LIMIT_DEFAULTS.admin_signin_per_user),
+  RATE_LIMIT_ADMIN_SIGNIN_PER_IP: rateRule(RATE_LIMIT_DEFAULTS.admin_signin_per_ip),
+  RATE_LIMIT_NOTIFY_PER_IP: rateRule(RATE_LIMIT_DEFAULTS.notify_per_ip),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -112,6 +152,10 @@ export interface Config {
   payzero: { baseUrl: string; username: string; password: string; signToken: string };
   guanaitong: { baseUrl: string; appid: string; appsecret: string; sellerAppid: string };
   admin: { sessionTtlMs: number; idleMs: number; secretOverlapMs: number; webhookUrl: string | undefined };
+  trustProxyHops: number;
+  /** Crash-test kill points (lib/fault.ts); empty outside crash tests. */
+  faultKillAt: string[];
+  rateLimits: Record<RateLimitName, RateLimitRule>;
 }
 
 export class ConfigError extends Error {}
@@ -138,6 +182,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     if (!source.PIN_KEYS) problems.push('  PIN_KEYS: must be set in production');
     else if ([...e.PIN_KEYS.values()].some((k) => devPinKeys.includes(k))) problems.push('  PIN_KEYS: holds the development key; production needs its own');
     if (e.SEED_DEMO) problems.push('  SEED_DEMO: demo data is refused in production');
+    if (e.FAULT_KILL_AT) problems.push('  FAULT_KILL_AT: fault injection is refused in production');
   }
   if (problems.length) throw new ConfigError(`invalid configuration:\n${problems.join('\n')}`);
   return {
@@ -163,6 +208,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     payzero: { baseUrl: e.PAYZERO_BASE_URL, username: e.PAYZERO_USERNAME, password: e.PAYZERO_PASSWORD, signToken: e.PAYZERO_SIGN_TOKEN },
     guanaitong: { baseUrl: e.GAT_BASE_URL, appid: e.GAT_APPID, appsecret: e.GAT_APPSECRET, sellerAppid: e.GAT_SELLER_APPID },
     admin: { sessionTtlMs: e.ADMIN_SESSION_TTL_MINUTES * 60_000, idleMs: e.ADMIN_IDLE_MINUTES * 60_000, secretOverlapMs: e.ADMIN_SECRET_OVERLAP_HOURS * 3600_000, webhookUrl: e.ADMIN_WEBHOOK_URL },
+    trustProxyHops: e.TRUST_PROXY_HOPS,
+    faultKillAt: (e.FAULT_KILL_AT ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    rateLimits: Object.fromEntries(Object.keys(RATE_LIMIT_DEFAULTS).map((name) => [name, e[`RATE_LIMIT_${name.toUpperCase()}` as `RATE_LIMIT_${Uppercase<RateLimitName>}`]])) as Record<RateLimitName, RateLimitRule>,
   };
 }
 

@@ -7,7 +7,7 @@ import { buildSignedLink } from '@zf/shared/partner';
 import { createPool } from 'mysql2/promise';
 import { createRuntime } from '../../src/bootstrap.ts';
 import { inTransaction } from '../../src/db/database.ts';
-import { loadConfig } from '../../src/env.ts';
+import { loadConfig, RATE_LIMIT_DEFAULTS } from '../../src/env.ts';
 import { Accounts, transfer } from '../../src/ledger/ledger.ts';
 import { createLogger } from '../../src/lib/logger.ts';
 import { hashPin } from '../../src/lib/pin-hash.ts';
@@ -57,7 +57,7 @@ export async function seedDatabase(databaseUrl: string, perGroup: number): Promi
     for (const [users, pinHash] of groups) {
       for (const u of users) {
         await trx.insertInto('users').values({ id: u.userId, name: '压测用户', pin_hash: pinHash, pin_locked_at: null, created_at: now }).execute();
-        await trx.insertInto('claims').values({ claim_no: u.claimNo, user_id: u.userId, created_at: now }).execute();
+        await trx.insertInto('claims').values({ claim_no: u.claimNo, user_id: u.userId, partner_id: DEMO.partnerId, created_at: now }).execute();
         await trx
           .insertInto('policies')
           .values({ policy_no: u.policyNo, user_id: u.userId, ic_code: 'PICC', insurer_name: DEMO.quota.PICC.name, product_name: '人保健康医疗险', ratio_bp: 8000, deductible_fen: 0, coverage_left_fen: 100_000_000, valid_from: from, valid_to: to, status: 'active', created_at: now })
@@ -94,12 +94,15 @@ export interface Server {
 }
 
 /** Starts a node process on `script` (tsx loader, like `tsx src/server.ts`), waits for /healthz. */
+/** A load test measures the service, not the abuse limits (issue 12): every RATE_LIMIT_* raised out of the way. */
+const LOAD_TEST_LIMITS = Object.fromEntries(Object.keys(RATE_LIMIT_DEFAULTS).map((n) => [`RATE_LIMIT_${n.toUpperCase()}`, '100000000/60']));
+
 export async function startNode(name: string, script: string, env: Record<string, string>, logDir: string, nodeArgs: string[] = []): Promise<Server> {
   const port = await freePort();
   const logFile = path.join(logDir, `${name}.log`);
   const child = spawnChild(name, process.execPath, [...nodeArgs, '--import', 'tsx', script], {
     cwd: BFF_DIR,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env, PORT: String(port) },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...LOAD_TEST_LIMITS, ...env, PORT: String(port) },
     logFile,
   });
   const url = `http://127.0.0.1:${port}`;

@@ -13,6 +13,9 @@ import * as money from './migrations/2026_12_01_030_money.ts';
 import * as quotaLevels031 from './migrations/2026_12_01_031_quota_levels.ts';
 import * as refunds from './migrations/2026_12_01_040_refunds.ts';
 import * as phoneSecondFactor from './migrations/2026_12_01_060_phone_second_factor.ts';
+import * as claimPartner from './migrations/2026_12_01_050_claim_partner.ts';
+import * as callbackPorts from './migrations/2026_12_01_050_callback_ports.ts';
+import * as rateLimits from './migrations/2026_12_01_050_rate_limits.ts';
 import { quotaMigration } from './migrations/quota_2026_11_22_001_init.ts';
 import { quotaCreatedIndex } from './migrations/quota_2026_12_01_030_created_index.ts';
 
@@ -83,6 +86,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026_12_01_031_quota_levels': quotaLevels031,
   '2026_12_01_040_refunds': refunds,
   '2026_12_01_060_phone_second_factor': phoneSecondFactor,
+  '2026_12_01_050_claim_partner': claimPartner,
+  '2026_12_01_050_callback_ports': callbackPorts,
+  '2026_12_01_050_rate_limits': rateLimits,
 };
 
 /** Brings our schema up to date; throws on the first failing migration. */

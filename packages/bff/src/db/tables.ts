@@ -7,6 +7,7 @@ import type { OrderTable } from '../modules/order/order.table.ts';
 import type { PaymentAttemptTable, ProviderNotificationTable } from '../modules/payment/payment.table.ts';
 import type { PartnerNonceTable, RefundTable } from '../modules/refund/refund.table.ts';
 import type { PolicyTable } from '../modules/policy/policy.table.ts';
+import type { RateLimitTable } from '../modules/ratelimit/ratelimit.table.ts';
 import type { ClaimTable, PartnerTable, UserTable } from '../modules/session/session.table.ts';
 import type { LedgerAccountTable, LedgerEntryTable, LedgerPendingTable, LedgerTransferTable } from '../ledger/ledger.table.ts';
 import type { QuotaThresholdTable, QuotaTotalTable } from '../modules/quota/quota.table.ts';
@@ -39,4 +40,5 @@ export interface Database {
   alert_pushes: AlertPushTable;
   refunds: RefundTable;
   partner_nonces: PartnerNonceTable;
+  rate_limits: RateLimitTable;
 }

@@ -37,7 +37,8 @@ export const OrderQuery = Paging.extend({
 });
 export const CallbackQuery = Paging.extend({ partner_id: z.string().max(64).optional(), status: z.enum(['pending', 'sending', 'delivered', 'dead']).optional(), order_no: z.string().max(32).optional() });
 export const TestCallback = z.object({ event: z.enum(CALLBACK_EVENTS) });
-const host = z.string().trim().toLowerCase().regex(/^[a-z0-9.-]{1,253}$/);
+// Callback allow-list entries: `host` (default port only), `host:port` or `host:*` (modules/callback/callback-target.ts).
+const host = z.string().trim().toLowerCase().regex(/^[a-z0-9.-]{1,253}(:([0-9]{1,5}|\*))?$/);
 export const PartnerCreate = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{2,64}$/), name: z.string().trim().min(1).max(128), callback_hosts: z.array(host).min(1).max(20) });
 export const PartnerHosts = z.object({ callback_hosts: z.array(host).min(1).max(20) });
 export const PartnerRotate = z.object({ which: z.enum(['link', 'callback']) });

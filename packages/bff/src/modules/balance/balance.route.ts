@@ -7,6 +7,7 @@ import type { AppEnv } from '../../http/middleware.ts';
 import { requireSession } from '../../http/session-token.ts';
 import { OrderParam, validate } from '../../http/validation.ts';
 import { payzeroIntegration } from '../card/payzero.integration.ts';
+import { limitPerIp, limitPerUser } from '../ratelimit/ratelimit.service.ts';
 import { payWithBalance } from './balance.service.ts';
 import { sendPinSms, setPin } from './pin-setup.service.ts';
 
@@ -14,7 +15,7 @@ export function balanceRoutes(deps: Deps) {
   const authed = requireSession(deps);
   const { client } = payzeroIntegration(deps);
   return new Hono<AppEnv>()
-    .post('/orders/:orderNo/pay/balance', authed, validate('param', OrderParam), validate('json', BalancePayRequest), async (c) =>
+    .post('/orders/:orderNo/pay/balance', authed, limitPerIp(deps, 'pin_per_ip'), limitPerUser(deps, 'pin_per_user'), validate('param', OrderParam), validate('json', BalancePayRequest), async (c) =>
       c.json(await payWithBalance(deps, c.get('session'), c.req.valid('param').orderNo, c.req.valid('json').pin, c.req.valid('json').confirm_supersede), 200),
     )
     .post('/pin/sms', authed, validate('json', PinSmsRequest), async (c) => c.json(await sendPinSms(deps, client, c.get('session'), c.req.valid('json').card_id), 202))

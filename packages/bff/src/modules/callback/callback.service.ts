@@ -61,15 +61,4 @@ export async function enqueueCallback(trx: Db, order: Pick<Order, 'order_no' | '
 /** Delays between delivery attempts (ms): growing, ≈ 24 h in all (after WeChat Pay's schedule); then `dead`. */
 export const RETRY_SCHEDULE_MS = [15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3600, 10800, 10800, 10800, 21600, 21600].map((s) => s * 1000);
 
-/** True when a callback URL's host is on the partner's allow-list (exact host match, http/https only). */
-export function isCallbackAllowed(url: string, allowedHosts: readonly string[]): boolean {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return false;
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return false;
-  if (parsed.username || parsed.password) return false;
-  return allowedHosts.includes(parsed.hostname.toLowerCase());
-}
+export { isCallbackAllowed, ownEndpoints } from './callback-target.ts';

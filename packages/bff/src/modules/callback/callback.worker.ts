@@ -8,7 +8,8 @@ import { newId } from '../../lib/ids.ts';
 import { raiseAlert } from '../alert/alert.service.ts';
 import { findPartner } from '../session/session.repository.ts';
 import { claimEvent, dueEvents, hasEarlierUndelivered, insertDelivery, recordOutcome, requeueEvent } from './callback.repository.ts';
-import { isCallbackAllowed, RETRY_SCHEDULE_MS } from './callback.service.ts';
+import { faultPoint } from '../../lib/fault.ts';
+import { isCallbackAllowed, ownEndpoints, RETRY_SCHEDULE_MS } from './callback.service.ts';
 
 const LEASE_MS = 60_000;
 /**
@@ -58,7 +59,7 @@ async function deliverOne(deps: Deps, event: CallbackEventRow): Promise<'deliver
   let statusCode: number | null = null;
   let error: string | null = null;
 
-  if (!partner || !isCallbackAllowed(event.url, hosts)) {
+  if (!partner || !isCallbackAllowed(event.url, hosts, ownEndpoints(deps.config))) {
     error = 'callback host not allowed';
   } else {
     const timestamp = Math.floor(started / 1000);
@@ -78,6 +79,8 @@ async function deliverOne(deps: Deps, event: CallbackEventRow): Promise<'deliver
     }
   }
 
+  // Crash tests: the partner has the callback, we have not recorded it (it is sent again, same event_id).
+  if (error === null) faultPoint(deps.config, `callback:sent:${event.event}`);
   const finished = clock.now();
   const attempt = Number(event.attempts) + 1;
   await insertDelivery(db, { id: newId('CD', finished), eventId: event.id, attempt, statusCode, error, durationMs: Math.max(0, finished - started), at: finished });

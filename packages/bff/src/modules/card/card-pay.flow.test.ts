@@ -230,20 +230,37 @@ describeEachDatabase('card payment through Payzero', (get) => {
     expect(paid?.provider_trade_no).not.toBe('FORGED-1');
   });
 
-  it('does not apply a signed success whose amount differs from the attempt: PAYMENT_AMOUNT_MISMATCH, polling stops', async () => {
+  it('does not apply a signed success whose amount differs (PAYMENT_AMOUNT_MISMATCH), keeps polling, and the genuine notify then settles', async () => {
     const ctx = get();
     env.sim.dropNotifies(true);
     env.sim.setCardBehaviour('0000', { outcome: 'succeed', delayMs: 600_000 }); // the bank stays silent here
     const { token, orderNo, selfPayFen } = await env.newOrder();
     await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: 'CARD-DEMO-001', pin: '123456' });
     const [attempt] = await attemptsOf(ctx, orderNo);
-    const msgBody = JSON.stringify({ mchtOrderNo: attempt!.provider_ref, paymentAmount: selfPayFen + 1, payStatus: 'PAY_SUCCEED', paymentOrderNo: 'P-1' });
-    const timestamp = String(ctx.clock.now());
-    const res = await env.call('POST', '/api/providers/payzero/notify', undefined, { timestamp, msgType: 'PAY_STATUS_NOTIFY', msgBody, sign: payzeroNotifySign(TEST_CREDENTIALS.signToken, timestamp, msgBody) });
-    expect(res).toEqual({ status: 200, body: 'OK' });
-    expect((await attemptsOf(ctx, orderNo))[0]).toMatchObject({ status: 'submitted', next_poll_at: null });
+    const notify = (amount: number, tradeNo: string) => {
+      const msgBody = JSON.stringify({ mchtOrderNo: attempt!.provider_ref, paymentAmount: amount, payStatus: 'PAY_SUCCEED', paymentOrderNo: tradeNo });
+      const timestamp = String(ctx.clock.now());
+      return env.call('POST', '/api/providers/payzero/notify', undefined, { timestamp, msgType: 'PAY_STATUS_NOTIFY', msgBody, sign: payzeroNotifySign(TEST_CREDENTIALS.signToken, timestamp, msgBody) });
+    };
+    expect(await notify(selfPayFen + 1, 'P-WRONG')).toEqual({ status: 200, body: 'OK' });
+    expect(await notify(selfPayFen + 1, 'P-WRONG')).toEqual({ status: 200, body: 'OK' }); // a repeat changes nothing
+    const waiting = (await attemptsOf(ctx, orderNo))[0]!;
+    expect(waiting.status).toBe('submitted');
+    expect(waiting.next_poll_at).not.toBeNull(); // hole 5: polling goes on
     expect(await orderStatus(ctx, orderNo)).toBe('open');
     expect((await ctx.deps.db.selectFrom('alerts').select('kind').execute()).map((a) => a.kind)).toEqual(['PAYMENT_AMOUNT_MISMATCH']);
+    // The refused notify is kept under its own key, so it does not consume the genuine result's.
+    const keys = (await ctx.deps.db.selectFrom('provider_notifications').select('dedupe_key').execute()).map((n) => n.dedupe_key);
+    expect(keys).toEqual([`payzero:${attempt!.provider_ref}:PAY_SUCCEED:refused:${selfPayFen + 1}`]);
+    ctx.clock.advance(3_000);
+    await pollCardResults(env.deps, env.client);
+    expect(Number((await attemptsOf(ctx, orderNo))[0]!.poll_count)).toBeGreaterThan(Number(waiting.poll_count));
+
+    expect(await notify(selfPayFen, 'P-GENUINE')).toEqual({ status: 200, body: 'OK' });
+    expect(await orderStatus(ctx, orderNo)).toBe('settled');
+    expect((await attemptsOf(ctx, orderNo))[0]).toMatchObject({ status: 'succeeded', provider_trade_no: 'P-GENUINE' });
+    expect(await balanceOf(ctx.deps.db, Accounts.merchant('demo'))).toBe(10_000);
+    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0100:false', 'paid:2:0:true']);
   });
 
   it('allows one card payment in flight per order: a second is refused with ZF0170, concurrent ones leave exactly one', async () => {

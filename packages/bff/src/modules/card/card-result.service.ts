@@ -47,15 +47,15 @@ export type CardResultOutcome = 'pending' | 'paid' | 'duplicate' | 'late' | 'dou
  * Applies a Payzero order result (from a notify or a poll) to its attempt, idempotently: PAY_SUCCEED → the success
  * path (order paid, settlement, `paid` callback); PAY_FAILED / PAY_CANCELLED → failed with the `failed` callback;
  * anything else → still pending. A success whose amount differs from the attempt's is not applied: it is raised
- * (PAYMENT_AMOUNT_MISMATCH) and polling stops, for an admin to look at.
+ * (PAYMENT_AMOUNT_MISMATCH) for an admin, and polling goes on, so the genuine result still lands.
  */
 export async function applyPayzeroResult(deps: Deps, attempt: PaymentAttempt, result: PayzeroOrderResult): Promise<CardResultOutcome> {
   if (!isFinalPayStatus(result.payStatus)) return 'pending';
   if (result.payStatus === 'PAY_SUCCEED') {
     if (result.paymentAmount !== null && result.paymentAmount !== Number(attempt.amount_fen)) {
       const now = deps.clock.now();
+      // Polling goes on (hole 5): a wrong amount — even a signed one — must not stand in for the genuine result.
       await inTransaction(deps.db, async (trx) => {
-        await schedulePoll(trx, attempt.id, null, now);
         await raiseAlert(trx, deps.logger, {
           kind: 'PAYMENT_AMOUNT_MISMATCH',
           dedupeKey: `PAYMENT_AMOUNT_MISMATCH:${attempt.id}`,
@@ -83,7 +83,7 @@ export async function applyPayzeroResult(deps: Deps, attempt: PaymentAttempt, re
 export async function handlePayzeroNotify(deps: Deps, notify: PayStatusNotify): Promise<CardResultOutcome | 'repeat' | 'unknown_order'> {
   const { db, logger } = deps;
   const dedupeKey = `payzero:${notify.mchtOrderNo}:${notify.payStatus}`;
-  if (await notificationSeen(db, dedupeKey)) {
+  if ((await notificationSeen(db, dedupeKey)) || (await notificationSeen(db, `${dedupeKey}:refused:${String(notify.order.paymentAmount)}`))) {
     logger.info({ mchtOrderNo: notify.mchtOrderNo, payStatus: notify.payStatus }, 'payzero notify repeated; nothing to do');
     return 'repeat';
   }
@@ -98,7 +98,9 @@ export async function handlePayzeroNotify(deps: Deps, notify: PayStatusNotify): 
     logger.info({ attempt_id: attempt.id, payStatus: notify.payStatus, outcome }, 'payzero notify applied');
   }
   // A concurrent copy of the same notify may have recorded it first; the result itself was applied idempotently.
-  await recordNotification(db, { provider: 'payzero', dedupeKey, attemptId: attempt?.id ?? null, payload: { msgType: notify.msgType, timestamp: notify.timestamp, order: notify.order }, now: deps.clock.now(), random: deps.random });
+  // A refused one is kept under its own key (with the amount it claimed): it must not consume the genuine result's.
+  const key = outcome === 'amount_mismatch' ? `${dedupeKey}:refused:${String(notify.order.paymentAmount)}` : dedupeKey;
+  await recordNotification(db, { provider: 'payzero', dedupeKey: key, attemptId: attempt?.id ?? null, payload: { msgType: notify.msgType, timestamp: notify.timestamp, order: notify.order }, now: deps.clock.now(), random: deps.random });
   return outcome;
 }
 

@@ -13,7 +13,8 @@ export const DEMO = {
   linkSecret: 'demo-link-secret',
   apiSecret: 'demo-api-secret',
   callbackSecret: 'whsec_ZGVtby1jYWxsYmFjay1zZWNyZXQ=',
-  callbackHosts: ['localhost', '127.0.0.1'],
+  // Any port on loopback (the demo partner page, test endpoints); our own port is refused regardless.
+  callbackHosts: ['localhost:*', '127.0.0.1:*'],
   pin: '123456',
   admin: { username: 'admin', password: 'admin123' },
   users: {
@@ -55,7 +56,7 @@ export async function seedDemo(deps: Deps): Promise<boolean> {
     await trx.insertInto('admin_users').values({ username: DEMO.admin.username, password_hash: adminHash, is_demo: 1, role: 'finance', created_at: now }).execute();
     for (const u of Object.values(DEMO.users)) {
       await trx.insertInto('users').values({ id: u.id, name: u.name, pin_hash: 'noPin' in u ? null : pinHash, pin_locked_at: null, created_at: now }).execute();
-      await trx.insertInto('claims').values({ claim_no: u.claimNo, user_id: u.id, created_at: now }).execute();
+      await trx.insertInto('claims').values({ claim_no: u.claimNo, user_id: u.id, partner_id: DEMO.partnerId, created_at: now }).execute();
       if (u.balanceFen > 0) await transfer(trx, { key: `seed:wallet:${u.id}`, from: Accounts.world, to: Accounts.userWallet(u.id), amountFen: u.balanceFen, memo: 'demo wallet top-up', now });
     }
     const policy = (policy_no: string, user_id: string, ic_code: keyof typeof DEMO.quota, ratio_bp: number, deductible_fen: number, coverage_left_fen: number, valid_to = to) => ({

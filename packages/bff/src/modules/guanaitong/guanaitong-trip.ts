@@ -61,7 +61,7 @@ export function tokenKey(deps: Deps, purpose: 'state' | 'pick'): string {
 
 export function openToken<S extends z.ZodType<{ exp: number }>>(deps: Deps, purpose: 'state' | 'pick', schema: S, token: string | undefined): z.output<S> | null {
   if (!token) return null;
-  const parsed = schema.safeParse(readToken<unknown>(token, tokenKey(deps, purpose)));
+  const parsed = schema.safeParse(readToken<{ exp: number }>(token, tokenKey(deps, purpose)));
   return parsed.success ? parsed.data : null;
 }
 

@@ -11,6 +11,7 @@ import { completeGuanaitongLogin, payWithPickedAsset, readGuanaitongPick, startG
 import { handleGuanaitongNotify, handleGuanaitongReturn } from './guanaitong-result.service.ts';
 import { guanaitongNotifyHandler } from '../../providers/guanaitong/notify-handler.ts';
 import { guanaitongClient } from './guanaitong.integration.ts';
+import { limitPerIp } from '../ratelimit/ratelimit.service.ts';
 
 const PickQuery = z.object({ pick: z.string().min(1).max(4000) });
 
@@ -38,6 +39,6 @@ export function guanaitongRoutes(deps: Deps) {
       })
       // Guanaitong's return_url and notify_url.
       .get('/providers/guanaitong/return', async (c) => c.redirect(await handleGuanaitongReturn(deps, client, c.req.query()), 302))
-      .post('/providers/guanaitong/notify', notify)
+      .post('/providers/guanaitong/notify', limitPerIp(deps, 'notify_per_ip', 'guanaitong:'), notify)
   );
 }

@@ -11,7 +11,7 @@ import { termsOf, usablePolicy } from '../policy/policy.service.ts';
 import type { Session } from '../../http/session-token.ts';
 import { expiredOpenOrders, findLiveOrder, findOrder, insertOrder, listUserOrders, markOrderClosed } from './order.repository.ts';
 import { holdCoverage, releaseCoverageHold } from '../policy/policy-coverage.ts';
-import { orderIsExpired, toOrderView } from './order.view.ts';
+import { orderIsExpired, sameBill, toOrderView } from './order.view.ts';
 import { findCardEverBound } from '../card/card.repository.ts';
 import { findPartner } from '../session/session.repository.ts';
 import { extraPaidFen, lastAttempt } from '../payment/payment.repository.ts';
@@ -39,7 +39,11 @@ export async function createOrder(deps: Deps, session: Session, policyNo: string
     try {
       const result = await inTransaction(db, async (trx): Promise<CreatedOrder> => {
         const live = await findLiveOrder(trx, session.partnerId, session.referNo);
-        if (live && !orderIsExpired(live, now)) return { order: live, created: false };
+        if (live && !orderIsExpired(live, now)) {
+          // Another claim's (or amount's) order on this refer_no: refuse without showing any of it (hole 3).
+          if (!sameBill(live, session)) fail('ZF0180', 'session differs from the live order of its refer_no');
+          return { order: live, created: false };
+        }
         if (live) await closeOrder(deps, trx, live, now);
 
         const policy = await usablePolicy(trx, session, policyNo, now);
@@ -102,6 +106,7 @@ export async function orderForSession(db: Db, session: Session, orderNo: string)
   if (!order || order.partner_id !== session.partnerId || order.refer_no !== session.referNo || order.user_id !== session.userId) {
     return fail('ZF0060');
   }
+  if (!sameBill(order, session)) return fail('ZF0180', 'session differs from the order');
   return order;
 }
 

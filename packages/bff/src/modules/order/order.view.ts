@@ -7,6 +7,14 @@ export function orderIsExpired(order: Pick<Order, 'status' | 'deadline_at'>, now
   return order.status === 'open' && Number(order.deadline_at) <= now;
 }
 
+/**
+ * True when an order was made for this claim and amount (hole 3): a link or session for another claim or amount on
+ * the same refer_no gets ZF0180 instead of the order.
+ */
+export function sameBill(order: Pick<Order, 'claim_no' | 'amount_fen'>, bill: { claimNo: string; amountFen: number }): boolean {
+  return order.claim_no === bill.claimNo && Number(order.amount_fen) === bill.amountFen;
+}
+
 const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
 
 /** An attempt as the H5 shows it; `cardLast4` when the caller looked the card up (payment records). */

@@ -5,6 +5,7 @@ import type { Deps } from '../../deps.ts';
 import type { AppEnv } from '../../http/middleware.ts';
 import { requireSession } from '../../http/session-token.ts';
 import { OrderParam, validate } from '../../http/validation.ts';
+import { limitPerSession } from '../ratelimit/ratelimit.service.ts';
 import { cashier } from './cashier.service.ts';
 import { closeOrderByUser } from './order-close.service.ts';
 import { confirmOrder } from './payment.service.ts';
@@ -12,7 +13,7 @@ import { confirmOrder } from './payment.service.ts';
 export function paymentRoutes(deps: Deps) {
   const authed = requireSession(deps);
   return new Hono<AppEnv>()
-    .post('/orders', authed, validate('json', CreateOrderRequest), async (c) => {
+    .post('/orders', authed, limitPerSession(deps, 'order_per_session'), validate('json', CreateOrderRequest), async (c) => {
       const confirmed = await confirmOrder(deps, c.get('session'), c.req.valid('json').policy_no);
       return c.json(confirmed, confirmed.created ? 201 : 200);
     })

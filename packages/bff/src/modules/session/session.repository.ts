@@ -6,13 +6,14 @@ export function findPartner(db: Db, partnerId: string): Promise<Partner | undefi
   return db.selectFrom('partners').selectAll().where('id', '=', partnerId).executeTakeFirst();
 }
 
-/** The claim and the name of its user. */
-export function findClaim(db: Db, claimNo: string): Promise<{ user_id: string; name: string } | undefined> {
+/** The claim, issued through this partner, and the name of its user (another partner's claim is not found). */
+export function findClaim(db: Db, partnerId: string, claimNo: string): Promise<{ user_id: string; name: string } | undefined> {
   return db
     .selectFrom('claims')
     .innerJoin('users', 'users.id', 'claims.user_id')
     .select(['claims.user_id', 'users.name'])
     .where('claims.claim_no', '=', claimNo)
+    .where('claims.partner_id', '=', partnerId)
     .executeTakeFirst();
 }
 

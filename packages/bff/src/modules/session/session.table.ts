@@ -32,6 +32,8 @@ export interface UserTable {
 export interface ClaimTable {
   claim_no: string;
   user_id: string;
+  /** The partner the claim was issued through; only its links may open it (NULL: unassigned, refused). */
+  partner_id: string | null;
   created_at: number;
 }
 

@@ -7,6 +7,7 @@ import type { Deps } from '../../deps.ts';
 import { Accounts, InsufficientFunds, transfer } from '../../ledger/ledger.ts';
 import { clearingDueAt, createClearingTask, raiseAlert } from '../alert/alert.service.ts';
 import { enqueueCallback } from '../callback/callback.service.ts';
+import { faultPoint } from '../../lib/fault.ts';
 import { advanceSettlement, findOrder, markOrderSettled, unsettledOrders } from '../order/order.repository.ts';
 import { DIRECT_PAY_MARKER } from '../order/order.service.ts';
 import { deductQuota } from '../order/order-holds.ts';
@@ -17,6 +18,8 @@ import { useCoverage } from '../policy/policy-coverage.ts';
 export async function settleOrder(deps: Deps, orderNo: string): Promise<SettlementStep | null> {
   for (let guard = 0; guard < 6; guard++) {
     const order = await findOrder(deps.db, orderNo);
+    // Crash tests: die right after a step was committed (`settlement:pending` = paid, before any settlement step).
+    if (order?.settlement_step) faultPoint(deps.config, `settlement:${order.settlement_step}`);
     if (!order || order.status !== 'paid' || order.settlement_step === null || order.settlement_step === 'notified') return order?.settlement_step ?? null;
     await runStep(deps, order, order.settlement_step);
   }

@@ -19,15 +19,36 @@ export interface GuanaitongNotifyHandlerDeps {
 }
 
 /**
+ * The notify's fields: Guanaitong posts `application/x-www-form-urlencoded`; a multipart body is read too, but only
+ * its text fields. null for a body that cannot be read (a malformed multipart, a file field) — answered 400 `fail`.
+ */
+async function readForm(c: Context): Promise<URLSearchParams | null> {
+  const type = c.req.header('content-type') ?? '';
+  try {
+    if (!/multipart\/form-data/i.test(type)) return new URLSearchParams(await c.req.text());
+    const data = await c.req.formData();
+    const form = new URLSearchParams();
+    for (const [key, value] of data.entries()) {
+      if (typeof value !== 'string') return null;
+      form.append(key, value);
+    }
+    return form;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * A Hono handler for notify_url: a refused notify (bad signature, stale timestamp, malformed) is answered `fail`
  * with HTTP 400 and changes nothing; a verified one is handed to `onNotify`, whose answer is sent as the exact body.
  */
 export function guanaitongNotifyHandler(deps: GuanaitongNotifyHandlerDeps) {
   return async function guanaitongNotify(c: Context): Promise<Response> {
-    const type = c.req.header('content-type') ?? '';
-    const form: URLSearchParams | FormData = /multipart\/form-data/i.test(type)
-      ? await c.req.formData()
-      : new URLSearchParams(await c.req.text());
+    const form = await readForm(c);
+    if (!form) {
+      deps.onRefused?.({ reason: 'malformed body', outerTradeNo: null });
+      return c.text(NOTIFY_NACK, 400);
+    }
     let notify: GuanaitongNotify;
     try {
       notify = deps.verify(form);
