@@ -87,7 +87,8 @@ describe.skipIf(!process.env.TEST_MYSQL_URL)('[mariadb] kill -9 at every settlem
         const paidIds = new Set(partner.received.filter((r) => r.json.order_no === orderNo && r.json.event === 'paid').map((r) => r.json.event_id));
         expect(paidIds.size, orderNo).toBe(1); // re-sent after callback:sent:paid, but as the same event
         const transfers = await conn.db.selectFrom('ledger_transfers').select('idempotency_key').where('order_no', '=', orderNo).execute();
-        expect(transfers.map((t) => t.idempotency_key).sort()).toEqual([`order:${orderNo}:insurer`, `order:${orderNo}:quota`, `order:${orderNo}:selfpay`]);
+        // The insurer share also leaves the policy's coverage account (the ledger's coverage book).
+        expect(transfers.map((t) => t.idempotency_key).sort()).toEqual([`order:${orderNo}:coverage`, `order:${orderNo}:insurer`, `order:${orderNo}:quota`, `order:${orderNo}:selfpay`]);
       }
       const check = await checkLedger(conn.db);
       expect(check.bookTotals).toEqual({ cash: 0, quota: 0 });

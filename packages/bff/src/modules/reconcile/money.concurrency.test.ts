@@ -96,4 +96,11 @@ describeEachDatabase('money under concurrent payers', (get) => {
     expect(report.differences).toEqual([]);
     console.log(`[${ctx.db}] ${payers} concurrent payers: ${Date.now() - started} ms`);
   }, 600_000);
+}, {
+  // A load test: the abuse limits (one test client, one IP) are raised out of its way.
+  RATE_LIMIT_SESSION_PER_IP: '100000/60',
+  RATE_LIMIT_SESSION_PER_PARTNER: '100000/60',
+  RATE_LIMIT_PIN_PER_USER: '100000/60',
+  RATE_LIMIT_PIN_PER_IP: '100000/60',
+  RATE_LIMIT_ORDER_PER_SESSION: '100000/60',
 });
