@@ -91,7 +91,7 @@ describe.skipIf(!process.env.TEST_MYSQL_URL)('[mariadb] kill -9 at every settlem
         expect(transfers.map((t) => t.idempotency_key).sort()).toEqual([`order:${orderNo}:coverage`, `order:${orderNo}:insurer`, `order:${orderNo}:quota`, `order:${orderNo}:selfpay`]);
       }
       const check = await checkLedger(conn.db);
-      expect(check.bookTotals).toEqual({ cash: 0, quota: 0 });
+      expect(check.bookTotals).toEqual({ cash: 0, quota: 0, coverage: 0 });
       expect(check.drifted).toEqual([]);
       console.log(`[crash] ${KILL_POINTS.length} kill -9 injected (${KILL_POINTS.join(', ')}): ${orders.length} orders settled once, one paid event each, books Σ = 0`);
     } finally {

@@ -35,7 +35,7 @@ describeEachDatabase('money under concurrent payers', (get) => {
     await db.transaction().execute(async (trx) => {
       for (const [u, id] of USERS.entries()) {
         await trx.insertInto('users').values({ id, name: `用户${u}`, pin_hash: pinHash, pin_locked_at: null, created_at: now }).execute();
-        await trx.insertInto('claims').values({ claim_no: `CLM-${id}`, user_id: id, created_at: now }).execute();
+        await trx.insertInto('claims').values({ claim_no: `CLM-${id}`, user_id: id, partner_id: 'demo', created_at: now }).execute();
         // Every 10th wallet holds 30.00: its second payment of 20.00 fails for want of funds.
         await transfer(trx, { key: `load:wallet:${id}`, from: Accounts.world, to: Accounts.userWallet(id), amountFen: u % 10 === 0 ? 3_000 : 1_000_000, memo: 'load test top-up', now });
         for (const ic of INSURERS) {
