@@ -162,23 +162,33 @@ describeEachDatabase('admin console API', (ctx) => {
       ctx().clock.advance(7 * 3600_000);
     }
     const op = await signInAs(ctx(), 'op');
+    // Both events of the order died (newest first): order_created, and the paid that was held back behind it.
     const dead = (await op('GET', '/api/admin/callbacks?status=dead')).body.items;
-    expect(dead.map((e: { event: string }) => e.event)).toEqual(['order_created']);
-    expect(dead[0].deliveries.length).toBeGreaterThan(10);
-    expect((await op('GET', '/api/admin/overview')).body.dead_callbacks).toBe(1);
-    expect(ctx().partner.received.map((r) => r.json.event_id)).toContain(dead[0].event_id);
+    expect(dead.map((e: { event: string }) => e.event)).toEqual(['paid', 'order_created']);
+    const created = dead[1];
+    expect(created.deliveries.length).toBeGreaterThan(10);
+    expect((await op('GET', '/api/admin/overview')).body.dead_callbacks).toBe(2);
+    expect(ctx().partner.received.map((r) => r.json.event_id)).toContain(created.event_id);
 
     ctx().partner.status = 200;
-    const replay = await op('POST', `/api/admin/callbacks/${dead[0].event_id}/replay`);
-    expect(replay.body).toEqual({ event_id: dead[0].event_id, status: 'pending' });
-    expect((await op('POST', `/api/admin/callbacks/${dead[0].event_id}/replay`)).body.code).toBe('ZF0265');
+    const replay = await op('POST', `/api/admin/callbacks/${created.event_id}/replay`);
+    expect(replay.body).toEqual({ event_id: created.event_id, status: 'pending' });
+    expect((await op('POST', `/api/admin/callbacks/${created.event_id}/replay`)).body.code).toBe('ZF0265');
     ctx().partner.received.length = 0;
     await deliverDueCallbacks(ctx().deps);
     await deliverDueCallbacks(ctx().deps);
     const redelivered = ctx().partner.received.filter((r) => r.json.event === 'order_created');
-    expect(redelivered.map((r) => [r.json.event_id, r.headers['webhook-id']])).toEqual([[dead[0].event_id, dead[0].event_id]]);
-    expect((await op('GET', `/api/admin/callbacks?order_no=${dead[0].order_no}`)).body.items.find((e: { event_id: string }) => e.event_id === dead[0].event_id)).toMatchObject({ status: 'delivered' });
+    expect(redelivered.map((r) => [r.json.event_id, r.headers['webhook-id']])).toEqual([[created.event_id, created.event_id]]);
+    const byOrder = (await op('GET', `/api/admin/callbacks?order_no=${created.order_no}`)).body.items;
+    expect(byOrder.find((e: { event_id: string }) => e.event_id === created.event_id)).toMatchObject({ status: 'delivered' });
+    expect((await op('GET', '/api/admin/overview')).body.dead_callbacks).toBe(1);
 
+    // The partner's remaining dead event goes out again with the same event_id; then nothing is left to replay.
+    const all = await op('POST', '/api/admin/partners/demo/callbacks/replay-dead');
+    expect(all.body).toEqual({ replayed: 1, event_ids: [dead[0].event_id] });
+    ctx().partner.received.length = 0;
+    await deliverDueCallbacks(ctx().deps);
+    expect(ctx().partner.received.map((r) => [r.json.event, r.json.event_id])).toEqual([['paid', dead[0].event_id]]);
     const none = await op('POST', '/api/admin/partners/demo/callbacks/replay-dead');
     expect(none.body).toEqual({ replayed: 0, event_ids: [] });
   });

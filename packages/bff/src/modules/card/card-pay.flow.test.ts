@@ -260,7 +260,7 @@ describeEachDatabase('card payment through Payzero', (get) => {
     expect(await orderStatus(ctx, orderNo)).toBe('settled');
     expect((await attemptsOf(ctx, orderNo))[0]).toMatchObject({ status: 'succeeded', provider_trade_no: 'P-GENUINE' });
     expect(await balanceOf(ctx.deps.db, Accounts.merchant('demo'))).toBe(10_000);
-    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0100:false', 'paid:2:0:true']);
+    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0230:false', 'paid:2:0:true']);
   });
 
   it('allows one card payment in flight per order: a second is refused with ZF0170, concurrent ones leave exactly one', async () => {

@@ -32,7 +32,7 @@ describeEachDatabase('cashier choices: change the policy, supersede a Guanaitong
     expect(res.status).toBe(200);
     expect(res.body.order).toMatchObject({ order_no: orderNo, status: 'closed', display: 'closed' });
     expect(await coverage()).toBe(1_000_000);
-    expect(await events(ctx)).toEqual(['order_created:ZF0100:false', 'closed:ZF0070:true']);
+    expect(await events(ctx)).toEqual(['order_created:ZF0230:false', 'closed:ZF0070:true']);
     expect(ctx.partner.received[1]?.json.res_info).toBe('用户更换保单，订单已关闭');
     // The same link goes to the policy list, and another policy makes a new order.
     expect((await ctx.call('GET', '/api/entry', token)).body.next.page).toBe('policies');
@@ -92,7 +92,7 @@ describeEachDatabase('cashier choices: change the policy, supersede a Guanaitong
     const view = await ctx.call('GET', `/api/orders/${orderNo}`, token);
     expect(view.body.order).toMatchObject({ status: 'settled', extra_paid_fen: order.self_pay_fen });
     expect((await attemptsOf(ctx, orderNo)).map((a) => `${a.method}:${a.status}`)).toEqual(['guanaitong:succeeded', 'balance:succeeded']);
-    expect(await events(ctx)).toEqual(['order_created:ZF0100:false', 'paid:0:true']);
+    expect(await events(ctx)).toEqual(['order_created:ZF0230:false', 'paid:0:true']);
   });
 
   it('card payments need confirm_supersede too while a trip is in flight (ZF0200)', async () => {
@@ -109,7 +109,7 @@ describeEachDatabase('cashier choices: change the policy, supersede a Guanaitong
     const { token, order } = await ctx.newOrder({ claim_no: DEMO.users.zhaoliu.claimNo, refer_no: 'REF-Y0' }, 'POL-CPIC-004');
     expect(order).toMatchObject({ insurer_fen: 10_000, self_pay_fen: 0, status: 'settled', display: 'paid' });
     expect(await ctx.deps.quota.remaining('CPIC')).toBe(DEMO.quota.CPIC.rechargeFen - 10_000);
-    expect(await events(ctx)).toEqual(['order_created:ZF0100:false', 'paid:0:true']);
+    expect(await events(ctx)).toEqual(['order_created:ZF0230:false', 'paid:0:true']);
     expect((await ctx.call('GET', '/api/entry', token)).body.next).toEqual({ page: 'result', order_no: order.order_no });
   });
 });

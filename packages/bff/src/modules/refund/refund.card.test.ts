@@ -21,7 +21,7 @@ async function orderStatus(ctx: TestContext, orderNo: string): Promise<string> {
 
 async function paidByCard(ctx: TestContext, env: CardPayEnv): Promise<string> {
   const { token, orderNo } = await env.newOrder();
-  expect((await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: 'CARD-DEMO-001' })).status).toBe(202);
+  expect((await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: 'CARD-DEMO-001', pin: '123456' })).status).toBe(202);
   await waitFor(async () => expect(await orderStatus(ctx, orderNo)).toBe('settled'));
   return orderNo;
 }
@@ -106,7 +106,7 @@ describeEachDatabase('refunds of card payments through Payzero', (get) => {
     const ctx = get();
     const { token, orderNo } = await env.newOrder();
     const cardId = await env.bindCard(token, TEST_CARDS.slow);
-    expect((await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: cardId })).status).toBe(202);
+    expect((await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: cardId, pin: '123456' })).status).toBe(202);
     ctx.clock.advance(env.deps.config.orderTtlMs + 1);
     expect(await closeExpiredOrders(env.deps)).toBe(1);
     await waitFor(async () => expect(await orderStatus(ctx, orderNo)).toBe('paid_late'));
