@@ -1,22 +1,11 @@
 // Small helpers of the load benchmark: ports, child processes (stopped by their own pid), waiting, statistics.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
-import net from 'node:net';
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+// One free-port probe for the repository: the test runner's throwaway MariaDB uses the same.
+export { freePort } from '../../../../scripts/lib/proc.ts';
 
 export interface Child {
   name: string;
