@@ -49,7 +49,6 @@ export async function createOrder(deps: Deps, session: Session, policyNo: string
         const policy = await usablePolicy(trx, session, policyNo, now);
         const q = quote(session.amountFen, termsOf(policy));
         const orderNo = newOrderNo(now, deps.random);
-        if (q.insurerFen > 0 && !(await holdCoverage(trx, policy.policy_no, orderNo, q.insurerFen, now + config.orderTtlMs + config.holdGraceMs, now))) fail('ZF0050', 'coverage changed');
         const order: Order = {
           order_no: orderNo,
           partner_id: session.partnerId,
@@ -75,7 +74,10 @@ export async function createOrder(deps: Deps, session: Session, policyNo: string
           created_at: now,
           updated_at: now,
         };
+        // The order row first: a number another order already has (same second, same 6 random digits) fails here on
+        // the primary key and is retried with a new number, before any hold is keyed by it.
         await insertOrder(trx, order);
+        if (q.insurerFen > 0 && !(await holdCoverage(trx, policy.policy_no, orderNo, q.insurerFen, now + config.orderTtlMs + config.holdGraceMs, now))) fail('ZF0050', 'coverage changed');
         await holdQuota(trx, order, order.deadline_at + config.holdGraceMs, now);
         await enqueueCallback(trx, order, { event: 'order_created', resCode: 'ZF0230', resInfo: '订单已创建，等待支付', final: false, now, random: deps.random });
         return { order: (await findOrder(trx, orderNo)) ?? order, created: true };
@@ -84,6 +86,7 @@ export async function createOrder(deps: Deps, session: Session, policyNo: string
       return result;
     } catch (err) {
       // Two confirms raced: the loser's insert hit the (partner, active_ref) unique index; return the winner's order.
+      // Or the order number was taken: the next attempt draws another.
       if (err instanceof DomainError || !isUniqueViolation(err)) throw err;
     }
   }

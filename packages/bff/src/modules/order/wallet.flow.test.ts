@@ -263,4 +263,29 @@ describeEachDatabase('direct-pay flow', (get) => {
     const ledger = await checkLedger(ctx.deps.db);
     expect(ledger.bookTotals).toEqual({ cash: 0, quota: 0, coverage: 0 });
   });
+
+  it('draws another order number when the one drawn is taken (same second, same six digits): no 500, no hold keyed twice', async () => {
+    const ctx = get();
+    const real = ctx.deps.random;
+    // The first two draws of the six digits collide; every later draw is real.
+    let draws = 0;
+    ctx.deps.random = { hex: real.hex, int: (max) => (max === 1_000_000 && draws++ < 2 ? 424_242 : real.int(max)) };
+    try {
+      const first = await ctx.newOrder({ refer_no: 'REF-COLLIDE-1' });
+      // Another policy, so a hold keyed by the taken number would differ from the first order's.
+      const second = await ctx.newOrder({ refer_no: 'REF-COLLIDE-2', amout: '150.00' }, 'POL-PAIC-001');
+      expect(first.orderNo).toMatch(/424242$/);
+      expect(second.orderNo).not.toBe(first.orderNo);
+      expect(second.orderNo).toMatch(/^ZF\d{20}$/);
+      for (const { orderNo, order } of [first, second]) {
+        const holds = await ctx.deps.db.selectFrom('ledger_pending').select(['status', 'amount_fen']).where('order_no', '=', orderNo).execute();
+        expect(holds.map((h) => [h.status, Number(h.amount_fen)])).toEqual([
+          ['pending', order.insurer_fen],
+          ['pending', order.insurer_fen],
+        ]);
+      }
+    } finally {
+      ctx.deps.random = real;
+    }
+  });
 });
