@@ -47,6 +47,13 @@ export default defineConfig(
     rules: {
       // TypeScript does this better; the core rule does not understand type-only names in SFCs.
       'no-undef': 'off',
+      // Template layout is Prettier's (`pnpm format`, checked by `pnpm lint`); these rules would fight its output.
+      'vue/html-indent': 'off',
+      'vue/html-closing-bracket-newline': 'off',
+      'vue/multiline-html-element-content-newline': 'off',
+      'vue/singleline-html-element-content-newline': 'off',
+      'vue/max-attributes-per-line': 'off',
+      'vue/html-self-closing': 'off',
     },
   },
 

@@ -8,7 +8,9 @@ import { loadConfig } from '../packages/bff/src/env.ts';
 import { hashSecret } from '../packages/bff/src/lib/secrets.ts';
 import { findAdmin, insertAdmin } from '../packages/bff/src/modules/admin/admin.repository.ts';
 
-const { values } = parseArgs({ options: { username: { type: 'string' }, password: { type: 'string' }, role: { type: 'string', default: 'finance' } } });
+const { values } = parseArgs({
+  options: { username: { type: 'string' }, password: { type: 'string' }, role: { type: 'string', default: 'finance' } },
+});
 const username = values.username ?? process.env.ADMIN_USERNAME;
 const password = values.password ?? process.env.ADMIN_PASSWORD;
 const role = values.role as AdminRole;

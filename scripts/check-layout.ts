@@ -10,7 +10,15 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const MAX_LINES = 300;
-const SOURCE_DIRS = ['packages/bff/src', 'packages/bff/dev', 'packages/bff/testing', 'packages/bff/bench', 'packages/shared/src', 'packages/h5/src', 'scripts'];
+const SOURCE_DIRS = [
+  'packages/bff/src',
+  'packages/bff/dev',
+  'packages/bff/testing',
+  'packages/bff/bench',
+  'packages/shared/src',
+  'packages/h5/src',
+  'scripts',
+];
 const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'"`;]*?from\s*['"](\.{1,2}\/[^'"]+)['"]|import\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g;
 
 function walk(dir: string, out: string[] = []): string[] {

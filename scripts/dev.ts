@@ -68,7 +68,20 @@ run('bff', process.execPath, ['--import', 'tsx', 'packages/bff/src/server.ts'], 
   ADMIN_WEBHOOK_URL: process.env.ADMIN_WEBHOOK_URL ?? `http://127.0.0.1:${PORTS.robot}/send`,
   ...sims.env,
 });
-run('h5', process.execPath, [fileURLToPath(new URL('../packages/h5/node_modules/vite/bin/vite.js', import.meta.url)), '--port', String(PORTS.h5), '--strictPort', '--host', '0.0.0.0'], { BFF_URL: `http://127.0.0.1:${PORTS.bff}` }, `${root}packages/h5`);
+run(
+  'h5',
+  process.execPath,
+  [
+    fileURLToPath(new URL('../packages/h5/node_modules/vite/bin/vite.js', import.meta.url)),
+    '--port',
+    String(PORTS.h5),
+    '--strictPort',
+    '--host',
+    '0.0.0.0',
+  ],
+  { BFF_URL: `http://127.0.0.1:${PORTS.bff}` },
+  `${root}packages/h5`,
+);
 
 await waitFor(`http://127.0.0.1:${PORTS.bff}/healthz`);
 await waitFor(walletUrl);

@@ -71,7 +71,14 @@ export async function startThrowawayMariaDb(): Promise<ThrowawayMariaDb | null> 
   try {
     await execFileAsync(
       installDb,
-      ['--no-defaults', `--datadir=${datadir}`, '--auth-root-authentication-method=normal', '--skip-test-db', '--skip-name-resolve', ...userArgs],
+      [
+        '--no-defaults',
+        `--datadir=${datadir}`,
+        '--auth-root-authentication-method=normal',
+        '--skip-test-db',
+        '--skip-name-resolve',
+        ...userArgs,
+      ],
       { timeout: 120_000, maxBuffer: 16 * 1024 * 1024 },
     );
   } catch (err) {
@@ -226,7 +233,10 @@ if (isMain) {
   }
   console.log(`MariaDB ready in ${Date.now() - t0} ms: ${db.url}  (socket ${db.socket})`);
   if (check) {
-    await runSql({ port: db.port }, 'CREATE DATABASE t_check; CREATE TABLE t_check.x (s VARCHAR(10)); INSERT INTO t_check.x VALUES (\'直付\');');
+    await runSql(
+      { port: db.port },
+      "CREATE DATABASE t_check; CREATE TABLE t_check.x (s VARCHAR(10)); INSERT INTO t_check.x VALUES ('直付');",
+    );
     await db.stop();
     console.log('check OK: created a database over TCP, stopped the server.');
   } else {

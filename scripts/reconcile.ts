@@ -33,7 +33,9 @@ async function main(): Promise<number> {
     writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
     const byCheck = new Map<string, number>();
     for (const d of report.differences) byCheck.set(d.check, (byCheck.get(d.check) ?? 0) + 1);
-    console.log(`reconcile since ${since ? new Date(since).toISOString() : 'the beginning'}: ${report.orders} orders, ${report.insurers} insurers, ${report.providerChecks} provider records checked`);
+    console.log(
+      `reconcile since ${since ? new Date(since).toISOString() : 'the beginning'}: ${report.orders} orders, ${report.insurers} insurers, ${report.providerChecks} provider records checked`,
+    );
     if (report.differences.length === 0) console.log('clean: no differences');
     else {
       console.log(`${report.differences.length} difference(s): ${[...byCheck].map(([k, n]) => `${k} ${n}`).join(', ')}`);

@@ -26,7 +26,12 @@ const E2E_DIR = path.join(ROOT, 'packages/h5/e2e');
 const E2E_CONFIG = path.join(E2E_DIR, 'vitest.config.ts');
 const VITEST_BIN = path.join(ROOT, 'node_modules/.bin/vitest');
 
-const SKIP_STAGES = new Set((process.env.TEST_SKIP_STAGES ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+const SKIP_STAGES = new Set(
+  (process.env.TEST_SKIP_STAGES ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
 
 let extraArgs = process.argv.slice(2);
 if (extraArgs[0] === '--') extraArgs = extraArgs.slice(1);
@@ -134,7 +139,9 @@ async function stage(name: string, title: string, body: () => Promise<{ ok: bool
     await finish(1);
   }
   console.log(
-    (status === 'skipped' ? yellow : green)(`[${name}] ${status === 'skipped' ? 'SKIPPED' : 'OK'} in ${secs(ms)}${outcome.note ? ` (${outcome.note})` : ''}`),
+    (status === 'skipped' ? yellow : green)(
+      `[${name}] ${status === 'skipped' ? 'SKIPPED' : 'OK'} in ${secs(ms)}${outcome.note ? ` (${outcome.note})` : ''}`,
+    ),
   );
 }
 
@@ -176,7 +183,11 @@ try {
 
   await stage('unit', `vitest run${extraArgs.length ? ` ${extraArgs.join(' ')}` : ''}`, async () => {
     const jsonFile = path.join(tmpDir!, 'vitest.json');
-    const code = await run(VITEST_BIN, ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${jsonFile}`, ...extraArgs], childEnv);
+    const code = await run(
+      VITEST_BIN,
+      ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${jsonFile}`, ...extraArgs],
+      childEnv,
+    );
     if (interrupted) return { ok: false };
 
     const report = readReport(jsonFile);
@@ -209,16 +220,22 @@ try {
     const chromium = findChromium();
     const haveTests = hasE2eTests(E2E_DIR) && existsSync(E2E_CONFIG);
     if (!chromium || !haveTests) {
-      const why = !chromium ? 'Chromium not installed (apt-get install chromium fonts-noto-cjk)' : 'no packages/h5/e2e/**/*.e2e.ts tests found';
+      const why = !chromium
+        ? 'Chromium not installed (apt-get install chromium fonts-noto-cjk)'
+        : 'no packages/h5/e2e/**/*.e2e.ts tests found';
       loud(`E2E tests SKIPPED: ${why}`, CI ? red : yellow);
       if (CI) return { ok: false, note: why };
       return { ok: true, skipped: true, note: why };
     }
     const jsonFile = path.join(tmpDir!, 'e2e.json');
-    const code = await run(VITEST_BIN, ['run', '--config', E2E_CONFIG, '--reporter=default', '--reporter=json', `--outputFile.json=${jsonFile}`], {
-      ...childEnv,
-      CHROMIUM_PATH: chromium,
-    });
+    const code = await run(
+      VITEST_BIN,
+      ['run', '--config', E2E_CONFIG, '--reporter=default', '--reporter=json', `--outputFile.json=${jsonFile}`],
+      {
+        ...childEnv,
+        CHROMIUM_PATH: chromium,
+      },
+    );
     const report = readReport(jsonFile);
     if (report) addTotals(totals, report);
     return { ok: code === 0, ...(code !== 0 ? { note: `vitest exited with ${code}` } : {}) };
@@ -229,7 +246,10 @@ try {
     if (childEnv.TEST_MYSQL_URL) env.BENCH_MYSQL_URL = childEnv.TEST_MYSQL_URL;
     else env.BENCH_DBS = 'sqlite';
     const code = await run('pnpm', ['run', 'bench', '--smoke'], env);
-    return { ok: code === 0, ...(code !== 0 ? { note: `pnpm bench --smoke exited with ${code}` } : { note: haveMariaDb ? 'sqlite + mariadb' : 'sqlite only' }) };
+    return {
+      ok: code === 0,
+      ...(code !== 0 ? { note: `pnpm bench --smoke exited with ${code}` } : { note: haveMariaDb ? 'sqlite + mariadb' : 'sqlite only' }),
+    };
   });
 } catch (err) {
   console.error(red(err instanceof Error ? (err.stack ?? err.message) : String(err)));

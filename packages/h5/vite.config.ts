@@ -48,6 +48,11 @@ export default defineConfig({
     headers: { 'Content-Security-Policy': csp(true) },
     proxy: { '/api': { target: bffUrl, changeOrigin: true } },
   },
-  preview: { port: 4173, strictPort: true, headers: { 'Content-Security-Policy': csp(false) }, proxy: { '/api': { target: bffUrl, changeOrigin: true } } },
+  preview: {
+    port: 4173,
+    strictPort: true,
+    headers: { 'Content-Security-Policy': csp(false) },
+    proxy: { '/api': { target: bffUrl, changeOrigin: true } },
+  },
   build: { outDir: 'dist', assetsDir: 'assets' },
 });

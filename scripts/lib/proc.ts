@@ -13,7 +13,10 @@ export function isExecutable(file: string): boolean {
 }
 
 /** Finds an executable in PATH, then in the given extra folders. */
-export function findBinary(name: string, extraDirs: string[] = ['/usr/sbin', '/usr/bin', '/usr/local/sbin', '/usr/local/bin']): string | null {
+export function findBinary(
+  name: string,
+  extraDirs: string[] = ['/usr/sbin', '/usr/bin', '/usr/local/sbin', '/usr/local/bin'],
+): string | null {
   const dirs = [...(process.env.PATH ?? '').split(path.delimiter).filter(Boolean), ...extraDirs];
   for (const dir of dirs) {
     const candidate = path.join(dir, name);

@@ -24,7 +24,9 @@ async function time(fn: () => Promise<void> | void): Promise<number> {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main() {
-  const runtime = await createRuntime(testConfig({ DATABASE_URL: 'sqlite::memory:', SEED_DEMO: 'true' }), { logger: createLogger('silent') });
+  const runtime = await createRuntime(testConfig({ DATABASE_URL: 'sqlite::memory:', SEED_DEMO: 'true' }), {
+    logger: createLogger('silent'),
+  });
   const { db } = runtime.deps;
   let n = 0;
   const now = Date.now();
@@ -66,13 +68,23 @@ async function main() {
       baseline: () =>
         inTransaction(db, async (trx) => {
           for (let i = 0; i < 200; i++) {
-            await trx.insertInto('audit_log').values({ id: `B${n++}`, actor: 'bench', action: 'insert', target: null, detail: null, created_at: now }).execute();
+            await trx
+              .insertInto('audit_log')
+              .values({ id: `B${n++}`, actor: 'bench', action: 'insert', target: null, detail: null, created_at: now })
+              .execute();
           }
         }),
       subject: () =>
         inTransaction(db, async (trx) => {
           for (let i = 0; i < 200; i++) {
-            await transfer(trx, { key: `bench:${n++}`, from: Accounts.world, to: Accounts.merchant('bench'), amountFen: 1, memo: 'bench', now });
+            await transfer(trx, {
+              key: `bench:${n++}`,
+              from: Accounts.world,
+              to: Accounts.merchant('bench'),
+              amountFen: 1,
+              memo: 'bench',
+              now,
+            });
           }
         }),
     },
@@ -95,7 +107,9 @@ async function main() {
   }
   const check = await checkLedger(db);
   const heapMb = process.memoryUsage().heapUsed / 1024 / 1024;
-  console.log(`ledger after bench: cash ${check.bookTotals.cash}, quota ${check.bookTotals.quota}, drifted ${check.drifted.length}; heap ${heapMb.toFixed(1)} MB`);
+  console.log(
+    `ledger after bench: cash ${check.bookTotals.cash}, quota ${check.bookTotals.quota}, drifted ${check.drifted.length}; heap ${heapMb.toFixed(1)} MB`,
+  );
   await runtime.close();
   if (failed || check.bookTotals.cash !== 0) process.exit(1);
 }

@@ -33,7 +33,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 async function load(runtime: Runtime, from: number, count: number, now: number): Promise<void> {
   const db = runtime.deps.db;
   const year = 365 * 86_400_000;
-  for (let done = 0; done < count; ) {
+  for (let done = 0; done < count;) {
     await db.transaction().execute(async (trx) => {
       for (let k = 0; k < 50 && done < count; k++) {
         const n = Math.min(ROWS_PER_INSERT, count - done);
@@ -41,7 +41,7 @@ async function load(runtime: Runtime, from: number, count: number, now: number):
           const i = from + done + j;
           const ic = i % 2 === 0 ? IC : OTHERS[i % OTHERS.length]!;
           const type = i % 1000 === 0 ? 1 : 2; // recharges are rare beside deductions
-          return sql`(${`B${i}`}, ${ic}, ${type}, ${type === 1 ? 5_000_000 : 1 + (i % 9_999)}, ${`bench:${i}`}, ${now - 3600_000 - Math.floor(((i * 7919) % 1_000_003) / 1_000_003 * year)})`;
+          return sql`(${`B${i}`}, ${ic}, ${type}, ${type === 1 ? 5_000_000 : 1 + (i % 9_999)}, ${`bench:${i}`}, ${now - 3600_000 - Math.floor((((i * 7919) % 1_000_003) / 1_000_003) * year)})`;
         });
         await sql`insert into insurer_quota_records (id, ic_code, type, amount, ref_no, created_at) values ${sql.join(rows)}`.execute(trx);
         done += n;
@@ -56,7 +56,10 @@ async function benchOne(name: string, url: string): Promise<void> {
   const now = Date.now();
   try {
     // The recent tail: records of the last 5 minutes (inside the 10 min settle lag).
-    const tail = Array.from({ length: TAIL }, (_, i) => sql`(${`T${i}`}, ${IC}, 2, ${100 + i}, ${`tail:${i}`}, ${now - 300_000 + i * 1000})`);
+    const tail = Array.from(
+      { length: TAIL },
+      (_, i) => sql`(${`T${i}`}, ${IC}, 2, ${100 + i}, ${`tail:${i}`}, ${now - 300_000 + i * 1000})`,
+    );
     await sql`insert into insurer_quota_records (id, ic_code, type, amount, ref_no, created_at) values ${sql.join(tail)}`.execute(db);
     let loaded = 0;
     const results: Array<{ size: number; book: number; sum: number }> = [];
@@ -77,12 +80,16 @@ async function benchOne(name: string, url: string): Promise<void> {
       const [fast, full] = [await quota.remaining(IC), await quota.fullSum(IC)];
       if (fast !== full) throw new Error(`${name} ${size}: book ${fast} ≠ SUM ${full}`);
       results.push({ size, book: median(book), sum: median(sum) });
-      console.log(`${name.padEnd(7)} ${String(size).padStart(9)} records: load ${(t / 1000).toFixed(1)} s, first read (catch-up) ${catchUp.toFixed(1)} ms, book ${median(book).toFixed(3)} ms, plain SUM ${median(sum).toFixed(3)} ms, equal`);
+      console.log(
+        `${name.padEnd(7)} ${String(size).padStart(9)} records: load ${(t / 1000).toFixed(1)} s, first read (catch-up) ${catchUp.toFixed(1)} ms, book ${median(book).toFixed(3)} ms, plain SUM ${median(sum).toFixed(3)} ms, equal`,
+      );
     }
     const base = results[0]!;
     for (const r of results.slice(1)) {
       const ratio = r.book / base.book;
-      console.log(`${name.padEnd(7)} ${r.size}/${base.size}: book ×${ratio.toFixed(2)} ${ratio <= 1.5 ? '(flat, ≤ 1.5×)' : '(NOT flat)'}; plain SUM ×${(r.sum / base.sum).toFixed(1)}`);
+      console.log(
+        `${name.padEnd(7)} ${r.size}/${base.size}: book ×${ratio.toFixed(2)} ${ratio <= 1.5 ? '(flat, ≤ 1.5×)' : '(NOT flat)'}; plain SUM ×${(r.sum / base.sum).toFixed(1)}`,
+      );
     }
   } finally {
     await runtime.close();

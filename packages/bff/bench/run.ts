@@ -29,7 +29,9 @@ async function main(): Promise<void> {
   let lh: LighthouseScores[] | null = null;
   try {
     sql = await probeStatements();
-    log(`SQL per payment: ${sql.pay.statements} statements in ${sql.pay.transactions} transactions, order row read ${sql.pay.orderRowReads}×`);
+    log(
+      `SQL per payment: ${sql.pay.statements} statements in ${sql.pay.transactions} transactions, order row read ${sql.pay.orderRowReads}×`,
+    );
     for (const db of DBS) {
       if (db !== 'sqlite' && db !== 'mariadb') throw new Error(`unknown database ${db}`);
       const r = await runDatabase(db);
@@ -47,16 +49,47 @@ async function main(): Promise<void> {
       else {
         receiver.tag = 'sqlite';
         await stopServer(sq.bff); // one process on the SQLite file
-        const web = await track(startNode('bff-h5', 'src/server.ts', { NODE_ENV: 'development', DATABASE_URL: sq.url, SESSION_SECRET, LOG_LEVEL: 'warn', JOBS: 'false', SERVE_H5_DIR: dist }, tmp));
+        const web = await track(
+          startNode(
+            'bff-h5',
+            'src/server.ts',
+            { NODE_ENV: 'development', DATABASE_URL: sq.url, SESSION_SECRET, LOG_LEVEL: 'warn', JOBS: 'false', SERVE_H5_DIR: dist },
+            tmp,
+          ),
+        );
         const user = sq.seeded.users[0]!;
-        const entry = buildSignedLink(`${web.url}/wallet/index.html`, { partner_id: DEMO.partnerId, amout: '1.00', refer_no: `LH-${Date.now()}`, claim_no: user.claimNo, callback: receiver.url }, DEMO.linkSecret);
+        const entry = buildSignedLink(
+          `${web.url}/wallet/index.html`,
+          { partner_id: DEMO.partnerId, amout: '1.00', refer_no: `LH-${Date.now()}`, claim_no: user.claimNo, callback: receiver.url },
+          DEMO.linkSecret,
+        );
         // A link for a refer_no with an open order: the H5 resumes it at the cashier.
         const referNo = `LH-C-${Date.now()}`;
-        const link = buildSignedLink(`${web.url}/wallet/index.html`, { partner_id: DEMO.partnerId, amout: '1.00', refer_no: referNo, claim_no: user.claimNo, callback: receiver.url }, DEMO.linkSecret);
+        const link = buildSignedLink(
+          `${web.url}/wallet/index.html`,
+          { partner_id: DEMO.partnerId, amout: '1.00', refer_no: referNo, claim_no: user.claimNo, callback: receiver.url },
+          DEMO.linkSecret,
+        );
         const params = Object.fromEntries(new URLSearchParams(link.split('?')[1]));
-        const s = await (await fetch(`${web.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ params }) })).json() as { token: string };
-        await fetch(`${web.url}/api/orders`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${s.token}` }, body: JSON.stringify({ policy_no: user.policyNo }) });
-        lh = await lighthouse([{ page: 'entry (valid-policy)', url: entry }, { page: 'cashier (link resuming an open order)', url: link }], chromium);
+        const s = (await (
+          await fetch(`${web.url}/api/session`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ params }),
+          })
+        ).json()) as { token: string };
+        await fetch(`${web.url}/api/orders`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${s.token}` },
+          body: JSON.stringify({ policy_no: user.policyNo }),
+        });
+        lh = await lighthouse(
+          [
+            { page: 'entry (valid-policy)', url: entry },
+            { page: 'cashier (link resuming an open order)', url: link },
+          ],
+          chromium,
+        );
         for (const l of lh) log(`Lighthouse ${l.page}: performance ${l.performance}, accessibility ${l.accessibility}`);
         await stopServer(web);
       }

@@ -34,7 +34,9 @@ export function createDemoPartner(opts: DemoPartnerOptions) {
       {
         partner_id: DEMO.partnerId,
         amout: amount,
-        refer_no: referNo || `RX-${new Date(now()).toISOString().slice(0, 10).replaceAll('-', '')}-${String(++counter).padStart(3, '0')}-${Math.floor(now() / 1000) % 100000}`,
+        refer_no:
+          referNo ||
+          `RX-${new Date(now()).toISOString().slice(0, 10).replaceAll('-', '')}-${String(++counter).padStart(3, '0')}-${Math.floor(now() / 1000) % 100000}`,
         claim_no: claimNo,
         callback: `${opts.selfUrl}/callback`,
         ...(orderNo ? { order_no: orderNo } : {}),
@@ -51,14 +53,22 @@ export function createDemoPartner(opts: DemoPartnerOptions) {
       if (parsePositiveYuan(amount) === null) return c.text('金额格式不正确', 400);
       return c.redirect(linkFor(claim, amount, c.req.query('refer_no'), c.req.query('order_no')), 302);
     })
-    .get('/link', (c) => c.json({ link: linkFor(c.req.query('claim_no') ?? DEMO.users.zhangsan.claimNo, c.req.query('amount') ?? '100.00', c.req.query('refer_no')) }))
+    .get('/link', (c) =>
+      c.json({
+        link: linkFor(c.req.query('claim_no') ?? DEMO.users.zhangsan.claimNo, c.req.query('amount') ?? '100.00', c.req.query('refer_no')),
+      }),
+    )
     .post('/callback', async (c) => {
       const body = await c.req.text();
       const entry: ReceivedDemoCallback = {
         received_at: new Date(now()).toISOString(),
         verified: false,
         error: null,
-        headers: { id: c.req.header('webhook-id') ?? null, timestamp: c.req.header('webhook-timestamp') ?? null, signature: c.req.header('webhook-signature') ?? null },
+        headers: {
+          id: c.req.header('webhook-id') ?? null,
+          timestamp: c.req.header('webhook-timestamp') ?? null,
+          signature: c.req.header('webhook-signature') ?? null,
+        },
         body,
       };
       try {
@@ -81,69 +91,163 @@ function page() {
     .map((u) => `<option value="${u.claimNo}">${u.claimNo}（${u.name}）</option>`)
     .join('');
   return html`<!doctype html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8" />
-<meta name="viewport" content="width=device-width, initial-scale=1" />
-<title>演示合作方 · 商保直付通</title>
-<style>
-  body { font-family: -apple-system, "PingFang SC", "Noto Sans CJK SC", sans-serif; margin: 0; background: #f5f6f8; color: #222; }
-  header { background: #1989fa; color: #fff; padding: 14px 16px; font-size: 17px; }
-  main { padding: 12px; max-width: 720px; margin: 0 auto; }
-  .card { background: #fff; border-radius: 8px; padding: 12px; margin-bottom: 12px; }
-  label { display: block; font-size: 14px; margin: 8px 0 4px; }
-  input, select { width: 100%; box-sizing: border-box; font-size: 16px; padding: 8px; border: 1px solid #ddd; border-radius: 6px; }
-  button, .btn { display: block; width: 100%; margin-top: 12px; padding: 12px; font-size: 16px; color: #fff; background: #1989fa; border: 0; border-radius: 22px; text-align: center; text-decoration: none; }
-  .cb { border-top: 1px solid #eee; padding: 8px 0; font-size: 13px; word-break: break-all; }
-  .ok { color: #07c160; } .bad { color: #ee0a24; } .muted { color: #888; }
-  code { background: #f2f3f5; padding: 1px 4px; border-radius: 3px; }
-</style>
-</head>
-<body>
-<header>演示合作方（药房）</header>
-<main>
-  <div class="card">
-    <form action="/open" method="get">
-      <label>预理赔编号 claim_no</label>
-      <select name="claim_no">${raw(claims)}</select>
-      <label>支付总额（元）</label>
-      <input name="amount" value="100.00" inputmode="decimal" />
-      <label>来源编号 refer_no（留空自动生成；填写已有编号可再次进入同一订单）</label>
-      <input name="refer_no" placeholder="自动生成" />
-      <button type="submit" id="open-wallet">打开钱包支付</button>
-    </form>
-  </div>
-  <div class="card">
-    <div><b>收到的回调</b> <span class="muted">（自动刷新，签名按 Standard Webhooks 校验）</span></div>
-    <div id="callbacks" class="muted">暂无回调</div>
-  </div>
-</main>
-<script>
-  function esc(value) {
-    return String(value === undefined || value === null ? '' : value).replace(/[&<>"']/g, function (ch) {
-      return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[ch];
-    });
-  }
-  async function refresh() {
-    try {
-      const res = await fetch('/callbacks');
-      const { callbacks } = await res.json();
-      const el = document.getElementById('callbacks');
-      if (!callbacks.length) { el.textContent = '暂无回调'; return; }
-      // Every field comes from a callback body (anyone can POST one): escaped before it becomes HTML.
-      el.innerHTML = callbacks.map(function (c) {
-        const b = typeof c.body === 'string' ? {} : c.body;
-        const v = c.verified ? '<span class="ok">签名有效</span>' : '<span class="bad">签名无效：' + esc(c.error) + '</span>';
-        return '<div class="cb" data-event="' + esc(b.event || '') + '"><b>' + esc(b.event || '?') + '</b> · res_code <code>' + esc(b.res_code) + '</code> · seq ' + esc(b.seq) + (b.final === true ? ' · final' : '') + ' · ' + v +
-          '<br/>订单 <code>' + esc(b.order_no) + '</code> · refer_no <code>' + esc(b.refer_no) + '</code> · 金额 ' + esc(b.paid_amount) +
-          '<br/><span class="muted">' + esc(c.received_at) + ' · ' + esc(b.res_info || '') + ' · event_id ' + esc(c.headers.id) + '</span></div>';
-      }).join('');
-    } catch (e) { /* the next tick retries */ }
-  }
-  refresh(); setInterval(refresh, 2000);
-</script>
-</body>
-</html>`;
+    <html lang="zh-CN">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>演示合作方 · 商保直付通</title>
+        <style>
+          body {
+            font-family: -apple-system, 'PingFang SC', 'Noto Sans CJK SC', sans-serif;
+            margin: 0;
+            background: #f5f6f8;
+            color: #222;
+          }
+          header {
+            background: #1989fa;
+            color: #fff;
+            padding: 14px 16px;
+            font-size: 17px;
+          }
+          main {
+            padding: 12px;
+            max-width: 720px;
+            margin: 0 auto;
+          }
+          .card {
+            background: #fff;
+            border-radius: 8px;
+            padding: 12px;
+            margin-bottom: 12px;
+          }
+          label {
+            display: block;
+            font-size: 14px;
+            margin: 8px 0 4px;
+          }
+          input,
+          select {
+            width: 100%;
+            box-sizing: border-box;
+            font-size: 16px;
+            padding: 8px;
+            border: 1px solid #ddd;
+            border-radius: 6px;
+          }
+          button,
+          .btn {
+            display: block;
+            width: 100%;
+            margin-top: 12px;
+            padding: 12px;
+            font-size: 16px;
+            color: #fff;
+            background: #1989fa;
+            border: 0;
+            border-radius: 22px;
+            text-align: center;
+            text-decoration: none;
+          }
+          .cb {
+            border-top: 1px solid #eee;
+            padding: 8px 0;
+            font-size: 13px;
+            word-break: break-all;
+          }
+          .ok {
+            color: #07c160;
+          }
+          .bad {
+            color: #ee0a24;
+          }
+          .muted {
+            color: #888;
+          }
+          code {
+            background: #f2f3f5;
+            padding: 1px 4px;
+            border-radius: 3px;
+          }
+        </style>
+      </head>
+      <body>
+        <header>演示合作方（药房）</header>
+        <main>
+          <div class="card">
+            <form action="/open" method="get">
+              <label>预理赔编号 claim_no</label>
+              <select name="claim_no">
+                ${raw(claims)}
+              </select>
+              <label>支付总额（元）</label>
+              <input name="amount" value="100.00" inputmode="decimal" />
+              <label>来源编号 refer_no（留空自动生成；填写已有编号可再次进入同一订单）</label>
+              <input name="refer_no" placeholder="自动生成" />
+              <button type="submit" id="open-wallet">打开钱包支付</button>
+            </form>
+          </div>
+          <div class="card">
+            <div><b>收到的回调</b> <span class="muted">（自动刷新，签名按 Standard Webhooks 校验）</span></div>
+            <div id="callbacks" class="muted">暂无回调</div>
+          </div>
+        </main>
+        <script>
+          function esc(value) {
+            return String(value === undefined || value === null ? '' : value).replace(/[&<>"']/g, function (ch) {
+              return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[ch];
+            });
+          }
+          async function refresh() {
+            try {
+              const res = await fetch('/callbacks');
+              const { callbacks } = await res.json();
+              const el = document.getElementById('callbacks');
+              if (!callbacks.length) {
+                el.textContent = '暂无回调';
+                return;
+              }
+              // Every field comes from a callback body (anyone can POST one): escaped before it becomes HTML.
+              el.innerHTML = callbacks
+                .map(function (c) {
+                  const b = typeof c.body === 'string' ? {} : c.body;
+                  const v = c.verified ? '<span class="ok">签名有效</span>' : '<span class="bad">签名无效：' + esc(c.error) + '</span>';
+                  return (
+                    '<div class="cb" data-event="' +
+                    esc(b.event || '') +
+                    '"><b>' +
+                    esc(b.event || '?') +
+                    '</b> · res_code <code>' +
+                    esc(b.res_code) +
+                    '</code> · seq ' +
+                    esc(b.seq) +
+                    (b.final === true ? ' · final' : '') +
+                    ' · ' +
+                    v +
+                    '<br/>订单 <code>' +
+                    esc(b.order_no) +
+                    '</code> · refer_no <code>' +
+                    esc(b.refer_no) +
+                    '</code> · 金额 ' +
+                    esc(b.paid_amount) +
+                    '<br/><span class="muted">' +
+                    esc(c.received_at) +
+                    ' · ' +
+                    esc(b.res_info || '') +
+                    ' · event_id ' +
+                    esc(c.headers.id) +
+                    '</span></div>'
+                  );
+                })
+                .join('');
+            } catch (e) {
+              /* the next tick retries */
+            }
+          }
+          refresh();
+          setInterval(refresh, 2000);
+        </script>
+      </body>
+    </html>`;
 }
 
 /** Serves the demo partner on a port (dev command), on loopback unless told otherwise. */

@@ -15,7 +15,8 @@ export function createRobot() {
   const app = new Hono()
     .post('/send', async (c) => {
       const body = (await c.req.json().catch(() => null)) as { msgtype?: string; markdown?: { content?: string } } | null;
-      if (body?.msgtype !== 'markdown' || typeof body.markdown?.content !== 'string') return c.json({ errcode: 40008, errmsg: 'invalid message type' }, 200);
+      if (body?.msgtype !== 'markdown' || typeof body.markdown?.content !== 'string')
+        return c.json({ errcode: 40008, errmsg: 'invalid message type' }, 200);
       messages.unshift({ at: Date.now(), content: body.markdown.content });
       if (messages.length > 200) messages.pop();
       return c.json({ errcode: 0, errmsg: 'ok' }, 200);

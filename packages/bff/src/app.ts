@@ -26,7 +26,15 @@ export function createApp(deps: Deps) {
   app.use('*', requestId());
   app.use('*', secureHeaders({ crossOriginResourcePolicy: false }));
   app.use('/api/*', noStore());
-  app.use('/api/*', bodyLimit({ maxSize: 64 * 1024, onError: () => { throw new DomainError('ZF0010', 'body too large'); } }));
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: 64 * 1024,
+      onError: () => {
+        throw new DomainError('ZF0010', 'body too large');
+      },
+    }),
+  );
   app.onError(onError(deps));
   app.notFound(notFound);
 

@@ -33,7 +33,8 @@ export interface RuntimeOptions {
 /** Connects, migrates (ours always; the api_core_v2 tables outside production) and seeds the demo data when enabled. */
 export async function createRuntime(config: Config, opts: RuntimeOptions = {}): Promise<Runtime> {
   const main: Connection<Database> = connect<Database>(config.databaseUrl);
-  const quotaConn: Connection<unknown> | null = config.quota.databaseUrl === config.databaseUrl ? null : connect<unknown>(config.quota.databaseUrl);
+  const quotaConn: Connection<unknown> | null =
+    config.quota.databaseUrl === config.databaseUrl ? null : connect<unknown>(config.quota.databaseUrl);
   // The api_core_v2 tables have configurable names, so that connection is untyped.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const quotaDb = (quotaConn?.db ?? main.db) as Kysely<any>;
@@ -50,7 +51,11 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
     config,
     db: main.db,
     dialect: main.dialect,
-    quota: new QuotaRepository(quotaDb, { insurerTable: config.quota.insurerTable, recordTable: config.quota.recordTable }, { ours: main.db, clock, settleLagMs: config.quota.settleLagMs, dialect: quotaConn?.dialect ?? main.dialect }),
+    quota: new QuotaRepository(
+      quotaDb,
+      { insurerTable: config.quota.insurerTable, recordTable: config.quota.recordTable },
+      { ours: main.db, clock, settleLagMs: config.quota.settleLagMs, dialect: quotaConn?.dialect ?? main.dialect },
+    ),
     clock,
     random: opts.random ?? cryptoRandom,
     logger: opts.logger ?? createLogger(config.logLevel),

@@ -45,7 +45,13 @@ describe('configuration', () => {
     expect(c.env).toBe('development');
     expect(c.databaseUrl).toBe('sqlite:.data/wallet.db');
     expect(c.seedDemo).toBe(true);
-    expect(c.quota).toEqual({ databaseUrl: 'sqlite:.data/wallet.db', insurerTable: 'insurers', recordTable: 'insurer_quota_records', migrate: true, settleLagMs: 600_000 });
+    expect(c.quota).toEqual({
+      databaseUrl: 'sqlite:.data/wallet.db',
+      insurerTable: 'insurers',
+      recordTable: 'insurer_quota_records',
+      migrate: true,
+      settleLagMs: 600_000,
+    });
     expect(c.orderTtlMs).toBe(30 * 60_000);
     expect(c.clearingCutoff).toBe('17:00');
   });
@@ -93,7 +99,9 @@ describe('configuration', () => {
     const all = problemsOf({ ...PRODUCTION, ...DEV_DEFAULTS });
     expect(all).toHaveLength(Object.keys(DEV_DEFAULTS).length);
     // The development PIN key under another id, or beside a real one, is still the public key.
-    expect(problemsOf({ ...PRODUCTION, PIN_KEYS: 'prod:dev-pin-key-change-me-not-for-production' })).toEqual(['  PIN_KEYS: holds the development key; production needs its own']);
+    expect(problemsOf({ ...PRODUCTION, PIN_KEYS: 'prod:dev-pin-key-change-me-not-for-production' })).toEqual([
+      '  PIN_KEYS: holds the development key; production needs its own',
+    ]);
     expect(problemsOf({ ...PRODUCTION, PIN_KEYS: `k2:${'q'.repeat(32)},dev:dev-pin-key-change-me-not-for-production` })).toHaveLength(1);
   });
 
@@ -116,7 +124,14 @@ describe('configuration', () => {
     expect(dev.pin.lockMs).toBe(30 * 60_000);
     expect(dev.pin.keyId).toBe('dev');
     const rotated = loadConfig({ PIN_KEYS: `k1:${'a'.repeat(32)}, k2:${'b'.repeat(40)}`, PIN_KEY_ID: 'k2', PIN_LOCK_MINUTES: '15' });
-    expect(rotated.pin).toEqual({ keyId: 'k2', keys: new Map([['k1', 'a'.repeat(32)], ['k2', 'b'.repeat(40)]]), lockMs: 15 * 60_000 });
+    expect(rotated.pin).toEqual({
+      keyId: 'k2',
+      keys: new Map([
+        ['k1', 'a'.repeat(32)],
+        ['k2', 'b'.repeat(40)],
+      ]),
+      lockMs: 15 * 60_000,
+    });
     expect(loadConfig({ PIN_KEYS: `k1:${'a'.repeat(32)},k2:${'b'.repeat(32)}` }).pin.keyId).toBe('k1');
     expect(problemsOf({ PIN_KEYS: `k1:${'a'.repeat(32)}`, PIN_KEY_ID: 'k9' })).toEqual(['  PIN_KEY_ID: not one of the ids in PIN_KEYS']);
     for (const bad of ['k1:short', `k1:${'a'.repeat(32)},k1:${'b'.repeat(32)}`, `bad id:${'a'.repeat(32)}`, '']) {

@@ -6,9 +6,7 @@ import { z } from 'zod';
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM');
 const sqlTable = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'expected a plain SQL table name');
-const dbUrl = z
-  .string()
-  .refine((v) => v.startsWith('mysql://') || v.startsWith('sqlite:'), 'expected mysql://… or sqlite:<path>');
+const dbUrl = z.string().refine((v) => v.startsWith('mysql://') || v.startsWith('sqlite:'), 'expected mysql://… or sqlite:<path>');
 
 /** `id:secret[,id:secret…]` → id → secret; the message never repeats the value (it is a secret). */
 function parsePinKeys(value: string, ctx: z.RefinementCtx): Map<string, string> {
@@ -16,7 +14,10 @@ function parsePinKeys(value: string, ctx: z.RefinementCtx): Map<string, string> 
   for (const entry of value.split(',')) {
     const m = /^([A-Za-z0-9_-]{1,16}):(.{32,})$/.exec(entry.trim());
     if (!m || keys.has(m[1] as string)) {
-      ctx.addIssue({ code: 'custom', message: 'expected id:secret[,id:secret…], unique ids of [A-Za-z0-9_-] (≤ 16), secrets of ≥ 32 characters' });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'expected id:secret[,id:secret…], unique ids of [A-Za-z0-9_-] (≤ 16), secrets of ≥ 32 characters',
+      });
       return z.NEVER;
     }
     keys.set(m[1] as string, m[2] as string);
@@ -43,14 +44,15 @@ export interface RateLimitRule {
   limit: number;
   windowMs: number;
 }
-const rateRule = (fallback: string) => z
-  .string()
-  .regex(/^\d{1,9}\/\d{1,6}$/, 'expected <hits>/<window seconds>, e.g. 30/60')
-  .transform((v): RateLimitRule => {
-    const [hits, seconds] = v.split('/').map(Number) as [number, number];
-    return { limit: hits, windowMs: Math.max(1, seconds) * 1000 };
-  })
-  .prefault(fallback);
+const rateRule = (fallback: string) =>
+  z
+    .string()
+    .regex(/^\d{1,9}\/\d{1,6}$/, 'expected <hits>/<window seconds>, e.g. 30/60')
+    .transform((v): RateLimitRule => {
+      const [hits, seconds] = v.split('/').map(Number) as [number, number];
+      return { limit: hits, windowMs: Math.max(1, seconds) * 1000 };
+    })
+    .prefault(fallback);
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -64,17 +66,42 @@ const EnvSchema = z.object({
   /** Create the api_core_v2 tables when missing: on outside production, off in production (they are the real ones). */
   QUOTA_MIGRATE: bool.optional(),
   /** How late an api_core_v2 record may commit after its created_at; younger records are summed on every read. */
-  QUOTA_SETTLE_LAG_SECONDS: z.coerce.number().int().min(1).max(24 * 3600).default(600),
+  QUOTA_SETTLE_LAG_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 3600)
+    .default(600),
   /** How long after an order's deadline its quota and coverage holds expire if nothing posted or voided them. */
-  HOLD_GRACE_MINUTES: z.coerce.number().int().min(0).max(7 * 24 * 60).default(60),
+  HOLD_GRACE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 60)
+    .default(60),
   SESSION_SECRET: z.string().min(16).default('dev-session-secret-change-me'),
-  SESSION_TTL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
+  SESSION_TTL_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(60),
   LINK_TOLERANCE_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
-  ORDER_TTL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  ORDER_TTL_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
   CLEARING_CUTOFF: hhmm.default('17:00'),
   PIN_MAX_TRIES: z.coerce.number().int().min(1).max(20).default(5),
   /** Minutes a PIN stays locked after PIN_MAX_TRIES wrong tries; after that the tries start again from zero. */
-  PIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(30),
+  PIN_LOCK_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(30),
   /** Keys of the keyed PIN hash (HMAC-SHA256), `id:secret[,id:secret…]`; every listed id still verifies (rotation). */
   PIN_KEYS: z.string().default('dev:dev-pin-key-change-me-not-for-production').transform(parsePinKeys),
   /** The key new and upgraded PIN hashes use; the first of PIN_KEYS when unset. */
@@ -94,10 +121,25 @@ const EnvSchema = z.object({
   GAT_APPID: z.string().default('30000003'),
   GAT_APPSECRET: z.string().default('f4cc82386a1cdddcc98e4f53b1115a62'),
   GAT_SELLER_APPID: z.string().default('20110783'),
-  ADMIN_SESSION_TTL_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(8 * 60),
-  ADMIN_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  ADMIN_SESSION_TTL_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(7 * 24 * 60)
+    .default(8 * 60),
+  ADMIN_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
   /** Partner secret rotation: how long the replaced secret is still accepted. */
-  ADMIN_SECRET_OVERLAP_HOURS: z.coerce.number().int().min(0).max(30 * 24).default(24),
+  ADMIN_SECRET_OVERLAP_HOURS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(30 * 24)
+    .default(24),
   /** WeCom / DingTalk group-robot webhook that receives every alert (markdown); unset = no pushes are queued. */
   ADMIN_WEBHOOK_URL: z.string().url().optional(),
   /** How many proxies in front of us append to X-Forwarded-For; 0 = use the socket address (the default). */
@@ -120,7 +162,15 @@ export type Env = z.infer<typeof EnvSchema>;
 const DEVELOPMENT = EnvSchema.parse({});
 
 /** Credentials and secrets production must be given explicitly, each different from its development default. */
-const PRODUCTION_SECRETS = ['SESSION_SECRET', 'PAYZERO_USERNAME', 'PAYZERO_PASSWORD', 'PAYZERO_SIGN_TOKEN', 'GAT_APPID', 'GAT_APPSECRET', 'GAT_SELLER_APPID'] as const;
+const PRODUCTION_SECRETS = [
+  'SESSION_SECRET',
+  'PAYZERO_USERNAME',
+  'PAYZERO_PASSWORD',
+  'PAYZERO_SIGN_TOKEN',
+  'GAT_APPID',
+  'GAT_APPSECRET',
+  'GAT_SELLER_APPID',
+] as const;
 
 /** Other public values `pnpm dev` runs with (the Payzero simulator's credentials, PAYZERO_SIMULATOR_DEFAULTS). */
 const OTHER_DEVELOPMENT_VALUES: Partial<Record<(typeof PRODUCTION_SECRETS)[number], string>> = {
@@ -176,11 +226,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     if (!e.DATABASE_URL.startsWith('mysql://')) problems.push('  DATABASE_URL: production runs on MySQL (mysql://…)');
     for (const name of PRODUCTION_SECRETS) {
       if (!source[name]) problems.push(`  ${name}: must be set in production`);
-      else if (e[name] === DEVELOPMENT[name] || e[name] === OTHER_DEVELOPMENT_VALUES[name]) problems.push(`  ${name}: is the development default; production needs its own`);
+      else if (e[name] === DEVELOPMENT[name] || e[name] === OTHER_DEVELOPMENT_VALUES[name])
+        problems.push(`  ${name}: is the development default; production needs its own`);
     }
     const devPinKeys = [...DEVELOPMENT.PIN_KEYS.values()];
     if (!source.PIN_KEYS) problems.push('  PIN_KEYS: must be set in production');
-    else if ([...e.PIN_KEYS.values()].some((k) => devPinKeys.includes(k))) problems.push('  PIN_KEYS: holds the development key; production needs its own');
+    else if ([...e.PIN_KEYS.values()].some((k) => devPinKeys.includes(k)))
+      problems.push('  PIN_KEYS: holds the development key; production needs its own');
     if (e.SEED_DEMO) problems.push('  SEED_DEMO: demo data is refused in production');
     if (e.FAULT_KILL_AT) problems.push('  FAULT_KILL_AT: fault injection is refused in production');
   }
@@ -190,7 +242,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
-    quota: { databaseUrl: e.QUOTA_DATABASE_URL ?? e.DATABASE_URL, insurerTable: e.QUOTA_INSURER_TABLE, recordTable: e.QUOTA_RECORD_TABLE, migrate: e.QUOTA_MIGRATE ?? !production, settleLagMs: e.QUOTA_SETTLE_LAG_SECONDS * 1000 },
+    quota: {
+      databaseUrl: e.QUOTA_DATABASE_URL ?? e.DATABASE_URL,
+      insurerTable: e.QUOTA_INSURER_TABLE,
+      recordTable: e.QUOTA_RECORD_TABLE,
+      migrate: e.QUOTA_MIGRATE ?? !production,
+      settleLagMs: e.QUOTA_SETTLE_LAG_SECONDS * 1000,
+    },
     holdGraceMs: e.HOLD_GRACE_MINUTES * 60_000,
     session: { secret: e.SESSION_SECRET, ttlMs: e.SESSION_TTL_MINUTES * 60_000, linkToleranceMs: e.LINK_TOLERANCE_SECONDS * 1000 },
     orderTtlMs: e.ORDER_TTL_MINUTES * 60_000,
@@ -200,17 +258,36 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/$/, ''),
     walletUrl: e.WALLET_URL,
     // Production serves the built H5 (packages/h5/dist) unless told otherwise; relative paths are from the cwd.
-    serveH5Dir: e.SERVE_H5_DIR ? (isAbsolute(e.SERVE_H5_DIR) ? e.SERVE_H5_DIR : resolve(e.SERVE_H5_DIR)) : production ? fileURLToPath(new URL('../../h5/dist', import.meta.url)) : undefined,
+    serveH5Dir: e.SERVE_H5_DIR
+      ? isAbsolute(e.SERVE_H5_DIR)
+        ? e.SERVE_H5_DIR
+        : resolve(e.SERVE_H5_DIR)
+      : production
+        ? fileURLToPath(new URL('../../h5/dist', import.meta.url))
+        : undefined,
     seedDemo: e.SEED_DEMO ?? e.NODE_ENV !== 'production',
     jobs: e.JOBS,
     logLevel: e.LOG_LEVEL,
     callbackTimeoutMs: e.CALLBACK_TIMEOUT_MS,
     payzero: { baseUrl: e.PAYZERO_BASE_URL, username: e.PAYZERO_USERNAME, password: e.PAYZERO_PASSWORD, signToken: e.PAYZERO_SIGN_TOKEN },
     guanaitong: { baseUrl: e.GAT_BASE_URL, appid: e.GAT_APPID, appsecret: e.GAT_APPSECRET, sellerAppid: e.GAT_SELLER_APPID },
-    admin: { sessionTtlMs: e.ADMIN_SESSION_TTL_MINUTES * 60_000, idleMs: e.ADMIN_IDLE_MINUTES * 60_000, secretOverlapMs: e.ADMIN_SECRET_OVERLAP_HOURS * 3600_000, webhookUrl: e.ADMIN_WEBHOOK_URL },
+    admin: {
+      sessionTtlMs: e.ADMIN_SESSION_TTL_MINUTES * 60_000,
+      idleMs: e.ADMIN_IDLE_MINUTES * 60_000,
+      secretOverlapMs: e.ADMIN_SECRET_OVERLAP_HOURS * 3600_000,
+      webhookUrl: e.ADMIN_WEBHOOK_URL,
+    },
     trustProxyHops: e.TRUST_PROXY_HOPS,
-    faultKillAt: (e.FAULT_KILL_AT ?? '').split(',').map((s) => s.trim()).filter(Boolean),
-    rateLimits: Object.fromEntries(Object.keys(RATE_LIMIT_DEFAULTS).map((name) => [name, e[`RATE_LIMIT_${name.toUpperCase()}` as `RATE_LIMIT_${Uppercase<RateLimitName>}`]])) as Record<RateLimitName, RateLimitRule>,
+    faultKillAt: (e.FAULT_KILL_AT ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    rateLimits: Object.fromEntries(
+      Object.keys(RATE_LIMIT_DEFAULTS).map((name) => [
+        name,
+        e[`RATE_LIMIT_${name.toUpperCase()}` as `RATE_LIMIT_${Uppercase<RateLimitName>}`],
+      ]),
+    ) as Record<RateLimitName, RateLimitRule>,
   };
 }
 

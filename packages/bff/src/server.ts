@@ -25,7 +25,9 @@ const runtime = await createRuntime(config);
 const { deps } = runtime;
 if (config.env === 'production') {
   if (await hasDemoAdmin(deps.db)) {
-    deps.logger.fatal('the demo admin (admin/admin123) is in the production database; refusing to start (create a real one with `pnpm admin:create`)');
+    deps.logger.fatal(
+      'the demo admin (admin/admin123) is in the production database; refusing to start (create a real one with `pnpm admin:create`)',
+    );
     await runtime.close();
     process.exit(1);
   }

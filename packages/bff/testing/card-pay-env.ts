@@ -57,7 +57,10 @@ export interface CardPayEnv {
  * Starts the simulator (time scaled by 0.1: card …0000 answers in 100 ms, …2222 in 800 ms; the BFF's clock is the
  * test's manual one, so the 5 s rule and the poll backoff move only when the test advances it) and serves the app.
  */
-export async function startCardPayEnv(ctx: TestContext, options: { sim?: Partial<PayzeroSimulatorOptions>; fetch?: typeof fetch } = {}): Promise<CardPayEnv> {
+export async function startCardPayEnv(
+  ctx: TestContext,
+  options: { sim?: Partial<PayzeroSimulatorOptions>; fetch?: typeof fetch } = {},
+): Promise<CardPayEnv> {
   const sim = createPayzeroSimulator({ ...TEST_CREDENTIALS, clock: ctx.clock, timeScale: 0.1, ...options.sim });
   const simServer = await sim.start();
   // The app needs its own URL in its config (the notify URL), so the server forwards to an app built afterwards.
@@ -69,14 +72,22 @@ export async function startCardPayEnv(ctx: TestContext, options: { sim?: Partial
     }),
   );
   const { username, password, signToken } = TEST_CREDENTIALS;
-  const deps: Deps = { ...ctx.deps, fetch: options.fetch ?? ctx.deps.fetch, config: { ...ctx.deps.config, publicBaseUrl: server.url, payzero: { baseUrl: simServer.url, username, password, signToken } } };
+  const deps: Deps = {
+    ...ctx.deps,
+    fetch: options.fetch ?? ctx.deps.fetch,
+    config: { ...ctx.deps.config, publicBaseUrl: server.url, payzero: { baseUrl: simServer.url, username, password, signToken } },
+  };
   app = createApp(deps);
 
   const call = async (method: string, path: string, token?: string, body?: unknown): Promise<Answer> => {
     const headers: Record<string, string> = {};
     if (token) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(`${server.url}${path}`, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+    const res = await fetch(`${server.url}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
     const text = await res.text();
     let parsed: unknown = text;
     try {
@@ -97,7 +108,10 @@ export async function startCardPayEnv(ctx: TestContext, options: { sim?: Partial
       const res = await call('POST', '/api/cards', token, { ...TEST_HOLDER, ...holder, card_no: cardNo });
       if (res.status === 200) return res.body.card.id as string;
       expect(res.status).toBe(202);
-      const confirmed = await call('POST', '/api/cards/confirm', token, { binding_id: res.body.binding.binding_id, sms_code: TEST_SMS_CODE });
+      const confirmed = await call('POST', '/api/cards/confirm', token, {
+        binding_id: res.body.binding.binding_id,
+        sms_code: TEST_SMS_CODE,
+      });
       expect([200, 201]).toContain(confirmed.status);
       return confirmed.body.card.id as string;
     },

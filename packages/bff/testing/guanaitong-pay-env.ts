@@ -25,7 +25,10 @@ const visit = async (url: string, init: RequestInit = {}) => {
 };
 
 /** Starts the simulator (sharing the test's clock) and serves the app configured for it; `fetch` wraps the BFF's. */
-export async function startGuanaitongPayEnv(ctx: TestContext, options: { sim?: GuanaitongSimulatorOptions; fetch?: typeof fetch } = {}): Promise<GuanaitongPayEnv> {
+export async function startGuanaitongPayEnv(
+  ctx: TestContext,
+  options: { sim?: GuanaitongSimulatorOptions; fetch?: typeof fetch } = {},
+): Promise<GuanaitongPayEnv> {
   const sim = createGuanaitongSimulator({ ...TEST_GAT, clock: ctx.clock, timeScale: 1e-3, ...options.sim });
   const simServer = await sim.start();
   let app: ReturnType<typeof createApp> | null = null;
@@ -33,7 +36,12 @@ export async function startGuanaitongPayEnv(ctx: TestContext, options: { sim?: G
   const deps: Deps = {
     ...ctx.deps,
     fetch: options.fetch ?? ctx.deps.fetch,
-    config: { ...ctx.deps.config, publicBaseUrl: served.url, walletUrl: 'http://wallet.test/wallet/index.html', guanaitong: { baseUrl: simServer.url, ...TEST_GAT } },
+    config: {
+      ...ctx.deps.config,
+      publicBaseUrl: served.url,
+      walletUrl: 'http://wallet.test/wallet/index.html',
+      guanaitong: { baseUrl: simServer.url, ...TEST_GAT },
+    },
   };
   app = createApp(deps);
   return {
@@ -41,10 +49,19 @@ export async function startGuanaitongPayEnv(ctx: TestContext, options: { sim?: G
     deps,
     url: served.url,
     async payWithPoints(token, orderNo) {
-      const start = await fetch(`${served.url}/api/orders/${orderNo}/pay/guanaitong/start`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ pay_type: 1 }) });
+      const start = await fetch(`${served.url}/api/orders/${orderNo}/pay/guanaitong/start`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ pay_type: 1 }),
+      });
       expect(start.status).toBe(200);
       const loginUrl = new URL(((await start.json()) as { login_url: string }).login_url);
-      const form = new URLSearchParams({ appid: loginUrl.searchParams.get('appid') ?? '', redirect_uri: loginUrl.searchParams.get('redirect_uri') ?? '', state: loginUrl.searchParams.get('state') ?? '', login: '' });
+      const form = new URLSearchParams({
+        appid: loginUrl.searchParams.get('appid') ?? '',
+        redirect_uri: loginUrl.searchParams.get('redirect_uri') ?? '',
+        state: loginUrl.searchParams.get('state') ?? '',
+        login: '',
+      });
       const login = await visit(`${simServer.url}/sso/login`, { method: 'POST', body: form });
       const back = await visit(login.location);
       const cashier = new URL(back.location);

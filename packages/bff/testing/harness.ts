@@ -98,7 +98,10 @@ export interface TestContext {
   /** Opens a session through the API and returns its bearer token and entry answer. */
   enter(overrides?: Record<string, string>): Promise<{ token: string; next: { page: string; order_no?: string } }>;
   /** Opens a session (link overrides) and creates an order under the policy (201 expected). */
-  newOrder(overrides?: Record<string, string>, policyNo?: string): Promise<{ token: string; orderNo: string; order: { order_no: string; self_pay_fen: number; insurer_fen: number } }>;
+  newOrder(
+    overrides?: Record<string, string>,
+    policyNo?: string,
+  ): Promise<{ token: string; orderNo: string; order: { order_no: string; self_pay_fen: number; insurer_fen: number } }>;
   /** JSON request helper: returns status and parsed body. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted field by field in tests
   call(method: string, path: string, token?: string, body?: unknown): Promise<{ status: number; body: any }>;
@@ -121,17 +124,36 @@ export function describeEachDatabase(title: string, fn: (ctx: () => TestContext)
         const clock = new ManualClock(Date.now());
         const partner = new PartnerEndpoint();
         await partner.start();
-        const runtime = await createRuntime(testConfig({ DATABASE_URL: created.url, SEED_DEMO: 'true', ...config }), { clock, logger: createLogger('silent') });
+        const runtime = await createRuntime(testConfig({ DATABASE_URL: created.url, SEED_DEMO: 'true', ...config }), {
+          clock,
+          logger: createLogger('silent'),
+        });
         const app = createApp(runtime.deps);
         const linkParams = (overrides: Record<string, string> = {}, secret: string = DEMO.linkSecret) => {
-          const link = buildSignedLink('http://localhost/wallet/index.html', { partner_id: DEMO.partnerId, amout: '100.00', refer_no: 'REF-001', claim_no: DEMO.users.zhangsan.claimNo, callback: partner.url, ...overrides }, secret, Math.floor(clock.now() / 1000));
+          const link = buildSignedLink(
+            'http://localhost/wallet/index.html',
+            {
+              partner_id: DEMO.partnerId,
+              amout: '100.00',
+              refer_no: 'REF-001',
+              claim_no: DEMO.users.zhangsan.claimNo,
+              callback: partner.url,
+              ...overrides,
+            },
+            secret,
+            Math.floor(clock.now() / 1000),
+          );
           return Object.fromEntries(new URLSearchParams(link.split('?')[1]));
         };
         const call = async (method: string, path: string, token?: string, body?: unknown) => {
           const headers: Record<string, string> = {};
           if (token) headers.authorization = `Bearer ${token}`;
           if (body !== undefined) headers['content-type'] = 'application/json';
-          const res = await app.request(path, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+          const res = await app.request(path, {
+            method,
+            headers,
+            body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+          });
           const text = await res.text();
           return { status: res.status, body: text ? JSON.parse(text) : null };
         };
@@ -181,7 +203,13 @@ export function describeEachDatabase(title: string, fn: (ctx: () => TestContext)
 
 /** The attempts of an order, oldest first. */
 export function attemptsOf(ctx: TestContext, orderNo: string) {
-  return ctx.deps.db.selectFrom('payment_attempts').selectAll().where('order_no', '=', orderNo).orderBy('created_at').orderBy('id').execute();
+  return ctx.deps.db
+    .selectFrom('payment_attempts')
+    .selectAll()
+    .where('order_no', '=', orderNo)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
 }
 
 /**
@@ -195,8 +223,14 @@ export async function snapshot(ctx: TestContext, except: ReadonlyArray<'attempts
   return JSON.stringify({
     accounts: await db.selectFrom('ledger_accounts').select(['id', 'balance_fen']).orderBy('id').execute(),
     transfers: await db.selectFrom('ledger_transfers').select(['idempotency_key', 'amount_fen']).orderBy('idempotency_key').execute(),
-    orders: await db.selectFrom('orders').select(['order_no', 'status', 'settlement_step', 'next_seq', 'paid_attempt_id']).orderBy('order_no').execute(),
-    attempts: except.includes('attempts') ? null : await db.selectFrom('payment_attempts').select(['id', 'status', 'failure_reason', 'provider_trade_no']).orderBy('id').execute(),
+    orders: await db
+      .selectFrom('orders')
+      .select(['order_no', 'status', 'settlement_step', 'next_seq', 'paid_attempt_id'])
+      .orderBy('order_no')
+      .execute(),
+    attempts: except.includes('attempts')
+      ? null
+      : await db.selectFrom('payment_attempts').select(['id', 'status', 'failure_reason', 'provider_trade_no']).orderBy('id').execute(),
     events: await db.selectFrom('callback_events').select(['id', 'event', 'seq']).orderBy('id').execute(),
     notifications: await db.selectFrom('provider_notifications').select(['dedupe_key']).orderBy('dedupe_key').execute(),
     alerts: except.includes('alerts') ? null : await db.selectFrom('alerts').select(['kind', 'dedupe_key']).orderBy('dedupe_key').execute(),

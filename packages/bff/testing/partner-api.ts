@@ -31,7 +31,13 @@ export async function partnerCall(
 ): Promise<{ status: number; body: any }> {
   const text = body === undefined ? '' : JSON.stringify(body);
   const nonce = opts.nonce ?? `test-nonce-${process.pid}-${++nonceSeq}-${Math.random().toString(36).slice(2, 10)}`;
-  const signed = partnerRequestHeaders(opts.partnerId ?? DEMO.partnerId, opts.secret ?? DEMO.apiSecret, { method, path, body: text }, opts.timestamp ?? Math.floor(nowMs / 1000), nonce);
+  const signed = partnerRequestHeaders(
+    opts.partnerId ?? DEMO.partnerId,
+    opts.secret ?? DEMO.apiSecret,
+    { method, path, body: text },
+    opts.timestamp ?? Math.floor(nowMs / 1000),
+    nonce,
+  );
   const headers: Record<string, string> = opts.unsigned ? {} : { ...signed };
   if (body !== undefined) headers['content-type'] = 'application/json';
   const init: RequestInit = { method, headers, body: body === undefined ? undefined : (opts.tamper?.(text) ?? text) };

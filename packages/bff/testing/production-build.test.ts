@@ -99,7 +99,11 @@ describe.skipIf(!process.env.TEST_MYSQL_URL)('[mariadb] production server from t
       const page = await fetch(`http://127.0.0.1:${port}/wallet/index.html`);
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('商保直付通');
-      const refused = await fetch(`http://127.0.0.1:${port}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"params":{}}' });
+      const refused = await fetch(`http://127.0.0.1:${port}/api/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"params":{}}',
+      });
       expect(refused.status).toBe(400);
       expect(await refused.json()).toMatchObject({ code: 'ZF0010' });
     } finally {

@@ -29,7 +29,16 @@ describe('operator console in the browser', () => {
     const { db, clock } = stack.runtime.deps;
     // The company clearing ledger is spent (through the ledger: a balanced transfer out), so the payment parks X.
     const clearing = await balanceOf(db, Accounts.clearing);
-    await inTransaction(db, (trx) => transfer(trx, { key: 'e2e:drain-clearing', from: Accounts.clearing, to: Accounts.world, amountFen: clearing, memo: 'e2e: clearing spent', now: clock.now() }));
+    await inTransaction(db, (trx) =>
+      transfer(trx, {
+        key: 'e2e:drain-clearing',
+        from: Accounts.clearing,
+        to: Accounts.world,
+        amountFen: clearing,
+        memo: 'e2e: clearing spent',
+        now: clock.now(),
+      }),
+    );
 
     const user = await stack.newPage(375);
     await openCashier(user.page, stack.partnerUrl, '100.00');
@@ -66,13 +75,21 @@ describe('operator console in the browser', () => {
     await user.page.locator('[data-test="pay-balance"]').click();
     await user.page.locator('[data-test="pin-keyboard"]').waitFor();
     const { db } = stack.runtime.deps;
-    const failed = async () => Number((await db.selectFrom('users').select('pin_failed').where('id', '=', 'U-DEMO-001').executeTakeFirstOrThrow()).pin_failed);
+    const failed = async () =>
+      Number((await db.selectFrom('users').select('pin_failed').where('id', '=', 'U-DEMO-001').executeTakeFirstOrThrow()).pin_failed);
     // The sheet stays open after a wrong PIN; each try is counted by the server before the next one.
     for (let i = 1; i <= 5; i++) {
       await typePin(user.page, '000000');
       await expect.poll(failed, { timeout: 10_000 }).toBe(i);
     }
-    await expect.poll(async () => (await db.selectFrom('users').select('pin_locked_at').where('id', '=', 'U-DEMO-001').executeTakeFirstOrThrow()).pin_locked_at !== null, { timeout: 10_000 }).toBe(true);
+    await expect
+      .poll(
+        async () =>
+          (await db.selectFrom('users').select('pin_locked_at').where('id', '=', 'U-DEMO-001').executeTakeFirstOrThrow()).pin_locked_at !==
+          null,
+        { timeout: 10_000 },
+      )
+      .toBe(true);
 
     const { page } = await signIn(375);
     await page.goto(`${stack.walletUrl}#/pages/admin/users`);

@@ -84,6 +84,8 @@ describe('balance pay in the browser', () => {
       await page.locator('[data-test="confirm"]').click();
       await page.waitForURL(/cashier/);
     }
-    expect(new URL(page.url().replace('#', '')).searchParams.get('order_no')).toBe(new URL(first.replace('#', '')).searchParams.get('order_no'));
+    expect(new URL(page.url().replace('#', '')).searchParams.get('order_no')).toBe(
+      new URL(first.replace('#', '')).searchParams.get('order_no'),
+    );
   });
 });

@@ -81,7 +81,9 @@ describe('card pay in the browser', () => {
     for (const event of ['order_created', 'timeout', 'paid']) {
       expect(await page.locator(`.cb[data-event="${event}"]`).innerText()).toContain('签名有效');
     }
-    const bySeq = stack.partner.received.map((c) => ({ ...(c.body as { event: string; seq: number; final: boolean }), verified: c.verified })).sort((a, b) => a.seq - b.seq);
+    const bySeq = stack.partner.received
+      .map((c) => ({ ...(c.body as { event: string; seq: number; final: boolean }), verified: c.verified }))
+      .sort((a, b) => a.seq - b.seq);
     expect(bySeq.map((c) => [c.event, c.final, c.verified])).toEqual([
       ['order_created', false, true],
       ['timeout', false, true],
@@ -137,8 +139,12 @@ describe('card pay in the browser', () => {
     expect(errors).toEqual([]);
 
     // The bank's refusal is called back (it reached the bank), after order_created.
-    await expect.poll(() => stack.partner.received.filter((c) => (c.body as { order_no?: string }).order_no === orderNo).length, { timeout: 10_000 }).toBe(2);
-    const events = stack.partner.received.filter((c) => (c.body as { order_no?: string }).order_no === orderNo).map((c) => (c.body as { event: string }).event);
+    await expect
+      .poll(() => stack.partner.received.filter((c) => (c.body as { order_no?: string }).order_no === orderNo).length, { timeout: 10_000 })
+      .toBe(2);
+    const events = stack.partner.received
+      .filter((c) => (c.body as { order_no?: string }).order_no === orderNo)
+      .map((c) => (c.body as { event: string }).event);
     expect(events.sort()).toEqual(['failed', 'order_created']);
   });
 });

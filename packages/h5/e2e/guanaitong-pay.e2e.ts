@@ -13,7 +13,12 @@ beforeAll(async () => {
   const port = await reservePort();
   guanaitong = await createGuanaitongSimulator({ ...TEST_GAT, timeScale: 1, publicUrl: `http://127.0.0.1:${port}` }).start(port);
   stack = await startStack({
-    env: { GAT_BASE_URL: guanaitong.url, GAT_APPID: TEST_GAT.appid, GAT_APPSECRET: TEST_GAT.appsecret, GAT_SELLER_APPID: TEST_GAT.sellerAppid },
+    env: {
+      GAT_BASE_URL: guanaitong.url,
+      GAT_APPID: TEST_GAT.appid,
+      GAT_APPSECRET: TEST_GAT.appsecret,
+      GAT_SELLER_APPID: TEST_GAT.sellerAppid,
+    },
     jobs: (runtime) => guanaitongJobs(runtime.deps),
   });
 });
@@ -126,10 +131,13 @@ describe('关爱通 in the browser', () => {
     await page.getByRole('button', { name: '确认支付' }).click();
     await page.waitForURL(/#\/pages\/pay-result\/pay-result/);
     await expect
-      .poll(async () => {
-        await page.reload();
-        return page.locator('[data-test="extra-payment"]').count();
-      }, { timeout: 20_000, interval: 1_000 })
+      .poll(
+        async () => {
+          await page.reload();
+          return page.locator('[data-test="extra-payment"]').count();
+        },
+        { timeout: 20_000, interval: 1_000 },
+      )
       .toBe(1);
     expect(await page.locator('[data-test="extra-payment"]').innerText()).toContain('¥6.00');
     expect(await page.locator('[data-test="extra-payment"]').innerText()).toContain('原路退回');

@@ -12,7 +12,12 @@ let stack: Stack;
 beforeAll(async () => {
   payzero = await createPayzeroSimulator({ ...PAYZERO_SIMULATOR_DEFAULTS, timeScale: 1 }).start(0);
   stack = await startStack({
-    env: { PAYZERO_BASE_URL: payzero.url, PAYZERO_USERNAME: PAYZERO_SIMULATOR_DEFAULTS.username, PAYZERO_PASSWORD: PAYZERO_SIMULATOR_DEFAULTS.password, PAYZERO_SIGN_TOKEN: PAYZERO_SIMULATOR_DEFAULTS.signToken },
+    env: {
+      PAYZERO_BASE_URL: payzero.url,
+      PAYZERO_USERNAME: PAYZERO_SIMULATOR_DEFAULTS.username,
+      PAYZERO_PASSWORD: PAYZERO_SIMULATOR_DEFAULTS.password,
+      PAYZERO_SIGN_TOKEN: PAYZERO_SIMULATOR_DEFAULTS.signToken,
+    },
     jobs: (runtime) => payzeroJobs(runtime.deps),
   });
 });

@@ -5,7 +5,19 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import type { Page } from 'playwright-core';
 import { preview } from 'vite';
-import { DEMO_CARD, makeAttempt, makeCashier, makeOrder, makePick, makeSession, NEW_CARD, PAIC_POLICY, PICC_QUOTE, POLICY_LIST, SERVER_NOW } from '../src/test-utils/fixtures.ts';
+import {
+  DEMO_CARD,
+  makeAttempt,
+  makeCashier,
+  makeOrder,
+  makePick,
+  makeSession,
+  NEW_CARD,
+  PAIC_POLICY,
+  PICC_QUOTE,
+  POLICY_LIST,
+  SERVER_NOW,
+} from '../src/test-utils/fixtures.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outDir = process.argv[2] ?? fileURLToPath(new URL('../../../.e2e-artifacts/h5', import.meta.url));
@@ -23,13 +35,23 @@ const now = new Date().toISOString();
 const cashier = makeCashier({ server_time: now, order: makeOrder({ deadline_at: new Date(Date.now() + 29 * 60_000).toISOString() }) });
 const processing = makeOrder({ display: 'processing' });
 const paid = makeOrder({ status: 'settled', display: 'paid', paid_at: SERVER_NOW });
-const entry = '/pages/valid-policy/valid-policy?amout=1234.56&refer_no=REF-1001&claim_no=CLM-DEMO-001&callback=http%3A%2F%2Flocalhost%2Fcb&partner_id=demo&timestamp=1795312800&sign=' + 'a'.repeat(64);
+const entry =
+  '/pages/valid-policy/valid-policy?amout=1234.56&refer_no=REF-1001&claim_no=CLM-DEMO-001&callback=http%3A%2F%2Flocalhost%2Fcb&partner_id=demo&timestamp=1795312800&sign=' +
+  'a'.repeat(64);
 
 const SCREENS: Screen[] = [
   { name: 'valid-policy', hash: entry, api: { 'POST /api/session': { body: makeSession() }, 'GET /api/policies': { body: POLICY_LIST } } },
-  { name: 'valid-policy-empty', hash: entry, api: { 'POST /api/session': { body: makeSession() }, 'GET /api/policies': { status: 404, body: { code: 'ZF0040' } } } },
+  {
+    name: 'valid-policy-empty',
+    hash: entry,
+    api: { 'POST /api/session': { body: makeSession() }, 'GET /api/policies': { status: 404, body: { code: 'ZF0040' } } },
+  },
   { name: 'valid-policy-refused', hash: entry, api: { 'POST /api/session': { status: 401, body: { code: 'ZF0020' } } } },
-  { name: 'policy-detail', hash: '/pages/policy-detail/policy-detail?policy_no=POL-PICC-001', api: { 'GET /api/policies/POL-PICC-001/quote': { body: PICC_QUOTE } } },
+  {
+    name: 'policy-detail',
+    hash: '/pages/policy-detail/policy-detail?policy_no=POL-PICC-001',
+    api: { 'GET /api/policies/POL-PICC-001/quote': { body: PICC_QUOTE } },
+  },
   { name: 'cashier', hash: `/pages/cashier/cashier?order_no=${NO}`, api: { [`GET /api/orders/${NO}/cashier`]: { body: cashier } } },
   {
     name: 'cashier-wrong-pin',
@@ -40,7 +62,11 @@ const SCREENS: Screen[] = [
     },
     act: async (page) => {
       await page.click('[data-test="pay-balance"]');
-      for (const key of '111111') await page.locator('.van-key', { hasText: new RegExp(`^${key}$`) }).first().tap();
+      for (const key of '111111')
+        await page
+          .locator('.van-key', { hasText: new RegExp(`^${key}$`) })
+          .first()
+          .tap();
       await page.waitForSelector('.van-password-input__error-info', { timeout: 3000 });
     },
   },
@@ -83,14 +109,30 @@ const SCREENS: Screen[] = [
   {
     name: 'cashier-gat-pending',
     hash: `/pages/cashier/cashier?order_no=${NO}`,
-    api: { [`GET /api/orders/${NO}/cashier`]: { body: { ...cashier, order: { ...cashier.order, display: 'processing', last_attempt: makeAttempt({ method: 'guanaitong' }) } } } },
+    api: {
+      [`GET /api/orders/${NO}/cashier`]: {
+        body: { ...cashier, order: { ...cashier.order, display: 'processing', last_attempt: makeAttempt({ method: 'guanaitong' }) } },
+      },
+    },
   },
-  { name: 'pay-result-processing', hash: `/pages/pay-result/pay-result?order_no=${NO}`, api: { [`GET /api/orders/${NO}`]: { body: { order: processing } } } },
-  { name: 'pay-result-paid', hash: `/pages/pay-result/pay-result?order_no=${NO}`, api: { [`GET /api/orders/${NO}`]: { body: { order: paid } } } },
+  {
+    name: 'pay-result-processing',
+    hash: `/pages/pay-result/pay-result?order_no=${NO}`,
+    api: { [`GET /api/orders/${NO}`]: { body: { order: processing } } },
+  },
+  {
+    name: 'pay-result-paid',
+    hash: `/pages/pay-result/pay-result?order_no=${NO}`,
+    api: { [`GET /api/orders/${NO}`]: { body: { order: paid } } },
+  },
   {
     name: 'orders',
     hash: '/pages/orders/orders',
-    api: { 'GET /api/orders': { body: { orders: [makeOrder({ display: 'failed' }), paid, makeOrder({ order_no: 'ZF2', status: 'closed', display: 'closed' })] } } },
+    api: {
+      'GET /api/orders': {
+        body: { orders: [makeOrder({ display: 'failed' }), paid, makeOrder({ order_no: 'ZF2', status: 'closed', display: 'closed' })] },
+      },
+    },
   },
   { name: 'not-found', hash: '/pages/nope/nope', api: {} },
   { name: 'valid-policy-bad-link', hash: entry, api: { 'POST /api/session': { status: 403, body: { code: 'ZF0030' } } } },
@@ -98,21 +140,40 @@ const SCREENS: Screen[] = [
     name: 'cashier-balance-short',
     hash: `/pages/cashier/cashier?order_no=${NO}`,
     api: {
-      [`GET /api/orders/${NO}/cashier`]: { body: { ...cashier, methods: cashier.methods.map((m) => (m.method === 'balance' ? { ...m, balance_fen: 100 } : m)) } },
+      [`GET /api/orders/${NO}/cashier`]: {
+        body: { ...cashier, methods: cashier.methods.map((m) => (m.method === 'balance' ? { ...m, balance_fen: 100 } : m)) },
+      },
       'GET /api/cards': { body: { cards: [DEMO_CARD] } },
     },
   },
   {
     name: 'policy-detail-capped',
     hash: '/pages/policy-detail/policy-detail?policy_no=POL-PAIC-001',
-    api: { 'GET /api/policies/POL-PAIC-001/quote': { body: { policy: PAIC_POLICY, amount_fen: 100_000, insurer_fen: 50_000, self_pay_fen: 50_000 } } },
+    api: {
+      'GET /api/policies/POL-PAIC-001/quote': {
+        body: { policy: PAIC_POLICY, amount_fen: 100_000, insurer_fen: 50_000, self_pay_fen: 50_000 },
+      },
+    },
   },
   {
     name: 'pay-result-cancelled',
     hash: `/pages/pay-result/pay-result?order_no=${NO}`,
-    api: { [`GET /api/orders/${NO}`]: { body: { order: makeOrder({ display: 'failed', last_attempt: makeAttempt({ method: 'guanaitong', status: 'failed', failure_reason: 'cancelled' }) }) } } },
+    api: {
+      [`GET /api/orders/${NO}`]: {
+        body: {
+          order: makeOrder({
+            display: 'failed',
+            last_attempt: makeAttempt({ method: 'guanaitong', status: 'failed', failure_reason: 'cancelled' }),
+          }),
+        },
+      },
+    },
   },
-  { name: 'pay-result-not-found', hash: `/pages/pay-result/pay-result?order_no=${NO}`, api: { [`GET /api/orders/${NO}`]: { status: 404, body: { code: 'ZF0060' } } } },
+  {
+    name: 'pay-result-not-found',
+    hash: `/pages/pay-result/pay-result?order_no=${NO}`,
+    api: { [`GET /api/orders/${NO}`]: { status: 404, body: { code: 'ZF0060' } } },
+  },
   {
     name: 'orders-detail',
     hash: `/pages/orders/orders?detail=${NO}`,
@@ -123,7 +184,12 @@ const SCREENS: Screen[] = [
             makeOrder({
               partner_name: '示例医院',
               display: 'failed',
-              last_attempt: makeAttempt({ status: 'failed', failure_reason: 'declined', card_last4: '1111', transaction_no: 'PZ20261122000123' }),
+              last_attempt: makeAttempt({
+                status: 'failed',
+                failure_reason: 'declined',
+                card_last4: '1111',
+                transaction_no: 'PZ20261122000123',
+              }),
             }),
           ],
         },
@@ -139,7 +205,15 @@ async function main(): Promise<void> {
   if (!base) throw new Error('vite preview did not report its URL');
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   const problems: string[] = [];
   try {

@@ -35,7 +35,16 @@ export const VIEWPORTS = [
 export const MOBILE_UA =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 PartnerApp/1.0';
 
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
 
 function listen(fetch: (req: Request) => Response | Promise<Response>): Promise<{ server: ServerType; port: number }> {
   return new Promise((resolve) => {
@@ -69,7 +78,15 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const walletUrl = `${bffUrl}/wallet/index.html`;
 
   const runtime = await createRuntime(
-    testConfig({ DATABASE_URL: `sqlite:${join(dir, 'wallet.db')}`, SEED_DEMO: 'true', JOBS: 'true', SERVE_H5_DIR: h5Dist, PUBLIC_BASE_URL: bffUrl, WALLET_URL: walletUrl, ...opts.env }),
+    testConfig({
+      DATABASE_URL: `sqlite:${join(dir, 'wallet.db')}`,
+      SEED_DEMO: 'true',
+      JOBS: 'true',
+      SERVE_H5_DIR: h5Dist,
+      PUBLIC_BASE_URL: bffUrl,
+      WALLET_URL: walletUrl,
+      ...opts.env,
+    }),
     { logger: createLogger(process.env.E2E_LOG ?? 'silent') },
   );
   const app = createApp(runtime.deps);
@@ -82,7 +99,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const partnerUrl = `http://127.0.0.1:${partnerPort}`;
   const partner = await startDemoPartner({ walletUrl, selfUrl: partnerUrl, port: partnerPort, hostname: '127.0.0.1' });
 
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+    headless: true,
+  });
 
   return {
     bffUrl,
@@ -93,12 +114,20 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     partner,
     async newPage(width = 375) {
       const height = width <= 320 ? 568 : 667;
-      const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN', userAgent: MOBILE_UA });
+      const context = await browser.newContext({
+        viewport: { width, height },
+        deviceScaleFactor: 2,
+        isMobile: true,
+        hasTouch: true,
+        locale: 'zh-CN',
+        userAgent: MOBILE_UA,
+      });
       const page = await context.newPage();
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
       page.on('response', (r) => {
-        if (r.status() >= 400 && !r.url().endsWith('/favicon.ico') && !r.url().includes('/api/')) errors.push(`HTTP ${r.status()} ${r.url()}`);
+        if (r.status() >= 400 && !r.url().endsWith('/favicon.ico') && !r.url().includes('/api/'))
+          errors.push(`HTTP ${r.status()} ${r.url()}`);
       });
       return { page, errors };
     },
@@ -122,7 +151,10 @@ export async function fitsWidth(page: Page): Promise<boolean> {
 export async function typePin(page: Page, pin: string): Promise<void> {
   for (const digit of pin) {
     // Vant's keys answer touch events (as in a webview), so tap rather than click.
-    await page.locator('.van-number-keyboard .van-key', { hasText: new RegExp(`^${digit}$`) }).first().tap();
+    await page
+      .locator('.van-number-keyboard .van-key', { hasText: new RegExp(`^${digit}$`) })
+      .first()
+      .tap();
   }
 }
 

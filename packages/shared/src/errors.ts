@@ -17,7 +17,11 @@ export const ERROR_CATALOGUE = {
   ZF0140: { status: 404, zh: '接口不存在', en: 'unknown route' },
   ZF0150: { status: 422, zh: '该支付方式暂不可用', en: 'payment method unavailable (e.g. no bound card)' },
   ZF0160: { status: 401, zh: '请先登录管理后台', en: 'admin login required or invalid' },
-  ZF0170: { status: 409, zh: '该订单有一笔银行卡支付正在处理中，请稍候查看结果', en: 'a card payment of this order is still in progress (one in flight per order)' },
+  ZF0170: {
+    status: 409,
+    zh: '该订单有一笔银行卡支付正在处理中，请稍候查看结果',
+    en: 'a card payment of this order is still in progress (one in flight per order)',
+  },
   ZF0260: { status: 429, zh: '登录尝试次数过多，请稍后再试', en: 'too many admin sign-in attempts (per user or per IP)' },
   ZF0261: { status: 403, zh: '当前角色无权执行此操作', en: 'admin role not allowed to do this' },
   ZF0262: { status: 401, zh: '用户名或密码错误', en: 'admin username or password wrong' },
@@ -32,22 +36,38 @@ export const ERROR_CATALOGUE = {
   ZF0222: { status: 409, zh: '请求已处理过（nonce 重复）', en: 'partner API nonce already used (replayed request)' },
   ZF0223: { status: 422, zh: '退款金额超过可退金额', en: 'refund amount exceeds what is left to refund' },
   ZF0224: { status: 409, zh: '退款单号已使用，参数不一致', en: 'refund number already used with other parameters' },
-  ZF0225: { status: 409, zh: '订单当前不可退款（未支付、已关闭或结算中）', en: 'order not refundable (not paid, closed, or still settling)' },
+  ZF0225: {
+    status: 409,
+    zh: '订单当前不可退款（未支付、已关闭或结算中）',
+    en: 'order not refundable (not paid, closed, or still settling)',
+  },
   ZF0226: { status: 404, zh: '退款单不存在', en: 'refund not found (or not yours)' },
-  ZF0227: { status: 409, zh: '商户账户余额不足，退款等待人工处理', en: 'merchant ledger cannot cover the refund; it waits as a manual task' },
+  ZF0227: {
+    status: 409,
+    zh: '商户账户余额不足，退款等待人工处理',
+    en: 'merchant ledger cannot cover the refund; it waits as a manual task',
+  },
   ZF0228: { status: 409, zh: '退款正在处理中', en: 'refund not in a state for this action' },
   ZF0230: { status: 200, zh: '订单已创建，等待支付（非支付结果）', en: 'callback order_created: order created, not a payment result' },
   ZF0232: { status: 200, zh: '退款成功', en: 'callback refunded: the refund succeeded' },
   ZF0233: { status: 200, zh: '退款失败', en: 'callback refunded: the refund failed; nothing was refunded' },
   // ZF0200–ZF0219: second factors, cards, changing the policy, superseding a pending Guanaitong trip (issue 13).
-  ZF0200: { status: 409, zh: '该订单有一笔关爱通支付尚未完成，确认改用其他方式支付吗？', en: 'a Guanaitong trip of this order is in flight; resend with confirm_supersede to pay another way' },
+  ZF0200: {
+    status: 409,
+    zh: '该订单有一笔关爱通支付尚未完成，确认改用其他方式支付吗？',
+    en: 'a Guanaitong trip of this order is in flight; resend with confirm_supersede to pay another way',
+  },
   ZF0201: { status: 422, zh: '短信验证码错误', en: 'wrong SMS code (remaining_tries says how many are left)' },
   ZF0202: { status: 410, zh: '短信验证码已失效，请重新获取', en: 'SMS code expired, used, or out of tries: request a new one' },
   ZF0203: { status: 428, zh: '请先设置支付密码', en: 'no payment PIN set yet (set one at the cashier)' },
   ZF0204: { status: 422, zh: '两次输入的支付密码不一致', en: 'the PIN and its confirmation differ' },
   ZF0205: { status: 409, zh: '该银行卡有一笔支付正在处理中，暂不能解绑', en: 'the card has a payment in flight and cannot be removed' },
   ZF0206: { status: 404, zh: '银行卡不存在或已解绑', en: 'no such bound card for this user' },
-  ZF0180: { status: 409, zh: '链接信息与该业务单号的订单不一致，请从合作方应用重新发起', en: "the link's claim or amount differs from the live order of its refer_no (nothing of that order is shown)" },
+  ZF0180: {
+    status: 409,
+    zh: '链接信息与该业务单号的订单不一致，请从合作方应用重新发起',
+    en: "the link's claim or amount differs from the live order of its refer_no (nothing of that order is shown)",
+  },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -16,12 +16,28 @@ describe('parseYuan', () => {
     expect(parseYuan(input)).toBe(fen);
   });
 
-  it.each(['', ' ', '0.001', '-1', '+1', '1e3', '1E3', '.5', '5.', '01', '1,000', '100000000', 'NaN', 'Infinity', '0x10', '1 ', ' 1', '１'])(
-    'refuses %j',
-    (input) => {
-      expect(parseYuan(input)).toBeNull();
-    },
-  );
+  it.each([
+    '',
+    ' ',
+    '0.001',
+    '-1',
+    '+1',
+    '1e3',
+    '1E3',
+    '.5',
+    '5.',
+    '01',
+    '1,000',
+    '100000000',
+    'NaN',
+    'Infinity',
+    '0x10',
+    '1 ',
+    ' 1',
+    '１',
+  ])('refuses %j', (input) => {
+    expect(parseYuan(input)).toBeNull();
+  });
 
   it('refuses zero as an amount to pay', () => {
     expect(parsePositiveYuan('0')).toBeNull();
@@ -50,18 +66,34 @@ describe('formatYuan / formatCny', () => {
 
 describe('quote (SPEC §3.4)', () => {
   it('pays ratio × (amount − deductible), rounded down to the fen', () => {
-    expect(quote(10050, { ratioBp: 8000, deductibleFen: 0, coverageLeftFen: 1_000_000 })).toEqual({ amountFen: 10050, insurerFen: 8040, selfPayFen: 2010 });
+    expect(quote(10050, { ratioBp: 8000, deductibleFen: 0, coverageLeftFen: 1_000_000 })).toEqual({
+      amountFen: 10050,
+      insurerFen: 8040,
+      selfPayFen: 2010,
+    });
     // 333 × 33.33 % = 110.9889 → 110
-    expect(quote(333, { ratioBp: 3333, deductibleFen: 0, coverageLeftFen: 1_000_000 })).toEqual({ amountFen: 333, insurerFen: 110, selfPayFen: 223 });
+    expect(quote(333, { ratioBp: 3333, deductibleFen: 0, coverageLeftFen: 1_000_000 })).toEqual({
+      amountFen: 333,
+      insurerFen: 110,
+      selfPayFen: 223,
+    });
   });
 
   it('applies the deductible and never pays below zero', () => {
     expect(quote(25000, { ratioBp: 10000, deductibleFen: 10000, coverageLeftFen: 50000 }).insurerFen).toBe(15000);
-    expect(quote(5000, { ratioBp: 10000, deductibleFen: 10000, coverageLeftFen: 50000 })).toEqual({ amountFen: 5000, insurerFen: 0, selfPayFen: 5000 });
+    expect(quote(5000, { ratioBp: 10000, deductibleFen: 10000, coverageLeftFen: 50000 })).toEqual({
+      amountFen: 5000,
+      insurerFen: 0,
+      selfPayFen: 5000,
+    });
   });
 
   it('caps the insurer share at the coverage left', () => {
-    expect(quote(60000, { ratioBp: 10000, deductibleFen: 10000, coverageLeftFen: 50000 })).toEqual({ amountFen: 60000, insurerFen: 50000, selfPayFen: 10000 });
+    expect(quote(60000, { ratioBp: 10000, deductibleFen: 10000, coverageLeftFen: 50000 })).toEqual({
+      amountFen: 60000,
+      insurerFen: 50000,
+      selfPayFen: 10000,
+    });
   });
 
   it('always splits the whole amount: X + Y = A, both non-negative', () => {

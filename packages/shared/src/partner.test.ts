@@ -1,12 +1,32 @@
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
-import { buildSignedLink, canonicalLinkString, signLinkParams, signPartnerRequest, signWebhook, verifyLinkSignature, verifyPartnerRequest, verifyWebhook, WebhookVerificationError } from './partner.ts';
+import {
+  buildSignedLink,
+  canonicalLinkString,
+  signLinkParams,
+  signPartnerRequest,
+  signWebhook,
+  verifyLinkSignature,
+  verifyPartnerRequest,
+  verifyWebhook,
+  WebhookVerificationError,
+} from './partner.ts';
 
 describe('deep-link signature (SPEC §9)', () => {
-  const params = { partner_id: 'demo', amout: '10.2', refer_no: 'R-1', claim_no: 'CLM-DEMO-001', callback: 'http://localhost:5180/callback?a=1&b=2', timestamp: '1795000000', order_no: '' };
+  const params = {
+    partner_id: 'demo',
+    amout: '10.2',
+    refer_no: 'R-1',
+    claim_no: 'CLM-DEMO-001',
+    callback: 'http://localhost:5180/callback?a=1&b=2',
+    timestamp: '1795000000',
+    order_no: '',
+  };
 
   it('signs non-empty params except sign, sorted by name, raw values', () => {
-    expect(canonicalLinkString({ ...params, sign: 'x' })).toBe('amout=10.2&callback=http://localhost:5180/callback?a=1&b=2&claim_no=CLM-DEMO-001&partner_id=demo&refer_no=R-1&timestamp=1795000000');
+    expect(canonicalLinkString({ ...params, sign: 'x' })).toBe(
+      'amout=10.2&callback=http://localhost:5180/callback?a=1&b=2&claim_no=CLM-DEMO-001&partner_id=demo&refer_no=R-1&timestamp=1795000000',
+    );
   });
 
   it('matches an independently computed HMAC-SHA256 (openssl dgst -sha256 -hmac)', () => {
@@ -14,7 +34,12 @@ describe('deep-link signature (SPEC §9)', () => {
   });
 
   it('round-trips through a URL and refuses any tampering', () => {
-    const link = buildSignedLink('https://w.example/wallet/index.html', { partner_id: 'demo', amout: '10.2', refer_no: 'R-1', claim_no: 'C-1', callback: 'http://localhost/cb?x=中文&y=1' }, 'secret', 1795000000);
+    const link = buildSignedLink(
+      'https://w.example/wallet/index.html',
+      { partner_id: 'demo', amout: '10.2', refer_no: 'R-1', claim_no: 'C-1', callback: 'http://localhost/cb?x=中文&y=1' },
+      'secret',
+      1795000000,
+    );
     const query = Object.fromEntries(new URLSearchParams(link.split('#/pages/valid-policy/valid-policy?')[1]));
     expect(verifyLinkSignature(query, 'secret')).toBe(true);
     expect(verifyLinkSignature({ ...query, amout: '1.02' }, 'secret')).toBe(false);
@@ -46,15 +71,24 @@ describe('callback signature (Standard Webhooks)', () => {
 
 describe('the documented partner examples (README, docs/partner-guide.zh-CN.md)', () => {
   it('the full example link verifies with the demo link secret', () => {
-    const link = 'https://wallet.example.com/wallet/index.html#/pages/valid-policy/valid-policy?timestamp=1796140800&partner_id=demo&amout=100.00&refer_no=RX-20261202-0001&claim_no=CLM-DEMO-001&callback=http%3A%2F%2Flocalhost%3A5174%2Fcallback&sign=a34f262e93722690cc0e81ab2428c4e8610429ca8006025b302060cd2191ba98';
+    const link =
+      'https://wallet.example.com/wallet/index.html#/pages/valid-policy/valid-policy?timestamp=1796140800&partner_id=demo&amout=100.00&refer_no=RX-20261202-0001&claim_no=CLM-DEMO-001&callback=http%3A%2F%2Flocalhost%3A5174%2Fcallback&sign=a34f262e93722690cc0e81ab2428c4e8610429ca8006025b302060cd2191ba98';
     const params = Object.fromEntries(new URLSearchParams(link.split('?')[1]));
-    expect(canonicalLinkString(params)).toBe('amout=100.00&callback=http://localhost:5174/callback&claim_no=CLM-DEMO-001&partner_id=demo&refer_no=RX-20261202-0001&timestamp=1796140800');
+    expect(canonicalLinkString(params)).toBe(
+      'amout=100.00&callback=http://localhost:5174/callback&claim_no=CLM-DEMO-001&partner_id=demo&refer_no=RX-20261202-0001&timestamp=1796140800',
+    );
     expect(verifyLinkSignature(params, 'demo-link-secret')).toBe(true);
     expect(verifyLinkSignature({ ...params, amout: '10.00' }, 'demo-link-secret')).toBe(false);
   });
 
   it('the example server API signature matches, and any change to the request breaks it', () => {
-    const parts = { method: 'GET', path: '/api/partner/v1/orders?refer_no=RX-20261202-0001', timestamp: 1796140800, nonce: '7f3c1b2a9d8e4f6a0b1c2d3e4f5a6b7c', body: '' };
+    const parts = {
+      method: 'GET',
+      path: '/api/partner/v1/orders?refer_no=RX-20261202-0001',
+      timestamp: 1796140800,
+      nonce: '7f3c1b2a9d8e4f6a0b1c2d3e4f5a6b7c',
+      body: '',
+    };
     const sig = '54e53d4711ae53dc522b03e864acbbf2e1426edaf341728ddef2749c3d2d1d16';
     expect(signPartnerRequest(parts, 'demo-api-secret')).toBe(sig);
     expect(verifyPartnerRequest(parts, 'demo-api-secret', sig)).toBe(true);

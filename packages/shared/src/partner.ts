@@ -6,7 +6,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 export function canonicalLinkString(params: Record<string, string | undefined>): string {
   return Object.keys(params)
     .filter((k) => k !== 'sign' && params[k] !== undefined && params[k] !== '')
-    .sort((a, b) => (Buffer.compare(Buffer.from(a), Buffer.from(b))))
+    .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))
     .map((k) => `${k}=${params[k]}`)
     .join('&');
 }
@@ -29,7 +29,12 @@ export function verifyLinkSignature(params: Record<string, string | undefined>, 
  * @param walletUrl e.g. `https://wallet.example.com/wallet/index.html`
  * @param params `amout` (yuan), `refer_no`, `claim_no`, `callback`, optional `order_no`, and `partner_id`; `timestamp` is added when absent.
  */
-export function buildSignedLink(walletUrl: string, params: Record<string, string>, linkSecret: string, nowSeconds = Math.floor(Date.now() / 1000)): string {
+export function buildSignedLink(
+  walletUrl: string,
+  params: Record<string, string>,
+  linkSecret: string,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): string {
   const all: Record<string, string> = { timestamp: String(nowSeconds), ...params };
   const sign = signLinkParams(all, linkSecret);
   const query = new URLSearchParams({ ...all, sign }).toString();
@@ -51,7 +56,12 @@ export function signWebhook(secret: string, id: string, timestampSeconds: number
  * The three Standard Webhooks headers for one delivery. Several secrets (a rotation's overlap window) give several
  * space-separated signatures, so a receiver holding either secret verifies it.
  */
-export function webhookHeaders(secret: string | readonly string[], id: string, timestampSeconds: number, body: string): Record<string, string> {
+export function webhookHeaders(
+  secret: string | readonly string[],
+  id: string,
+  timestampSeconds: number,
+  body: string,
+): Record<string, string> {
   const secrets = typeof secret === 'string' ? [secret] : secret;
   return {
     'webhook-id': id,
@@ -74,7 +84,7 @@ export function verifyWebhook<T = unknown>(
   nowSeconds = Math.floor(Date.now() / 1000),
   toleranceSeconds = 300,
 ): T {
-  const get = (name: string) => (headers instanceof Headers ? headers.get(name) ?? undefined : headers[name]);
+  const get = (name: string) => (headers instanceof Headers ? (headers.get(name) ?? undefined) : headers[name]);
   const id = get('webhook-id');
   const ts = Number(get('webhook-timestamp'));
   const signatures = get('webhook-signature');

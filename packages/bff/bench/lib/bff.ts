@@ -36,7 +36,10 @@ export interface Seeded {
 
 /** Migrates, seeds the demo data, then `perGroup` users per PIN kind with ¥1 000 each, and funds the clearing ledger. */
 export async function seedDatabase(databaseUrl: string, perGroup: number): Promise<Seeded> {
-  const runtime = await createRuntime(loadConfig({ NODE_ENV: 'development', DATABASE_URL: databaseUrl, SEED_DEMO: 'true', JOBS: 'false', LOG_LEVEL: 'silent' }), { logger: createLogger('silent') });
+  const runtime = await createRuntime(
+    loadConfig({ NODE_ENV: 'development', DATABASE_URL: databaseUrl, SEED_DEMO: 'true', JOBS: 'false', LOG_LEVEL: 'silent' }),
+    { logger: createLogger('silent') },
+  );
   const { db } = runtime.deps;
   const now = Date.now();
   const demo = await db.selectFrom('users').select('pin_hash').where('id', '=', DEMO.users.zhangsan.id).executeTakeFirstOrThrow();
@@ -56,17 +59,50 @@ export async function seedDatabase(databaseUrl: string, perGroup: number): Promi
   await inTransaction(db, async (trx) => {
     for (const [users, pinHash] of groups) {
       for (const u of users) {
-        await trx.insertInto('users').values({ id: u.userId, name: '压测用户', pin_hash: pinHash, pin_locked_at: null, created_at: now }).execute();
-        await trx.insertInto('claims').values({ claim_no: u.claimNo, user_id: u.userId, partner_id: DEMO.partnerId, created_at: now }).execute();
+        await trx
+          .insertInto('users')
+          .values({ id: u.userId, name: '压测用户', pin_hash: pinHash, pin_locked_at: null, created_at: now })
+          .execute();
+        await trx
+          .insertInto('claims')
+          .values({ claim_no: u.claimNo, user_id: u.userId, partner_id: DEMO.partnerId, created_at: now })
+          .execute();
         await trx
           .insertInto('policies')
-          .values({ policy_no: u.policyNo, user_id: u.userId, ic_code: 'PICC', insurer_name: DEMO.quota.PICC.name, product_name: '人保健康医疗险', ratio_bp: 8000, deductible_fen: 0, coverage_left_fen: 100_000_000, valid_from: from, valid_to: to, status: 'active', created_at: now })
+          .values({
+            policy_no: u.policyNo,
+            user_id: u.userId,
+            ic_code: 'PICC',
+            insurer_name: DEMO.quota.PICC.name,
+            product_name: '人保健康医疗险',
+            ratio_bp: 8000,
+            deductible_fen: 0,
+            coverage_left_fen: 100_000_000,
+            valid_from: from,
+            valid_to: to,
+            status: 'active',
+            created_at: now,
+          })
           .execute();
-        await transfer(trx, { key: `bench:wallet:${u.userId}`, from: Accounts.world, to: Accounts.userWallet(u.userId), amountFen: 100_000, memo: 'bench wallet top-up', now });
+        await transfer(trx, {
+          key: `bench:wallet:${u.userId}`,
+          from: Accounts.world,
+          to: Accounts.userWallet(u.userId),
+          amountFen: 100_000,
+          memo: 'bench wallet top-up',
+          now,
+        });
       }
     }
     // The demo clearing ledger (¥50 000) covers 62 500 insurer shares of ¥0.80; 100 000 payments need more.
-    await transfer(trx, { key: 'bench:clearing', from: Accounts.world, to: Accounts.clearing, amountFen: 1_000_000_000, memo: 'bench clearing funding', now });
+    await transfer(trx, {
+      key: 'bench:clearing',
+      from: Accounts.world,
+      to: Accounts.clearing,
+      amountFen: 1_000_000_000,
+      memo: 'bench clearing funding',
+      now,
+    });
   });
   await runtime.close();
   return seeded;
@@ -97,7 +133,13 @@ export interface Server {
 /** A load test measures the service, not the abuse limits (issue 12): every RATE_LIMIT_* raised out of the way. */
 const LOAD_TEST_LIMITS = Object.fromEntries(Object.keys(RATE_LIMIT_DEFAULTS).map((n) => [`RATE_LIMIT_${n.toUpperCase()}`, '100000000/60']));
 
-export async function startNode(name: string, script: string, env: Record<string, string>, logDir: string, nodeArgs: string[] = []): Promise<Server> {
+export async function startNode(
+  name: string,
+  script: string,
+  env: Record<string, string>,
+  logDir: string,
+  nodeArgs: string[] = [],
+): Promise<Server> {
   const port = await freePort();
   const logFile = path.join(logDir, `${name}.log`);
   const child = spawnChild(name, process.execPath, [...nodeArgs, '--import', 'tsx', script], {
@@ -115,7 +157,15 @@ export function startBff(name: string, databaseUrl: string, logDir: string, node
   return startNode(
     name,
     'src/server.ts',
-    { NODE_ENV: 'development', DATABASE_URL: databaseUrl, HOST: '127.0.0.1', SESSION_SECRET, LOG_LEVEL: 'warn', SEED_DEMO: 'true', JOBS: 'true' },
+    {
+      NODE_ENV: 'development',
+      DATABASE_URL: databaseUrl,
+      HOST: '127.0.0.1',
+      SESSION_SECRET,
+      LOG_LEVEL: 'warn',
+      SEED_DEMO: 'true',
+      JOBS: 'true',
+    },
     logDir,
     nodeArgs,
   );
@@ -126,7 +176,13 @@ let referCounter = 0;
 export function linkParams(user: BenchUser, callbackUrl: string): Record<string, string> {
   const link = buildSignedLink(
     'http://127.0.0.1/wallet/index.html',
-    { partner_id: DEMO.partnerId, amout: AMOUNT, refer_no: `BR-${process.pid}-${Date.now().toString(36)}-${referCounter++}`, claim_no: user.claimNo, callback: callbackUrl },
+    {
+      partner_id: DEMO.partnerId,
+      amout: AMOUNT,
+      refer_no: `BR-${process.pid}-${Date.now().toString(36)}-${referCounter++}`,
+      claim_no: user.claimNo,
+      callback: callbackUrl,
+    },
     DEMO.linkSecret,
   );
   return Object.fromEntries(new URLSearchParams(link.split('?')[1]));

@@ -14,7 +14,12 @@ import { fmt, median, sleep } from './util.ts';
 
 export const SMOKE = process.argv.includes('--smoke') || process.env.BENCH_SMOKE === '1';
 export const REPO = fileURLToPath(new URL('../../../..', import.meta.url));
-export const SKIP = new Set((process.env.BENCH_SKIP ?? (SMOKE ? 'lighthouse,multiproc' : '')).split(',').map((s) => s.trim()).filter(Boolean));
+export const SKIP = new Set(
+  (process.env.BENCH_SKIP ?? (SMOKE ? 'lighthouse,multiproc' : ''))
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
 export const DBS = (process.env.BENCH_DBS ?? 'sqlite,mariadb').split(',').map((s) => s.trim());
 export const T = SMOKE
   ? { warm: 0.5, dur: 3, baseDur: 1, rounds: 1, users: 20, backlog: 300, drainCap: 5, memPayments: 100, memCap: 4, profile: 0 }
@@ -72,21 +77,31 @@ export async function alternate(db: string, subject: string, variants: Variant[]
       last.set(v.name, m.rps);
       await settle(m);
       results.get(v.name)!.push(m);
-      log(`${db} ${subject} — ${v.name}: ${fmt(m.rps)} /s, p50 ${fmt(m.p50)} ms, p99 ${fmt(m.p99)} ms${m.bad || m.errors ? `, ${m.bad} bad + ${m.errors} errors ${JSON.stringify(m.statuses)}` : ''}${m.exhausted ? ' (supply ran out: stopped early)' : ''}`);
-      if (expectClean.includes(v.name) && (m.bad || m.errors)) failures.push(`${db} ${subject} (${v.name}): ${m.bad} unexpected statuses ${JSON.stringify(m.statuses)}, ${m.errors} socket errors`);
+      log(
+        `${db} ${subject} — ${v.name}: ${fmt(m.rps)} /s, p50 ${fmt(m.p50)} ms, p99 ${fmt(m.p99)} ms${m.bad || m.errors ? `, ${m.bad} bad + ${m.errors} errors ${JSON.stringify(m.statuses)}` : ''}${m.exhausted ? ' (supply ran out: stopped early)' : ''}`,
+      );
+      if (expectClean.includes(v.name) && (m.bad || m.errors))
+        failures.push(
+          `${db} ${subject} (${v.name}): ${m.bad} unexpected statuses ${JSON.stringify(m.statuses)}, ${m.errors} socket errors`,
+        );
     }
   }
   const out: Row[] = [];
   for (const v of variants) {
     const ms = results.get(v.name)!;
     const pick = (k: 'rps' | 'p50' | 'p99') => median(ms.map((m) => m[k]));
-    const row: Row = { db, subject, variant: v.name, m: { ...ms[0]!, rps: pick('rps'), p50: pick('p50'), p99: pick('p99'), exhausted: ms.some((m) => m.exhausted) }, rounds: ms };
+    const row: Row = {
+      db,
+      subject,
+      variant: v.name,
+      m: { ...ms[0]!, rps: pick('rps'), p50: pick('p50'), p99: pick('p99'), exhausted: ms.some((m) => m.exhausted) },
+      rounds: ms,
+    };
     rows.push(row);
     out.push(row);
   }
   return out;
 }
-
 
 export interface DbRun {
   name: 'sqlite' | 'mariadb';
@@ -99,5 +114,3 @@ export interface DbRun {
   memory?: { before: number; after: number; payments: number; seconds: number; heapNote: string };
   profile?: ProfileSummary;
 }
-
-

@@ -14,7 +14,6 @@ import { SMOKE } from './context.ts';
 
 export let mariadb: ThrowawayMariaDb | null = null;
 
-
 export async function runDatabase(name: 'sqlite' | 'mariadb'): Promise<DbRun | null> {
   let url: string;
   let drop = async () => {};
@@ -57,14 +56,23 @@ export async function runDatabase(name: 'sqlite' | 'mariadb'): Promise<DbRun | n
   const sessions: Ready[] = [];
   const created: Ready[] = [];
   await alternate(name, 'POST /api/orders (create)', [
-    bareVariant(bare.url, 'bare Hono', [{ method: 'POST', path: '/api/orders', headers: { 'content-type': 'application/json', authorization: `Bearer ${'x'.repeat(300)}` }, body: JSON.stringify({ policy_no: 'POL-BENCH-0001' }) }]),
+    bareVariant(bare.url, 'bare Hono', [
+      {
+        method: 'POST',
+        path: '/api/orders',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${'x'.repeat(300)}` },
+        body: JSON.stringify({ policy_no: 'POL-BENCH-0001' }),
+      },
+    ]),
     createVariant(bff.url, sessions, async (n) => void sessions.push(...(await supply.sessions(users, n))), created),
   ]);
 
   // 2. Cashier read of 100 open orders.
   const cashierOrders = created.splice(0, 100);
   await alternate(name, 'GET /api/orders/:no/cashier', [
-    bareVariant(bare.url, 'bare Hono', [{ method: 'GET', path: '/api/orders/ZF20261122000000000001/cashier', headers: { authorization: `Bearer ${'x'.repeat(300)}` } }]),
+    bareVariant(bare.url, 'bare Hono', [
+      { method: 'GET', path: '/api/orders/ZF20261122000000000001/cashier', headers: { authorization: `Bearer ${'x'.repeat(300)}` } },
+    ]),
     cashierVariant(bff.url, cashierOrders.length ? cashierOrders : await supply.orders(users, 100)),
   ]);
 
@@ -77,7 +85,15 @@ export async function runDatabase(name: 'sqlite' | 'mariadb'): Promise<DbRun | n
     [
       bareVariant(bare.url, 'bare Hono', [payRequestShape()]),
       payVariant(bff.url, 'BFF', payPool, async (n) => void payPool.push(...(await supply.orders(users, n)))),
-      payVariant(raw.url, 'raw driver', rawPool, async (n) => void rawPool.push(...(await rawSupply.rawOrders(users, n)).map((o) => ({ token: 'x', user: users[0]!, orderNo: o.orderNo }))), '/raw', SMOKE ? 1500 : 4000),
+      payVariant(
+        raw.url,
+        'raw driver',
+        rawPool,
+        async (n) =>
+          void rawPool.push(...(await rawSupply.rawOrders(users, n)).map((o) => ({ token: 'x', user: users[0]!, orderNo: o.orderNo }))),
+        '/raw',
+        SMOKE ? 1500 : 4000,
+      ),
     ],
     ['BFF', 'raw driver'],
   );
@@ -105,4 +121,3 @@ export async function runDatabase(name: 'sqlite' | 'mariadb'): Promise<DbRun | n
   }
   return run;
 }
-

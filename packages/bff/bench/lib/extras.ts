@@ -4,7 +4,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { connect } from '../../src/db/database.ts';
 import { BFF_DIR, createOrders, startBff, type Ready } from './bff.ts';
-import { alternate, failures, log, notes, receiver, SKIP, stopServer, T, tmp, track, type DbRun} from './context.ts';
+import { alternate, failures, log, notes, receiver, SKIP, stopServer, T, tmp, track, type DbRun } from './context.ts';
 import { sessionsFor, type Supply } from './supply.ts';
 import { summarizeProfile } from './probe.ts';
 import { payVariant, type Variant } from './subjects.ts';
@@ -30,7 +30,16 @@ export async function extraSubjects(run: DbRun, { url, supply, payRate }: { url:
       },
       async run(seconds) {
         const [a, b] = await Promise.all([halfA.run(seconds), halfB.run(seconds)]);
-        return { ...a, rps: a.rps + b.rps, p50: Math.max(a.p50, b.p50), p99: Math.max(a.p99, b.p99), ok: a.ok + b.ok, bad: a.bad + b.bad, errors: a.errors + b.errors, exhausted: a.exhausted || b.exhausted };
+        return {
+          ...a,
+          rps: a.rps + b.rps,
+          p50: Math.max(a.p50, b.p50),
+          p99: Math.max(a.p99, b.p99),
+          ok: a.ok + b.ok,
+          bad: a.bad + b.bad,
+          errors: a.errors + b.errors,
+          exhausted: a.exhausted || b.exhausted,
+        };
       },
     };
     const [o, t] = await alternate(name, 'pay/balance: processes on one MariaDB', [one, both], ['one process', 'two processes']);
@@ -45,7 +54,16 @@ export async function extraSubjects(run: DbRun, { url, supply, payRate }: { url:
     const backlog = await supply.rawOrders(users, T.backlog, true);
     await sleep(2500); // the dispatcher meets the outage (failed attempts go to the retry schedule)
     const { db, destroy } = connect(url);
-    const queued = async () => Number((await db.selectFrom('callback_events').select((eb) => eb.fn.countAll<number>().as('n')).where('status', 'in', ['pending', 'sending']).executeTakeFirstOrThrow()).n);
+    const queued = async () =>
+      Number(
+        (
+          await db
+            .selectFrom('callback_events')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('status', 'in', ['pending', 'sending'])
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const q0 = await queued();
     receiver.down = false;
     const t0 = Date.now();
@@ -64,7 +82,14 @@ export async function extraSubjects(run: DbRun, { url, supply, payRate }: { url:
     let peak = 0;
     for (let s = t0; s + 5000 <= Date.now(); s += 1000) peak = Math.max(peak, receiver.countBetween(s, s + 5000) / 5);
     await destroy();
-    run.dispatcher = { queued: q0, drainedIn, left, rate: delivered / secs, peakRate: peak || delivered / secs, projected: drainedIn ?? q0 / Math.max(delivered / secs, 1e-9) };
+    run.dispatcher = {
+      queued: q0,
+      drainedIn,
+      left,
+      rate: delivered / secs,
+      peakRate: peak || delivered / secs,
+      projected: drainedIn ?? q0 / Math.max(delivered / secs, 1e-9),
+    };
     log(`dispatcher: ${q0} queued, ${delivered} delivered in ${secs.toFixed(1)} s (${fmt(delivered / secs)} /s), ${left} left`);
     void backlog;
   }
@@ -98,7 +123,12 @@ export async function extraSubjects(run: DbRun, { url, supply, payRate }: { url:
     await stopServer(bff);
     const prof = await track(startBff('bff-profile', url, tmp, ['--cpu-prof', `--cpu-prof-dir=${profDir}`]));
     const orders: Ready[] = [];
-    const pv = payVariant(prof.url, 'BFF', orders, async (k) => void orders.push(...(await createOrders(prof.url, cheapPinUsers, k, receiver.url))));
+    const pv = payVariant(
+      prof.url,
+      'BFF',
+      orders,
+      async (k) => void orders.push(...(await createOrders(prof.url, cheapPinUsers, k, receiver.url))),
+    );
     await pv.prepare!(T.profile, payRate);
     const m = await pv.run(T.profile);
     log(`profile: ${fmt(m.rps)} payments/s under --cpu-prof`);
@@ -111,5 +141,4 @@ export async function extraSubjects(run: DbRun, { url, supply, payRate }: { url:
       writeFileSync(path.join(keep, 'pay-balance.cpuprofile'), readFileSync(path.join(profDir, file)));
     } else notes.push('profile: no .cpuprofile was written');
   }
-
 }

@@ -26,7 +26,11 @@ interface ManifestChunk {
 export async function buildH5(repoRoot: string, outDir: string): Promise<BuildSizes> {
   const h5 = path.join(repoRoot, 'packages/h5');
   const t0 = Date.now();
-  await execFileAsync(path.join(h5, 'node_modules/.bin/vite'), ['build', '--outDir', outDir, '--emptyOutDir', '--manifest', '--logLevel', 'warn'], { cwd: h5, timeout: 300_000, maxBuffer: 32 * 1024 * 1024 });
+  await execFileAsync(
+    path.join(h5, 'node_modules/.bin/vite'),
+    ['build', '--outDir', outDir, '--emptyOutDir', '--manifest', '--logLevel', 'warn'],
+    { cwd: h5, timeout: 300_000, maxBuffer: 32 * 1024 * 1024 },
+  );
   const buildSeconds = (Date.now() - t0) / 1000;
   const manifest = JSON.parse(readFileSync(path.join(outDir, '.vite/manifest.json'), 'utf8')) as Record<string, ManifestChunk>;
   const entryKey = Object.keys(manifest).find((k) => manifest[k]!.isEntry)!;
@@ -76,17 +80,37 @@ export async function lighthouse(pages: Array<{ page: string; url: string }>, ch
   const { default: run } = await import('lighthouse');
   const chrome = await launch({
     chromePath,
-    chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    chromeFlags: [
+      '--headless=new',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
   });
   const out: LighthouseScores[] = [];
   try {
     for (const p of pages) {
-      const result = await run(p.url, { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: ['performance', 'accessibility'] });
+      const result = await run(p.url, {
+        port: chrome.port,
+        output: 'json',
+        logLevel: 'error',
+        onlyCategories: ['performance', 'accessibility'],
+      });
       if (!result) throw new Error(`lighthouse gave no result for ${p.page}`);
       const lhr = result.lhr;
       const num = (id: string) => Number(lhr.audits[id]?.numericValue ?? NaN);
       const failing = Object.values(lhr.audits)
-        .filter((a) => a.score !== null && a.score < 0.9 && (a.scoreDisplayMode === 'binary' || a.scoreDisplayMode === 'numeric' || a.scoreDisplayMode === 'metricSavings'))
+        .filter(
+          (a) =>
+            a.score !== null &&
+            a.score < 0.9 &&
+            (a.scoreDisplayMode === 'binary' || a.scoreDisplayMode === 'numeric' || a.scoreDisplayMode === 'metricSavings'),
+        )
         .map((a) => a.id)
         .slice(0, 8);
       out.push({

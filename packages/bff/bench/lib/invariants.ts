@@ -27,7 +27,13 @@ const countBy = async (db: Kysely<Database>, q: string) => {
  * `coverageBook`: a paid order with an insurer share used its policy's coverage in the ledger (`order:<no>:coverage`) —
  * the BFF does, the raw-driver baseline (main's old raw UPDATE of the policy) does not.
  */
-export async function checkMoney(databaseUrl: string, receiver: Receiver, tag: string, requireDelivered: boolean, coverageBook = true): Promise<MoneyCheck> {
+export async function checkMoney(
+  databaseUrl: string,
+  receiver: Receiver,
+  tag: string,
+  requireDelivered: boolean,
+  coverageBook = true,
+): Promise<MoneyCheck> {
   const { db, destroy } = connect<Database>(databaseUrl);
   const problems: string[] = [];
   try {
@@ -35,19 +41,41 @@ export async function checkMoney(databaseUrl: string, receiver: Receiver, tag: s
     if (ledger.bookTotals.cash !== 0) problems.push(`cash book sums to ${ledger.bookTotals.cash}, not 0`);
     if (ledger.bookTotals.quota !== 0) problems.push(`quota book sums to ${ledger.bookTotals.quota}, not 0`);
     if (ledger.bookTotals.coverage !== 0) problems.push(`coverage book sums to ${ledger.bookTotals.coverage}, not 0`);
-    if (ledger.pendingDrifted.length) problems.push(`pending amounts drifted from the live holds: ${ledger.pendingDrifted.slice(0, 5).join(', ')}`);
+    if (ledger.pendingDrifted.length)
+      problems.push(`pending amounts drifted from the live holds: ${ledger.pendingDrifted.slice(0, 5).join(', ')}`);
     if (ledger.drifted.length) problems.push(`balances drifted from their entries: ${ledger.drifted.slice(0, 5).join(', ')}`);
     if (ledger.negative.length) problems.push(`illegally negative: ${ledger.negative.slice(0, 5).join(', ')}`);
 
-    const orders = await db.selectFrom('orders').select(['order_no', 'status', 'settlement_step', 'self_pay_fen', 'insurer_fen']).where('partner_id', '=', 'demo').execute();
-    const succeeded = await countBy(db, "SELECT order_no AS k, COUNT(*) AS n FROM payment_attempts WHERE status = 'succeeded' GROUP BY order_no");
-    const transfers = await countBy(db, "SELECT order_no AS k, COUNT(*) AS n FROM ledger_transfers WHERE order_no IS NOT NULL AND idempotency_key NOT LIKE '%:coverage' GROUP BY order_no");
-    const coverage = await countBy(db, "SELECT order_no AS k, COUNT(*) AS n FROM ledger_transfers WHERE order_no IS NOT NULL AND idempotency_key LIKE '%:coverage' GROUP BY order_no");
+    const orders = await db
+      .selectFrom('orders')
+      .select(['order_no', 'status', 'settlement_step', 'self_pay_fen', 'insurer_fen'])
+      .where('partner_id', '=', 'demo')
+      .execute();
+    const succeeded = await countBy(
+      db,
+      "SELECT order_no AS k, COUNT(*) AS n FROM payment_attempts WHERE status = 'succeeded' GROUP BY order_no",
+    );
+    const transfers = await countBy(
+      db,
+      "SELECT order_no AS k, COUNT(*) AS n FROM ledger_transfers WHERE order_no IS NOT NULL AND idempotency_key NOT LIKE '%:coverage' GROUP BY order_no",
+    );
+    const coverage = await countBy(
+      db,
+      "SELECT order_no AS k, COUNT(*) AS n FROM ledger_transfers WHERE order_no IS NOT NULL AND idempotency_key LIKE '%:coverage' GROUP BY order_no",
+    );
     const deductions = await countBy(db, 'SELECT ref_no AS k, COUNT(*) AS n FROM insurer_quota_records WHERE type = 2 GROUP BY ref_no');
     const parked = await countBy(db, 'SELECT order_no AS k, COUNT(*) AS n FROM clearing_tasks GROUP BY order_no');
     const paidEvents = await countBy(db, "SELECT order_no AS k, COUNT(*) AS n FROM callback_events WHERE event = 'paid' GROUP BY order_no");
-    const dead = await db.selectFrom('callback_events').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'dead').executeTakeFirstOrThrow();
-    const undelivered = await db.selectFrom('callback_events').select((eb) => eb.fn.countAll<number>().as('n')).where('status', 'in', ['pending', 'sending']).executeTakeFirstOrThrow();
+    const dead = await db
+      .selectFrom('callback_events')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('status', '=', 'dead')
+      .executeTakeFirstOrThrow();
+    const undelivered = await db
+      .selectFrom('callback_events')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('status', 'in', ['pending', 'sending'])
+      .executeTakeFirstOrThrow();
     const paidEventIds = await db.selectFrom('callback_events').select(['id', 'order_no']).where('event', '=', 'paid').execute();
     if (Number(dead.n)) problems.push(`${dead.n} callback events are dead`);
 
@@ -60,7 +88,8 @@ export async function checkMoney(databaseUrl: string, receiver: Receiver, tag: s
       const n = (m: Map<string, number>) => m.get(o.order_no) ?? 0;
       if (o.status === 'open' || o.status === 'closed') {
         if (o.status === 'open') open++;
-        if (n(succeeded) || n(transfers) || n(coverage) || n(deductions) || n(paidEvents)) bad(`${o.status} but has payment traces`, o.order_no);
+        if (n(succeeded) || n(transfers) || n(coverage) || n(deductions) || n(paidEvents))
+          bad(`${o.status} but has payment traces`, o.order_no);
         continue;
       }
       if (o.status !== 'settled' || o.settlement_step !== 'notified') {
@@ -91,7 +120,14 @@ export async function checkMoney(databaseUrl: string, receiver: Receiver, tag: s
       if (missing.length) problems.push(`${missing.length} paid callbacks never reached the partner`);
     }
     const summary = `books cash ${ledger.bookTotals.cash} / quota ${ledger.bookTotals.quota} / coverage ${ledger.bookTotals.coverage}, drifted ${ledger.drifted.length}, negative ${ledger.negative.length}; ${settled} settled orders (each once), ${open} open; ${dbPaid.size} paid callbacks (one each), ${paidAtPartner.size} of them at the partner, ${Number(undelivered.n)} events still queued, ${receiver.duplicates} re-deliveries`;
-    return { problems, settledOrders: settled, openOrders: open, paidEvents: dbPaid.size, undeliveredEvents: Number(undelivered.n), summary };
+    return {
+      problems,
+      settledOrders: settled,
+      openOrders: open,
+      paidEvents: dbPaid.size,
+      undeliveredEvents: Number(undelivered.n),
+      summary,
+    };
   } finally {
     await destroy();
   }
@@ -103,7 +139,11 @@ export async function waitOutboxEmpty(databaseUrl: string, timeoutMs: number): P
   try {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const r = await db.selectFrom('callback_events').select((eb) => eb.fn.countAll<number>().as('n')).where('status', 'in', ['pending', 'sending']).executeTakeFirstOrThrow();
+      const r = await db
+        .selectFrom('callback_events')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('status', 'in', ['pending', 'sending'])
+        .executeTakeFirstOrThrow();
       const n = Number(r.n);
       if (n === 0 || Date.now() >= deadline) return n;
       await new Promise((res) => setTimeout(res, 250));

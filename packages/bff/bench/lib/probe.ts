@@ -26,13 +26,29 @@ export async function probeStatements(): Promise<Record<'pay' | 'create' | 'cash
     return original.call(this, sql);
   };
   try {
-    const runtime = await createRuntime(testConfig({ DATABASE_URL: 'sqlite::memory:', SEED_DEMO: 'true' }), { logger: createLogger('silent') });
+    const runtime = await createRuntime(testConfig({ DATABASE_URL: 'sqlite::memory:', SEED_DEMO: 'true' }), {
+      logger: createLogger('silent'),
+    });
     const app = createApp(runtime.deps);
     const call = async (method: string, path: string, token?: string, body?: unknown) => {
-      const res = await app.request(path, { method, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: body === undefined ? undefined : JSON.stringify(body) });
+      const res = await app.request(path, {
+        method,
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
       return (await res.json()) as Record<string, unknown>;
     };
-    const link = buildSignedLink('http://127.0.0.1/wallet/index.html', { partner_id: DEMO.partnerId, amout: '1.00', refer_no: 'PROBE-1', claim_no: DEMO.users.zhangsan.claimNo, callback: 'http://127.0.0.1:9/cb' }, DEMO.linkSecret);
+    const link = buildSignedLink(
+      'http://127.0.0.1/wallet/index.html',
+      {
+        partner_id: DEMO.partnerId,
+        amout: '1.00',
+        refer_no: 'PROBE-1',
+        claim_no: DEMO.users.zhangsan.claimNo,
+        callback: 'http://127.0.0.1:9/cb',
+      },
+      DEMO.linkSecret,
+    );
     const session = await call('POST', '/api/session', undefined, { params: Object.fromEntries(new URLSearchParams(link.split('?')[1])) });
     const token = session.token as string;
     const count = async (fn: () => Promise<unknown>): Promise<SqlCount> => {
@@ -85,7 +101,10 @@ export interface ProfileSummary {
 }
 
 /** Self time per function and per area, and inclusive time of the pay path's own functions, from a .cpuprofile. */
-export function summarizeProfile(profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }, bffDir: string): ProfileSummary {
+export function summarizeProfile(
+  profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] },
+  bffDir: string,
+): ProfileSummary {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -94,7 +113,9 @@ export function summarizeProfile(profile: { nodes: ProfileNode[]; samples: numbe
   const total = [...self.values()].reduce((a, b) => a + b, 0) || 1;
   const label = (n: ProfileNode) => {
     const u = n.callFrame.url.replace(/^file:\/\//, '');
-    const short = u.includes('node_modules/.pnpm/') ? u.split('node_modules/.pnpm/')[1]!.split('/node_modules/')[1] ?? u : u.replace(bffDir, '');
+    const short = u.includes('node_modules/.pnpm/')
+      ? (u.split('node_modules/.pnpm/')[1]!.split('/node_modules/')[1] ?? u)
+      : u.replace(bffDir, '');
     return `${n.callFrame.functionName || '(anonymous)'} ${short ? `${short}:${n.callFrame.lineNumber + 1}` : ''}`.trim();
   };
   const area = (n: ProfileNode) => {
@@ -108,7 +129,8 @@ export function summarizeProfile(profile: { nodes: ProfileNode[]; samples: numbe
     if (m) return `package ${m[1]!.replace(/@[\d.]+(_.*)?$/, '')}`;
     if (u.startsWith('node:')) return `node core ${u.split('/')[0]}`;
     if (u.includes('/packages/shared/')) return 'our code: @zf/shared';
-    if (u.includes('/packages/bff/src/')) return `our code: ${u.split('/packages/bff/src/')[1]!.split('/').slice(0, -1).join('/') || 'src'}`;
+    if (u.includes('/packages/bff/src/'))
+      return `our code: ${u.split('/packages/bff/src/')[1]!.split('/').slice(0, -1).join('/') || 'src'}`;
     return u;
   };
   const agg = (key: (n: ProfileNode) => string) => {
@@ -121,7 +143,25 @@ export function summarizeProfile(profile: { nodes: ProfileNode[]; samples: numbe
   };
   const idle = agg((n) => n.callFrame.functionName).find((x) => x.name === '(idle)')?.selfPct ?? 0;
   // Inclusive time of named functions: a sample counts once for each distinct name on its stack.
-  const wanted = ['payWithBalance', 'checkPin', 'verifySecret', 'settleOrder', 'runStep', 'applySuccess', 'transfer', 'inTransaction', 'findOrder', 'orderForSession', 'enqueueCallback', 'remaining', 'compileQuery', 'executeQuery', 'parseJson', 'serialize', 'validate'];
+  const wanted = [
+    'payWithBalance',
+    'checkPin',
+    'verifySecret',
+    'settleOrder',
+    'runStep',
+    'applySuccess',
+    'transfer',
+    'inTransaction',
+    'findOrder',
+    'orderForSession',
+    'enqueueCallback',
+    'remaining',
+    'compileQuery',
+    'executeQuery',
+    'parseJson',
+    'serialize',
+    'validate',
+  ];
   const incl = new Map<string, number>();
   profile.samples.forEach((id, i) => {
     const names = new Set<string>();
@@ -134,7 +174,9 @@ export function summarizeProfile(profile: { nodes: ProfileNode[]; samples: numbe
   return {
     totalMs: total / 1000,
     idlePct: idle,
-    top: agg(label).filter((x) => !x.name.startsWith('(idle)')).slice(0, 15),
+    top: agg(label)
+      .filter((x) => !x.name.startsWith('(idle)'))
+      .slice(0, 15),
     groups: agg(area).slice(0, 14),
     inclusive: [...incl.entries()].sort((a, b) => b[1] - a[1]).map(([name, t]) => ({ name, pct: (100 * t) / total })),
   };

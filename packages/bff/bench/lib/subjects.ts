@@ -16,7 +16,12 @@ const json = { 'content-type': 'application/json' };
 const bearer = (token: string) => ({ ...json, authorization: `Bearer ${token}` });
 
 /** Requests that pull one item from `supply` each and stop the run when it is empty. */
-export function fromSupply<T>(supply: T[], build: (item: T) => Partial<CannonRequest>, c: Controller, sentinel = '/healthz'): CannonRequest {
+export function fromSupply<T>(
+  supply: T[],
+  build: (item: T) => Partial<CannonRequest>,
+  c: Controller,
+  sentinel = '/healthz',
+): CannonRequest {
   return {
     method: 'POST',
     setupRequest: (req, ctx) => {
@@ -44,7 +49,14 @@ export const payRequestShape = (orderNo = 'ZF20261122000000000001', token = 'x'.
 });
 
 /** Pays one fresh order per request from `supply` (refilled by `refill` before each run). */
-export function payVariant(url: string, name: string, supply: Ready[], refill: (n: number) => Promise<void>, pathPrefix = '/api', minRate = 20): Variant {
+export function payVariant(
+  url: string,
+  name: string,
+  supply: Ready[],
+  refill: (n: number) => Promise<void>,
+  pathPrefix = '/api',
+  minRate = 20,
+): Variant {
   return {
     name,
     async prepare(seconds, lastRps) {
@@ -53,7 +65,16 @@ export function payVariant(url: string, name: string, supply: Ready[], refill: (
     },
     async run(seconds) {
       const c: Controller = { stop: () => undefined, exhausted: false };
-      const req = fromSupply(supply, (o) => ({ method: 'POST', path: `${pathPrefix}/orders/${o.orderNo}/pay/balance`, headers: bearer(o.token), body: JSON.stringify({ pin: PIN }) }), c);
+      const req = fromSupply(
+        supply,
+        (o) => ({
+          method: 'POST',
+          path: `${pathPrefix}/orders/${o.orderNo}/pay/balance`,
+          headers: bearer(o.token),
+          body: JSON.stringify({ pin: PIN }),
+        }),
+        c,
+      );
       return measure({ url, connections: CONNECTIONS, duration: seconds, requests: [req], okStatus: (s) => s === 200 }, c).then((m) => m);
     },
   };
@@ -80,7 +101,13 @@ export function createVariant(url: string, sessions: Ready[], refill: (n: number
             if (!c.exhausted) c.stop();
             return { ...r, method: 'GET', path: '/healthz', body: undefined, headers: {} } as CannonRequest;
           }
-          return { ...r, method: 'POST', path: '/api/orders', headers: bearer(s.token), body: JSON.stringify({ policy_no: s.user.policyNo }) } as CannonRequest;
+          return {
+            ...r,
+            method: 'POST',
+            path: '/api/orders',
+            headers: bearer(s.token),
+            body: JSON.stringify({ policy_no: s.user.policyNo }),
+          } as CannonRequest;
         },
         onResponse: (status, body, ctx) => {
           const s = (ctx as Ctx).s;
@@ -107,7 +134,12 @@ export function cashierVariant(url: string, orders: Ready[]): Variant {
             method: 'GET',
             setupRequest: (req) => {
               const o = orders[i++ % orders.length]!;
-              return { ...req, method: 'GET', path: `/api/orders/${o.orderNo}/cashier`, headers: { authorization: `Bearer ${o.token}` } } as CannonRequest;
+              return {
+                ...req,
+                method: 'GET',
+                path: `/api/orders/${o.orderNo}/cashier`,
+                headers: { authorization: `Bearer ${o.token}` },
+              } as CannonRequest;
             },
           },
         ],
@@ -142,16 +174,25 @@ export function journeyVariant(url: string, users: BenchUser[], callbackUrl: str
         {
           method: 'GET',
           path: '/api/policies',
-          setupRequest: (req, ctx) => ((ctx as Ctx).token ? ({ ...req, headers: { authorization: `Bearer ${(ctx as Ctx).token}` } } as CannonRequest) : (null as unknown as CannonRequest)),
+          setupRequest: (req, ctx) =>
+            (ctx as Ctx).token
+              ? ({ ...req, headers: { authorization: `Bearer ${(ctx as Ctx).token}` } } as CannonRequest)
+              : (null as unknown as CannonRequest),
         },
         {
           method: 'GET',
-          setupRequest: (req, ctx) => ({ ...req, path: `/api/policies/${(ctx as Ctx).policy}/quote`, headers: { authorization: `Bearer ${(ctx as Ctx).token}` } }) as CannonRequest,
+          setupRequest: (req, ctx) =>
+            ({
+              ...req,
+              path: `/api/policies/${(ctx as Ctx).policy}/quote`,
+              headers: { authorization: `Bearer ${(ctx as Ctx).token}` },
+            }) as CannonRequest,
         },
         {
           method: 'POST',
           path: '/api/orders',
-          setupRequest: (req, ctx) => ({ ...req, headers: bearer((ctx as Ctx).token!), body: JSON.stringify({ policy_no: (ctx as Ctx).policy }) }) as CannonRequest,
+          setupRequest: (req, ctx) =>
+            ({ ...req, headers: bearer((ctx as Ctx).token!), body: JSON.stringify({ policy_no: (ctx as Ctx).policy }) }) as CannonRequest,
           onResponse: (status, body, ctx) => {
             if (status === 201) (ctx as Ctx).order = (JSON.parse(body) as { order: { order_no: string } }).order.order_no;
           },
@@ -159,7 +200,14 @@ export function journeyVariant(url: string, users: BenchUser[], callbackUrl: str
         {
           method: 'POST',
           setupRequest: (req, ctx) =>
-            ((ctx as Ctx).order ? ({ ...req, path: `/api/orders/${(ctx as Ctx).order}/pay/balance`, headers: bearer((ctx as Ctx).token!), body: JSON.stringify({ pin: PIN }) } as CannonRequest) : (null as unknown as CannonRequest)),
+            (ctx as Ctx).order
+              ? ({
+                  ...req,
+                  path: `/api/orders/${(ctx as Ctx).order}/pay/balance`,
+                  headers: bearer((ctx as Ctx).token!),
+                  body: JSON.stringify({ pin: PIN }),
+                } as CannonRequest)
+              : (null as unknown as CannonRequest),
           onResponse: (status, _body, ctx) => {
             if (status === 200 && (ctx as Ctx).t0) {
               done++;
@@ -179,11 +227,33 @@ export function bareJourney(url: string): Variant {
   const latencies: number[] = [];
   type Ctx = { t0?: number };
   const requests: CannonRequest[] = [
-    { method: 'POST', path: '/api/session', headers: json, body: JSON.stringify({ params: { partner_id: 'demo', amout: '1.00', refer_no: 'R', claim_no: 'C', callback: 'http://127.0.0.1/cb', timestamp: '1', sign: 'f'.repeat(64) } }), setupRequest: (r, ctx) => ((ctx as Ctx).t0 = Date.now(), r) },
+    {
+      method: 'POST',
+      path: '/api/session',
+      headers: json,
+      body: JSON.stringify({
+        params: {
+          partner_id: 'demo',
+          amout: '1.00',
+          refer_no: 'R',
+          claim_no: 'C',
+          callback: 'http://127.0.0.1/cb',
+          timestamp: '1',
+          sign: 'f'.repeat(64),
+        },
+      }),
+      setupRequest: (r, ctx) => (((ctx as Ctx).t0 = Date.now()), r),
+    },
     { method: 'GET', path: '/api/policies', headers: { authorization: 'Bearer x' } },
     { method: 'GET', path: '/api/policies/POL-BENCH-0001/quote', headers: { authorization: 'Bearer x' } },
     { method: 'POST', path: '/api/orders', headers: bearer('x'), body: JSON.stringify({ policy_no: 'POL-BENCH-0001' }) },
-    { ...payRequestShape(), onResponse: (s, _b, ctx) => { done++; latencies.push(Date.now() - ((ctx as Ctx).t0 ?? Date.now())); } },
+    {
+      ...payRequestShape(),
+      onResponse: (s, _b, ctx) => {
+        done++;
+        latencies.push(Date.now() - ((ctx as Ctx).t0 ?? Date.now()));
+      },
+    },
   ];
   return {
     name: 'bare Hono',

@@ -4,12 +4,12 @@
 // insurer share cleared to the partner, and the `paid` callback in the outbox — on the same schema and the same
 // orders (made through the BFF's API). It skips what is not database work: the PIN's scrypt, zod, the session.
 // So the harness's money checks hold for these orders exactly as for the BFF's.
-import { randomBytes } from 'node:crypto';
 import { serve } from '@hono/node-server';
 import { formatYuan } from '@zf/shared';
 import SQLite from 'better-sqlite3';
 import { Hono } from 'hono';
 import { createPool, type PoolConnection, type RowDataPacket, type ResultSetHeader } from 'mysql2/promise';
+import { id, seeder, type SeedRequest } from './raw-seed.ts';
 
 const url = process.env.DATABASE_URL ?? '';
 const port = Number(process.env.PORT ?? 0);
@@ -29,8 +29,6 @@ interface OrderRow {
   next_seq: number;
 }
 
-const id = (prefix: string) => `${prefix}${Date.now().toString(36)}${randomBytes(7).toString('hex')}`.slice(0, 30);
-
 class Conflict extends Error {}
 
 /** The statements, in order; `q` runs one (select → rows, otherwise → changed rows). */
@@ -40,14 +38,17 @@ interface Exec {
 }
 
 const S = {
-  order: 'SELECT order_no, partner_id, refer_no, user_id, ic_code, amount_fen, insurer_fen, self_pay_fen, callback_url, status, next_seq FROM orders WHERE order_no = ?',
+  order:
+    'SELECT order_no, partner_id, refer_no, user_id, ic_code, amount_fen, insurer_fen, self_pay_fen, callback_url, status, next_seq FROM orders WHERE order_no = ?',
   user: 'SELECT pin_hash, pin_locked_at FROM users WHERE id = ?',
   attempt:
     "INSERT INTO payment_attempts (id, order_no, method, amount_fen, status, submitted_at, poll_count, created_at, updated_at) VALUES (?, ?, 'balance', ?, 'succeeded', ?, 0, ?, ?)",
   settle:
     "UPDATE orders SET status = 'settled', settlement_step = 'notified', paid_at = ?, paid_attempt_id = ?, next_seq = next_seq + 1, updated_at = ? WHERE order_no = ? AND status = 'open'",
-  transfer: 'INSERT INTO ledger_transfers (id, idempotency_key, book, from_account, to_account, amount_fen, order_no, memo, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-  debit: 'UPDATE ledger_accounts SET balance_fen = balance_fen - ?, updated_at = ? WHERE id = ? AND (allow_negative = 1 OR balance_fen >= ?)',
+  transfer:
+    'INSERT INTO ledger_transfers (id, idempotency_key, book, from_account, to_account, amount_fen, order_no, memo, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  debit:
+    'UPDATE ledger_accounts SET balance_fen = balance_fen - ?, updated_at = ? WHERE id = ? AND (allow_negative = 1 OR balance_fen >= ?)',
   credit: 'UPDATE ledger_accounts SET balance_fen = balance_fen + ?, updated_at = ? WHERE id = ?',
   entries: 'INSERT INTO ledger_entries (transfer_id, account_id, amount_fen, created_at) VALUES (?, ?, ?, ?), (?, ?, ?, ?)',
   quota: `INSERT INTO ${quotaTable} (id, ic_code, type, amount, ref_no, created_at) VALUES (?, ?, 2, ?, ?, ?)`,
@@ -55,7 +56,17 @@ const S = {
     "INSERT INTO callback_events (id, order_no, partner_id, url, event, seq, final, payload, status, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, 'paid', ?, 1, ?, 'pending', 0, ?, ?)",
 };
 
-async function transfer(x: Exec, key: string, book: string, from: string, to: string, amount: number, orderNo: string, memo: string, now: number) {
+async function transfer(
+  x: Exec,
+  key: string,
+  book: string,
+  from: string,
+  to: string,
+  amount: number,
+  orderNo: string,
+  memo: string,
+  now: number,
+) {
   const tid = id('TR');
   await x.run(S.transfer, [tid, key, book, from, to, amount, orderNo, memo, now]);
   if ((await x.run(S.debit, [amount, now, from, amount])) !== 1) throw new Conflict(`insufficient ${from}`);
@@ -75,15 +86,37 @@ async function pay(x: Exec, orderNo: string, lock: string): Promise<OrderRow> {
   await x.run(S.attempt, [attemptId, orderNo, self, now, now, now]);
   if ((await x.run(S.settle, [now, attemptId, now, orderNo])) !== 1) throw new Conflict('lost the race');
   const merchant = `merchant:${o.partner_id}`;
-  if (self > 0) await transfer(x, `order:${orderNo}:selfpay`, 'cash', `user_wallet:${o.user_id}`, merchant, self, orderNo, 'self-pay by balance', now);
+  if (self > 0)
+    await transfer(x, `order:${orderNo}:selfpay`, 'cash', `user_wallet:${o.user_id}`, merchant, self, orderNo, 'self-pay by balance', now);
   if (ins > 0) {
     await x.run(S.quota, [id('QR'), o.ic_code, ins, orderNo, now]);
-    await transfer(x, `order:${orderNo}:quota`, 'quota', `insurer_quota:${o.ic_code}`, 'quota_issued', ins, orderNo, 'insurer quota deduction', now);
+    await transfer(
+      x,
+      `order:${orderNo}:quota`,
+      'quota',
+      `insurer_quota:${o.ic_code}`,
+      'quota_issued',
+      ins,
+      orderNo,
+      'insurer quota deduction',
+      now,
+    );
     await transfer(x, `order:${orderNo}:insurer`, 'cash', 'clearing', merchant, ins, orderNo, 'insurer share cleared', now);
   }
   const eventId = id('evt_');
   const seq = Number(o.next_seq);
-  const payload = JSON.stringify({ order_no: orderNo, refer_no: o.refer_no, res_code: 0, res_info: '支付成功', event: 'paid', event_id: eventId, seq, final: true, paid_amount: formatYuan(Number(o.amount_fen)), created_at: new Date(now).toISOString() });
+  const payload = JSON.stringify({
+    order_no: orderNo,
+    refer_no: o.refer_no,
+    res_code: 0,
+    res_info: '支付成功',
+    event: 'paid',
+    event_id: eventId,
+    seq,
+    final: true,
+    paid_amount: formatYuan(Number(o.amount_fen)),
+    created_at: new Date(now).toISOString(),
+  });
   await x.run(S.event, [eventId, orderNo, o.partner_id, o.callback_url, seq, payload, now, now]);
   return o;
 }
@@ -103,7 +136,9 @@ function sqlitePay(path: string): PayFn {
   };
   for (const sql of Object.values(S)) prep(sql);
   // The partner's ledger account is created by the BFF's first payment; a fresh copy of the database may lack it.
-  db.prepare("INSERT OR IGNORE INTO ledger_accounts (id, book, kind, allow_negative, balance_fen, created_at, updated_at) VALUES ('merchant:demo', 'cash', 'merchant', 0, 0, ?, ?)").run(Date.now(), Date.now());
+  db.prepare(
+    "INSERT OR IGNORE INTO ledger_accounts (id, book, kind, allow_negative, balance_fen, created_at, updated_at) VALUES ('merchant:demo', 'cash', 'merchant', 0, 0, ?, ?)",
+  ).run(Date.now(), Date.now());
   // better-sqlite3 is synchronous: the same statements without awaits, in the driver's own transaction wrapper.
   const xs = {
     one: (sql: string, args: unknown[]) => prep(sql).get(...args) as Record<string, unknown> | undefined,
@@ -135,7 +170,18 @@ function sqlitePay(path: string): PayFn {
     }
     const eventId = id('evt_');
     const seq = Number(o.next_seq);
-    const payload = JSON.stringify({ order_no: orderNo, refer_no: o.refer_no, res_code: 0, res_info: '支付成功', event: 'paid', event_id: eventId, seq, final: true, paid_amount: formatYuan(Number(o.amount_fen)), created_at: new Date(now).toISOString() });
+    const payload = JSON.stringify({
+      order_no: orderNo,
+      refer_no: o.refer_no,
+      res_code: 0,
+      res_info: '支付成功',
+      event: 'paid',
+      event_id: eventId,
+      seq,
+      final: true,
+      paid_amount: formatYuan(Number(o.amount_fen)),
+      created_at: new Date(now).toISOString(),
+    });
     xs.run(S.event, [eventId, orderNo, o.partner_id, o.callback_url, seq, payload, now, now]);
   });
   return async (orderNo) => {
@@ -145,13 +191,16 @@ function sqlitePay(path: string): PayFn {
 
 function mysqlPay(uri: string): PayFn {
   const db = createPool({ uri, connectionLimit: 10, supportBigNumbers: true, decimalNumbers: true, timezone: 'Z', charset: 'utf8mb4' });
-  const ready = db.execute("INSERT IGNORE INTO ledger_accounts (id, book, kind, allow_negative, balance_fen, created_at, updated_at) VALUES ('merchant:demo', 'cash', 'merchant', 0, 0, ?, ?)", [Date.now(), Date.now()]);
+  const ready = db.execute(
+    "INSERT IGNORE INTO ledger_accounts (id, book, kind, allow_negative, balance_fen, created_at, updated_at) VALUES ('merchant:demo', 'cash', 'merchant', 0, 0, ?, ?)",
+    [Date.now(), Date.now()],
+  );
   return async (orderNo) => {
     await ready;
     for (let attempt = 1; ; attempt++) {
       const conn: PoolConnection = await db.getConnection();
       const x: Exec = {
-        one: async (sql, args) => ((await conn.execute<RowDataPacket[]>(sql, args as never[]))[0][0] as Record<string, unknown> | undefined),
+        one: async (sql, args) => (await conn.execute<RowDataPacket[]>(sql, args as never[]))[0][0] as Record<string, unknown> | undefined,
         run: async (sql, args) => (await conn.execute<ResultSetHeader>(sql, args as never[]))[0].affectedRows,
       };
       try {
@@ -170,89 +219,7 @@ function mysqlPay(uri: string): PayFn {
   };
 }
 
-interface SeedRequest {
-  n: number;
-  users: Array<{ userId: string; claimNo: string; policyNo: string }>;
-  callback: string;
-  /** Also write each order's `order_created` event (seq 1), as the BFF's createOrder does. */
-  events: boolean;
-}
-
-/**
- * Bench-only supply: `n` open orders written straight into the database, row for row what createOrder writes
- * (¥1.00 under the users' 80 % PICC policies: insurer ¥0.80 reserved from coverage, self-pay ¥0.20, PHID-CYZF- marker).
- */
-function seedRows(req: SeedRequest, now: number) {
-  const orders = Array.from({ length: req.n }, (_, i) => {
-    const u = req.users[i % req.users.length]!;
-    const orderNo = `ZR${now.toString(36)}${randomBytes(5).toString('hex')}`.slice(0, 22);
-    const referNo = `RS-${orderNo}`;
-    const eventId = id('evt_');
-    return {
-      u,
-      values: [orderNo, 'demo', referNo, referNo, u.claimNo, u.userId, u.policyNo, 'PICC', '中国人民财产保险', 100, 80, 20, `PHID-CYZF-${orderNo}`, req.callback, 'open', null, req.events ? 2 : 1, now + 30 * 60_000, null, null, null, now, now],
-      event: req.events
-        ? [eventId, orderNo, 'demo', req.callback, 'order_created', 1, 0, JSON.stringify({ order_no: orderNo, refer_no: referNo, res_code: 'ZF0100', res_info: '订单已创建，等待支付', event: 'order_created', event_id: eventId, seq: 1, final: false, paid_amount: '0.00', created_at: new Date(now).toISOString() }), 'pending', 0, now, now]
-        : null,
-      orderNo,
-      referNo,
-    };
-  });
-  return orders;
-}
-const ORDER_INSERT =
-  'INSERT INTO orders (order_no, partner_id, refer_no, active_ref, claim_no, user_id, policy_no, ic_code, insurer_name, amount_fen, insurer_fen, self_pay_fen, marker, callback_url, status, settlement_step, next_seq, deadline_at, paid_at, paid_attempt_id, closed_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
-const EVENT_INSERT = 'INSERT INTO callback_events (id, order_no, partner_id, url, event, seq, final, payload, status, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
-const COVERAGE = 'UPDATE policies SET coverage_left_fen = coverage_left_fen - ? WHERE policy_no = ?';
-
-type SeedFn = (req: SeedRequest) => Promise<Array<{ orderNo: string; referNo: string; claimNo: string }>>;
-
-function seeder(): SeedFn {
-  if (url.startsWith('sqlite:')) {
-    const db = new SQLite(url.slice('sqlite:'.length));
-    db.pragma('busy_timeout = 5000');
-    const ins = db.prepare(ORDER_INSERT);
-    const ev = db.prepare(EVENT_INSERT);
-    const cov = db.prepare(COVERAGE);
-    const txn = db.transaction((rows: ReturnType<typeof seedRows>) => {
-      for (const r of rows) {
-        ins.run(...r.values);
-        if (r.event) ev.run(...r.event);
-        cov.run(80, r.u.policyNo);
-      }
-    });
-    return async (req) => {
-      const rows = seedRows(req, Date.now());
-      txn.immediate(rows);
-      return rows.map((r) => ({ orderNo: r.orderNo, referNo: r.referNo, claimNo: r.u.claimNo }));
-    };
-  }
-  const db = createPool({ uri: url, connectionLimit: 2, supportBigNumbers: true, decimalNumbers: true, timezone: 'Z', charset: 'utf8mb4' });
-  return async (req) => {
-    const rows = seedRows(req, Date.now());
-    const conn = await db.getConnection();
-    try {
-      await conn.beginTransaction();
-      for (let i = 0; i < rows.length; i += 500) {
-        const chunk = rows.slice(i, i + 500);
-        await conn.query(`${ORDER_INSERT.split(' VALUES ')[0]} VALUES ?`, [chunk.map((r) => r.values)]);
-        const events = chunk.filter((r) => r.event).map((r) => r.event);
-        if (events.length) await conn.query(`${EVENT_INSERT.split(' VALUES ')[0]} VALUES ?`, [events]);
-      }
-      const perPolicy = new Map<string, number>();
-      for (const r of rows) perPolicy.set(r.u.policyNo, (perPolicy.get(r.u.policyNo) ?? 0) + 80);
-      for (const [policy, fen] of perPolicy) await conn.execute(COVERAGE, [fen, policy]);
-      await conn.commit();
-    } catch (err) {
-      await conn.rollback().catch(() => undefined);
-      throw err;
-    } finally {
-      conn.release();
-    }
-    return rows.map((r) => ({ orderNo: r.orderNo, referNo: r.referNo, claimNo: r.u.claimNo }));
-  };
-}
-const seedOrders = seeder();
+const seedOrders = seeder(url);
 
 const payOne: PayFn = url.startsWith('sqlite:') ? sqlitePay(url.slice('sqlite:'.length)) : mysqlPay(url);
 

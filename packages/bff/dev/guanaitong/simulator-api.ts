@@ -119,7 +119,12 @@ export function registerApi(app: Hono, ctx: ApiContext): void {
       buyer_open_id: employee.openId,
       assets: [
         { type: 'points', account_openid: employee.pointsAccountOpenid, name: '积分', balance: formatYuan(employee.pointsFen) },
-        ...employee.quotas.map((q) => ({ type: 'quota', account_openid: q.accountOpenid, name: q.name, balance: formatYuan(q.balanceFen) })),
+        ...employee.quotas.map((q) => ({
+          type: 'quota',
+          account_openid: q.accountOpenid,
+          name: q.name,
+          balance: formatYuan(q.balanceFen),
+        })),
       ],
     });
   });
@@ -186,13 +191,16 @@ export function registerApi(app: Hono, ctx: ApiContext): void {
     const outerTradeNo = params.outer_trade_no?.trim() ?? '';
     const outerRefundNo = params.outer_refund_no?.trim() ?? '';
     const amountFen = parseYuan(params.refund_amount?.trim() ?? '');
-    if (!outerTradeNo || !outerRefundNo || amountFen === null || amountFen <= 0) throw new GatRejection(GAT_CODES.PARAM_CHECK, '缺少或错误的退款参数');
+    if (!outerTradeNo || !outerRefundNo || amountFen === null || amountFen <= 0)
+      throw new GatRejection(GAT_CODES.PARAM_CHECK, '缺少或错误的退款参数');
     const trade = [...trades.values()].find((t) => t.outerTradeNo === outerTradeNo);
     if (!trade || trade.status !== 'paid') throw new GatRejection(GAT_CODES.VALUE, '交易不存在或未支付');
-    const answer = (r: { amountFen: number; refundNo: string }) => ok(c, { refund_no: r.refundNo, outer_refund_no: outerRefundNo, refund_amount: formatYuan(r.amountFen) });
+    const answer = (r: { amountFen: number; refundNo: string }) =>
+      ok(c, { refund_no: r.refundNo, outer_refund_no: outerRefundNo, refund_amount: formatYuan(r.amountFen) });
     const prior = refunds.get(outerRefundNo);
     if (prior) {
-      if (prior.tradeNo !== trade.tradeNo || prior.amountFen !== amountFen) throw new GatRejection(GAT_CODES.EXISTS, 'outer_refund_no已存在');
+      if (prior.tradeNo !== trade.tradeNo || prior.amountFen !== amountFen)
+        throw new GatRejection(GAT_CODES.EXISTS, 'outer_refund_no已存在');
       return answer(prior);
     }
     if (amountFen % 100 === GAT_REFUND_FAIL_FEN) throw new GatRejection(GAT_CODES.VALUE, '该交易暂不支持退款');

@@ -55,9 +55,7 @@ export interface SimTrade {
 }
 
 /** Result of confirming a trade at the cashier. */
-export type ConfirmResult =
-  | { ok: true; returnUrl: string }
-  | { ok: false; reason: 'not_found' | 'closed' | 'insufficient_balance' };
+export type ConfirmResult = { ok: true; returnUrl: string } | { ok: false; reason: 'not_found' | 'closed' | 'insufficient_balance' };
 
 /** Options of {@link createGuanaitongSimulator}; defaults match the BFF's dev config (env.ts). */
 export interface GuanaitongSimulatorOptions {

@@ -16,7 +16,14 @@ let h: GuanaitongHarness;
 let seq = 0;
 
 beforeAll(async () => {
-  h = await startGuanaitongHarness({ clock, simulator: { onUnexpectedError: (err) => { throw err; } } });
+  h = await startGuanaitongHarness({
+    clock,
+    simulator: {
+      onUnexpectedError: (err) => {
+        throw err;
+      },
+    },
+  });
 });
 afterAll(async () => {
   await h.close();
@@ -98,9 +105,9 @@ describe('guanaitong simulator: checkUserAndToPay parameter rules', () => {
     ['auth_code missing', () => payParams({ auth_code: undefined }), C.AUTH_CODE_NEEDED],
     ['auth_code not 40 chars', () => payParams({ auth_code: 'A'.repeat(39) }), C.LENGTH],
     ['auth_code unknown', () => payParams({ auth_code: 'A'.repeat(40) }), C.AUTH_CODE_INVALID],
-    ...(['seller_appid', 'outer_trade_no', 'pay_type', 'point', 'reason', 'return_url', 'notify_url', 'trade_info'].map(
+    ...['seller_appid', 'outer_trade_no', 'pay_type', 'point', 'reason', 'return_url', 'notify_url', 'trade_info'].map(
       (name): [string, () => Params, number] => [`${name} missing`, () => payParams({ [name]: undefined }), C.PARAM_CHECK],
-    )),
+    ),
     ['reason blank (empty counts as missing)', () => payParams({ reason: '  ' }), C.PARAM_CHECK],
     ['seller_appid over 32 chars', () => payParams({ seller_appid: '9'.repeat(33) }), C.LENGTH],
     ['seller_appid unknown', () => payParams({ seller_appid: '20110784', outer_trade_no: '201107840001' }), C.VALUE],
@@ -131,7 +138,11 @@ describe('guanaitong simulator: checkUserAndToPay parameter rules', () => {
     ['third_pay_amount with 3 decimals', () => payParams({ trade_info: tradeInfo((i) => (i.third_pay_amount = 1.001)) }), C.VALUE],
     ['third_pay_amount missing', () => payParams({ trade_info: tradeInfo((i) => delete i.third_pay_amount) }), C.PARAM_CHECK],
     ['third_cost_amount negative', () => payParams({ trade_info: tradeInfo((i) => (i.third_cost_amount = -0.01)) }), C.VALUE],
-    ['third_cost_amount above the maximum', () => payParams({ trade_info: tradeInfo((i) => (i.third_cost_amount = '100000000')) }), C.VALUE],
+    [
+      'third_cost_amount above the maximum',
+      () => payParams({ trade_info: tradeInfo((i) => (i.third_cost_amount = '100000000')) }),
+      C.VALUE,
+    ],
     ['is_third_orders 3', () => payParams({ trade_info: tradeInfo((i) => (i.is_third_orders = 3)) }), C.VALUE],
     ['is_third_orders missing', () => payParams({ trade_info: tradeInfo((i) => delete i.is_third_orders) }), C.PARAM_CHECK],
     ['goods_detail missing without sub-orders', () => payParams({ trade_info: tradeInfo((i) => delete i.goods_detail) }), C.PARAM_CHECK],
@@ -145,9 +156,17 @@ describe('guanaitong simulator: checkUserAndToPay parameter rules', () => {
     ['good_price 0', () => payParams({ trade_info: tradeInfo((_, g) => (g.good_price = 0)) }), C.VALUE],
     ['good_pay_amount missing', () => payParams({ trade_info: tradeInfo((_, g) => delete g.good_pay_amount) }), C.PARAM_CHECK],
     ['good_cost_amount negative', () => payParams({ trade_info: tradeInfo((_, g) => (g.good_cost_amount = -1)) }), C.VALUE],
-    ['third_orders missing with is_third_orders 1', () => payParams({ trade_info: tradeInfo((i) => (i.is_third_orders = 1)) }), C.PARAM_CHECK],
+    [
+      'third_orders missing with is_third_orders 1',
+      () => payParams({ trade_info: tradeInfo((i) => (i.is_third_orders = 1)) }),
+      C.PARAM_CHECK,
+    ],
     ['sub-order without goods_detail', () => payParams({ trade_info: subOrders((o) => delete o.goods_detail) }), C.PARAM_CHECK],
-    ['third_sub_trade_no over 50 chars', () => payParams({ trade_info: subOrders((o) => (o.third_sub_trade_no = 'x'.repeat(51))) }), C.LENGTH],
+    [
+      'third_sub_trade_no over 50 chars',
+      () => payParams({ trade_info: subOrders((o) => (o.third_sub_trade_no = 'x'.repeat(51))) }),
+      C.LENGTH,
+    ],
     ['third_sub_delivery_fee negative', () => payParams({ trade_info: subOrders((o) => (o.third_sub_delivery_fee = -0.01)) }), C.VALUE],
     ['third_sub_pay_amount 0', () => payParams({ trade_info: subOrders((o) => (o.third_sub_pay_amount = 0)) }), C.VALUE],
     ['third_sub_cost_amount missing', () => payParams({ trade_info: subOrders((o) => delete o.third_sub_cost_amount) }), C.PARAM_CHECK],

@@ -27,12 +27,7 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { systemClock } from '../../src/lib/clock.ts';
 import { cryptoRandom } from '../../src/lib/ids.ts';
-import {
-  GAT_CODES,
-  GAT_TOKEN_CALLS_PER_HOUR,
-  GAT_TOKEN_LIFETIME_SEC,
-  type GatEnvelope,
-} from '../../src/providers/guanaitong/protocol.ts';
+import { GAT_CODES, GAT_TOKEN_CALLS_PER_HOUR, GAT_TOKEN_LIFETIME_SEC, type GatEnvelope } from '../../src/providers/guanaitong/protocol.ts';
 import { registerApi } from './simulator-api.ts';
 import { registerBrowserPages } from './simulator-browser.ts';
 import { Notifier } from './simulator-notify.ts';
@@ -96,7 +91,16 @@ export function createGuanaitongSimulator(options: GuanaitongSimulatorOptions = 
   });
   app.notFound((c) => c.json<GatEnvelope>({ code: GAT_CODES.NOT_FOUND, msg: '接口不存在', data: null }));
 
-  registerApi(app, { state, gatApp, clock, random, tokenLifetimeMs, tokenCallsPerHour, publicUrl: options.publicUrl, refundSlowMs: options.refundSlowMs });
+  registerApi(app, {
+    state,
+    gatApp,
+    clock,
+    random,
+    tokenLifetimeMs,
+    tokenCallsPerHour,
+    publicUrl: options.publicUrl,
+    refundSlowMs: options.refundSlowMs,
+  });
 
   registerBrowserPages(app, { state, gatApp });
 

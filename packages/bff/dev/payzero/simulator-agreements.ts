@@ -7,7 +7,6 @@ import { PZ_AGREEMENT_CODES, PZ_AGREEMENT_PATHS, PZ_SMS_MAX_TRIES, PZ_SMS_TTL_MS
 import type { SimulatedSms } from './simulator-types.ts';
 import { SimFailure, envelope, parse, readJson } from './simulator-wire.ts';
 
-
 interface SmsRequest {
   /** The agreement this request confirms: issued at `apply`, existing for `sms`. */
   agreementNo: string;
@@ -18,7 +17,12 @@ interface SmsRequest {
 }
 
 const mobile = z.string().regex(/^1[3-9]\d{9}$/);
-const applySchema = z.object({ payerName: z.string().min(1).max(40), payerNumber: z.string().regex(/^\d{17}[\dXx]$/), payerCardNo: z.string().regex(/^\d{12,19}$/), payerPhone: mobile });
+const applySchema = z.object({
+  payerName: z.string().min(1).max(40),
+  payerNumber: z.string().regex(/^\d{17}[\dXx]$/),
+  payerCardNo: z.string().regex(/^\d{12,19}$/),
+  payerPhone: mobile,
+});
 const smsSchema = z.object({ agreementNo: z.string().regex(/^[A-Za-z0-9_-]{4,40}$/) });
 const confirmSchema = z.object({ requestNo: z.string().min(1).max(64), smsCode: z.string().min(1).max(12) });
 

@@ -24,7 +24,10 @@ describe('Payzero simulator refunds', () => {
     await paid('PZR-1');
     const first = await h.client.requestRefund({ mchtOrderNo: 'PZR-1', mchtRefundOrderNo: 'RF-1', refundAmountFen: 2_000, reason: 'r' });
     expect(first).toMatchObject({ refundStatus: 'REFUND_REQUESTED', refundAmount: 2_000, mchtOrderNo: 'PZR-1' });
-    expect((await h.client.requestRefund({ mchtOrderNo: 'PZR-1', mchtRefundOrderNo: 'RF-1', refundAmountFen: 2_000, reason: 'r' })).mchtRefundOrderNo).toBe('RF-1');
+    expect(
+      (await h.client.requestRefund({ mchtOrderNo: 'PZR-1', mchtRefundOrderNo: 'RF-1', refundAmountFen: 2_000, reason: 'r' }))
+        .mchtRefundOrderNo,
+    ).toBe('RF-1');
     await waitFor(async () => expect((await h.client.queryRefund('RF-1')).refundStatus).toBe('REFUND_SUCCEED'));
     expect((await h.client.queryRefund('RF-1')).refundOrderNo).toMatch(/^PZR/);
   });
@@ -44,12 +47,24 @@ describe('Payzero simulator refunds', () => {
   it('refuses: the same number with another amount (30002), more than paid (30001), an unpaid or unknown order, an unknown refund (30004)', async () => {
     await paid('PZR-4');
     await h.client.requestRefund({ mchtOrderNo: 'PZR-4', mchtRefundOrderNo: 'RF-4', refundAmountFen: 4_000, reason: 'r' });
-    const code = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => (e instanceof PayzeroError ? e.errorCode : 'other'));
-    expect(await code(h.client.requestRefund({ mchtOrderNo: 'PZR-4', mchtRefundOrderNo: 'RF-4', refundAmountFen: 100, reason: 'r' }))).toBe('30002');
-    expect(await code(h.client.requestRefund({ mchtOrderNo: 'PZR-4', mchtRefundOrderNo: 'RF-5', refundAmountFen: 1_001, reason: 'r' }))).toBe('30001');
+    const code = (p: Promise<unknown>) =>
+      p.then(
+        () => null,
+        (e: unknown) => (e instanceof PayzeroError ? e.errorCode : 'other'),
+      );
+    expect(await code(h.client.requestRefund({ mchtOrderNo: 'PZR-4', mchtRefundOrderNo: 'RF-4', refundAmountFen: 100, reason: 'r' }))).toBe(
+      '30002',
+    );
+    expect(
+      await code(h.client.requestRefund({ mchtOrderNo: 'PZR-4', mchtRefundOrderNo: 'RF-5', refundAmountFen: 1_001, reason: 'r' })),
+    ).toBe('30001');
     await h.client.createOrder({ mchtOrderNo: 'PZR-5', paymentAmountFen: 100, subject: 'unpaid' });
-    expect(await code(h.client.requestRefund({ mchtOrderNo: 'PZR-5', mchtRefundOrderNo: 'RF-6', refundAmountFen: 100, reason: 'r' }))).toBe('30001');
-    expect(await code(h.client.requestRefund({ mchtOrderNo: 'NOPE', mchtRefundOrderNo: 'RF-7', refundAmountFen: 100, reason: 'r' }))).toBe('30004');
+    expect(await code(h.client.requestRefund({ mchtOrderNo: 'PZR-5', mchtRefundOrderNo: 'RF-6', refundAmountFen: 100, reason: 'r' }))).toBe(
+      '30001',
+    );
+    expect(await code(h.client.requestRefund({ mchtOrderNo: 'NOPE', mchtRefundOrderNo: 'RF-7', refundAmountFen: 100, reason: 'r' }))).toBe(
+      '30004',
+    );
     expect(await code(h.client.queryRefund('RF-NONE'))).toBe('30004');
   });
 });

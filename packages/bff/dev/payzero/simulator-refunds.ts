@@ -10,7 +10,13 @@
 import type { Hono } from 'hono';
 import { z } from 'zod';
 import type { Clock } from '../../src/lib/clock.ts';
-import { MCHT_ORDER_NO_PATTERN, PZ_CODES, PZ_PATHS, formatChinaCompact, type PayzeroRefundResult } from '../../src/providers/payzero/protocol.ts';
+import {
+  MCHT_ORDER_NO_PATTERN,
+  PZ_CODES,
+  PZ_PATHS,
+  formatChinaCompact,
+  type PayzeroRefundResult,
+} from '../../src/providers/payzero/protocol.ts';
 import type { SimulatedOrder, SimulatedRefund } from './simulator-types.ts';
 import { SimFailure, envelope, parse, readJson } from './simulator-wire.ts';
 
@@ -44,13 +50,16 @@ export function registerPayzeroRefundRoutes(app: Hono, ctx: PayzeroRefundContext
     const req = parse(refundRequest, await readJson(c));
     const existing = refunds.get(req.mchtRefundOrderNo);
     if (existing) {
-      if (existing.mchtOrderNo !== req.mchtOrderNo || existing.refundAmount !== req.refundAmount) throw new SimFailure(200, PZ_CODES.DUPLICATE_ORDER, `退款单 ${req.mchtRefundOrderNo} 已存在`);
+      if (existing.mchtOrderNo !== req.mchtOrderNo || existing.refundAmount !== req.refundAmount)
+        throw new SimFailure(200, PZ_CODES.DUPLICATE_ORDER, `退款单 ${req.mchtRefundOrderNo} 已存在`);
       return c.json(envelope(true, dto(existing)));
     }
     const order = orders.get(req.mchtOrderNo);
     if (!order) throw new SimFailure(200, PZ_CODES.ORDER_NOT_FOUND, `订单 ${req.mchtOrderNo} 不存在`);
     if (order.payStatus !== 'PAY_SUCCEED') throw new SimFailure(200, PZ_CODES.INVALID_PARAMETER, '订单未支付成功，不能退款');
-    const refunded = [...refunds.values()].filter((r) => r.mchtOrderNo === order.mchtOrderNo && r.refundStatus !== 'REFUND_FAILED').reduce((sum, r) => sum + r.refundAmount, 0);
+    const refunded = [...refunds.values()]
+      .filter((r) => r.mchtOrderNo === order.mchtOrderNo && r.refundStatus !== 'REFUND_FAILED')
+      .reduce((sum, r) => sum + r.refundAmount, 0);
     if (refunded + req.refundAmount > order.paymentAmount) throw new SimFailure(200, PZ_CODES.INVALID_PARAMETER, '退款金额超过可退金额');
     const refund: SimulatedRefund = {
       mchtRefundOrderNo: req.mchtRefundOrderNo,

@@ -13,17 +13,7 @@ import {
 } from '../../src/providers/payzero/protocol.ts';
 import { signJwtHs256 } from '../../src/providers/payzero/sign.ts';
 import type { SimulatedOrder } from './simulator-types.ts';
-import {
-  SimFailure,
-  business,
-  envelope,
-  isPayable,
-  orderSchema,
-  parse,
-  readJson,
-  resultDto,
-  type OrderRequest,
-} from './simulator-wire.ts';
+import { SimFailure, business, envelope, isPayable, orderSchema, parse, readJson, resultDto, type OrderRequest } from './simulator-wire.ts';
 
 /** A batch as the simulator holds it: its orders and the answer of its creation. */
 export interface SimulatedBatch {

@@ -39,9 +39,7 @@ export const orderSchema = z.object({
   customsAreaCode: text,
   customsJyOrg: text,
   customsInType: text,
-  items: z
-    .array(z.object({ subject: z.string().max(SUBJECT_MAX_LENGTH), itemLink: z.string(), articleNum: text }))
-    .nullish(),
+  items: z.array(z.object({ subject: z.string().max(SUBJECT_MAX_LENGTH), itemLink: z.string(), articleNum: text })).nullish(),
 });
 export type OrderRequest = z.output<typeof orderSchema>;
 

@@ -231,9 +231,7 @@ describe('batches', () => {
     const page2 = (await call('GET', `/orderBatch/${id}/feedback?page=2&pagesize=2`, token)).env.data;
     expect(page2).toMatchObject({ page: 2, pagesize: 2, total: 3 });
     // Newest first: page 2 of size 2 holds the first-created order.
-    expect((page2 as { rows: Array<{ mchtOrderNo: string }> }).rows.map((r) => r.mchtOrderNo)).toEqual([
-      orders[0]?.mchtOrderNo,
-    ]);
+    expect((page2 as { rows: Array<{ mchtOrderNo: string }> }).rows.map((r) => r.mchtOrderNo)).toEqual([orders[0]?.mchtOrderNo]);
     expect((await call('GET', `/orderBatch/${id}/feedback?page=1&pagesize=101`, token)).status).toBe(400);
 
     sim.setCardBehaviour('1111', { outcome: 'succeed', delayMs: 0 });

@@ -11,13 +11,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { systemClock } from '../../src/lib/clock.ts';
-import {
-  NOTIFY_TIMEOUT_MS,
-  PAY_STATUS_NOTIFY,
-  PZ_CODES,
-  PZ_PATHS,
-  formatChinaCompact,
-} from '../../src/providers/payzero/protocol.ts';
+import { NOTIFY_TIMEOUT_MS, PAY_STATUS_NOTIFY, PZ_CODES, PZ_PATHS, formatChinaCompact } from '../../src/providers/payzero/protocol.ts';
 import { verifyJwtHs256 } from '../../src/providers/payzero/sign.ts';
 import { randomBytes } from 'node:crypto';
 import { registerAgreementRoutes } from './simulator-agreements.ts';
@@ -230,7 +224,12 @@ export function createPayzeroSimulator(options: PayzeroSimulatorOptions = {}): P
   });
   registerPayzeroRefundRoutes(app, { clock, timeScale, orders, refunds, schedule });
 
-  registerAgreementRoutes(app, { clock, smsCode: options.smsCode ?? PAYZERO_SIMULATOR_DEFAULTS.smsCode, hex: () => randomBytes(10).toString('hex'), smsLog });
+  registerAgreementRoutes(app, {
+    clock,
+    smsCode: options.smsCode ?? PAYZERO_SIMULATOR_DEFAULTS.smsCode,
+    hex: () => randomBytes(10).toString('hex'),
+    smsLog,
+  });
 
   // --- lifecycle and controls -----------------------------------------------------------------------------------
 

@@ -104,7 +104,12 @@ export async function migrate(db: Kysely<Database>): Promise<void> {
 export async function migrateQuota(db: Kysely<any>, insurerTable: string, recordTable: string): Promise<void> {
   const migrator = new Migrator({
     db,
-    provider: { getMigrations: async () => ({ '2026_11_22_001_quota_init': quotaMigration(insurerTable, recordTable), '2026_12_01_030_quota_created_index': quotaCreatedIndex(recordTable) }) },
+    provider: {
+      getMigrations: async () => ({
+        '2026_11_22_001_quota_init': quotaMigration(insurerTable, recordTable),
+        '2026_12_01_030_quota_created_index': quotaCreatedIndex(recordTable),
+      }),
+    },
     migrationTableName: 'quota_kysely_migration',
     migrationLockTableName: 'quota_kysely_migration_lock',
   });

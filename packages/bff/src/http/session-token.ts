@@ -28,7 +28,15 @@ interface TokenPayload {
 
 /** Signs a session into a bearer token. */
 export function signSession(session: Session, secret: string): string {
-  const payload: TokenPayload = { p: session.partnerId, c: session.claimNo, r: session.referNo, u: session.userId, a: session.amountFen, cb: session.callbackUrl, exp: session.exp };
+  const payload: TokenPayload = {
+    p: session.partnerId,
+    c: session.claimNo,
+    r: session.referNo,
+    u: session.userId,
+    a: session.amountFen,
+    cb: session.callbackUrl,
+    exp: session.exp,
+  };
   return signToken(payload, secret);
 }
 
@@ -36,7 +44,15 @@ export function signSession(session: Session, secret: string): string {
 export function readSession(deps: Deps, token: string | undefined): Session {
   const payload = token ? readToken<TokenPayload>(token, deps.config.session.secret) : null;
   if (!payload || payload.exp <= deps.clock.now()) return fail('ZF0020', 'session');
-  return { partnerId: payload.p, claimNo: payload.c, referNo: payload.r, userId: payload.u, amountFen: payload.a, callbackUrl: payload.cb, exp: payload.exp };
+  return {
+    partnerId: payload.p,
+    claimNo: payload.c,
+    referNo: payload.r,
+    userId: payload.u,
+    amountFen: payload.a,
+    callbackUrl: payload.cb,
+    exp: payload.exp,
+  };
 }
 
 /** Requires a user session from the `Authorization: Bearer` header. */

@@ -55,7 +55,10 @@ export function accountSpec(id: string): AccountSpec {
 }
 
 export class InsufficientFunds extends Error {
-  constructor(readonly account: string, readonly amountFen: number) {
+  constructor(
+    readonly account: string,
+    readonly amountFen: number,
+  ) {
     super(`insufficient funds on ${account} for ${amountFen}`);
     this.name = 'InsufficientFunds';
   }
@@ -66,7 +69,15 @@ export async function ensureAccount(db: Db, id: string, now: number): Promise<vo
   const spec = accountSpec(id);
   const existing = await db.selectFrom('ledger_accounts').select('id').where('id', '=', id).executeTakeFirst();
   if (existing) return;
-  await insertOnce(db, 'ledger_accounts', { id, book: spec.book, kind: spec.kind, allow_negative: spec.allowNegative ? 1 : 0, balance_fen: 0, created_at: now, updated_at: now });
+  await insertOnce(db, 'ledger_accounts', {
+    id,
+    book: spec.book,
+    kind: spec.kind,
+    allow_negative: spec.allowNegative ? 1 : 0,
+    balance_fen: 0,
+    created_at: now,
+    updated_at: now,
+  });
 }
 
 /** The balance of an account in fen (0 when it does not exist yet). */
@@ -85,8 +96,17 @@ export interface AccountBalances {
 
 /** The balances of an account (all 0 when it does not exist yet). */
 export async function balancesOf(db: Db, id: string): Promise<AccountBalances> {
-  const row = await db.selectFrom('ledger_accounts').select(['balance_fen', 'debits_pending_fen', 'credits_pending_fen']).where('id', '=', id).executeTakeFirst();
+  const row = await db
+    .selectFrom('ledger_accounts')
+    .select(['balance_fen', 'debits_pending_fen', 'credits_pending_fen'])
+    .where('id', '=', id)
+    .executeTakeFirst();
   const balanceFen = Number(row?.balance_fen ?? 0);
   const debitsPendingFen = Number(row?.debits_pending_fen ?? 0);
-  return { balanceFen, debitsPendingFen, creditsPendingFen: Number(row?.credits_pending_fen ?? 0), availableFen: balanceFen - debitsPendingFen };
+  return {
+    balanceFen,
+    debitsPendingFen,
+    creditsPendingFen: Number(row?.credits_pending_fen ?? 0),
+    availableFen: balanceFen - debitsPendingFen,
+  };
 }

@@ -16,7 +16,9 @@ export interface LedgerCheck {
 
 /** True when the check found nothing wrong. */
 export function ledgerIsClean(c: LedgerCheck): boolean {
-  return Object.values(c.bookTotals).every((t) => t === 0) && c.drifted.length === 0 && c.pendingDrifted.length === 0 && c.negative.length === 0;
+  return (
+    Object.values(c.bookTotals).every((t) => t === 0) && c.drifted.length === 0 && c.pendingDrifted.length === 0 && c.negative.length === 0
+  );
 }
 
 /** Verifies the ledger's invariants; tests call it after every case, admins from the console. */
@@ -27,7 +29,11 @@ export async function checkLedger(db: Db): Promise<LedgerCheck> {
     .select(['account_id', (eb) => eb.fn.sum<number>('amount_fen').as('total')])
     .groupBy('account_id')
     .execute();
-  const live = await db.selectFrom('ledger_pending').select(['from_account', 'to_account', 'amount_fen']).where('status', '=', 'pending').execute();
+  const live = await db
+    .selectFrom('ledger_pending')
+    .select(['from_account', 'to_account', 'amount_fen'])
+    .where('status', '=', 'pending')
+    .execute();
   const entrySum = new Map(sums.map((s) => [s.account_id, Number(s.total)]));
   const debits = new Map<string, number>();
   const credits = new Map<string, number>();

@@ -1,8 +1,27 @@
 // The double-entry ledger (nothing but it writes balances; each transfer moves money between two accounts of one
 // book, so each book sums to zero after every commit): accounts, balanced transfers with idempotency keys, two-phase
 // (pending) transfers, checks.
-export { Accounts, accountSpec, balanceOf, balancesOf, ensureAccount, InsufficientFunds, type AccountBalances, type AccountSpec, type Book } from './accounts.ts';
+export {
+  Accounts,
+  accountSpec,
+  balanceOf,
+  balancesOf,
+  ensureAccount,
+  InsufficientFunds,
+  type AccountBalances,
+  type AccountSpec,
+  type Book,
+} from './accounts.ts';
 export { transfer, type TransferInput, type TransferResult } from './transfers.ts';
-export { expirePending, pendingState, postPending, reserve, voidPending, type PendingInput, type PendingResult, type PostOutcome } from './pending.ts';
+export {
+  expirePending,
+  pendingState,
+  postPending,
+  reserve,
+  voidPending,
+  type PendingInput,
+  type PendingResult,
+  type PostOutcome,
+} from './pending.ts';
 export { checkLedger, ledgerIsClean, type LedgerCheck } from './checks.ts';
 export { listAccounts, transferByKey, transfersOfOrder } from './views.ts';

@@ -25,10 +25,21 @@ export interface PendingInput {
 
 export type PendingResult = { status: 'created' | 'duplicate'; pendingId: string };
 
-type Pending = { id: string; from_account: string; to_account: string; amount_fen: number; order_no: string | null; status: LedgerPendingTable['status'] };
+type Pending = {
+  id: string;
+  from_account: string;
+  to_account: string;
+  amount_fen: number;
+  order_no: string | null;
+  status: LedgerPendingTable['status'];
+};
 
 function findPending(db: Db, key: string): Promise<Pending | undefined> {
-  return db.selectFrom('ledger_pending').select(['id', 'from_account', 'to_account', 'amount_fen', 'order_no', 'status']).where('idempotency_key', '=', key).executeTakeFirst();
+  return db
+    .selectFrom('ledger_pending')
+    .select(['id', 'from_account', 'to_account', 'amount_fen', 'order_no', 'status'])
+    .where('idempotency_key', '=', key)
+    .executeTakeFirst();
 }
 
 /**
@@ -37,13 +48,15 @@ function findPending(db: Db, key: string): Promise<Pending | undefined> {
  */
 export async function reserve(trx: Db, input: PendingInput): Promise<PendingResult> {
   const { key, from, to, amountFen, now } = input;
-  if (!Number.isSafeInteger(amountFen) || amountFen <= 0) throw new RangeError(`hold amount must be a positive integer of fen: ${amountFen}`);
+  if (!Number.isSafeInteger(amountFen) || amountFen <= 0)
+    throw new RangeError(`hold amount must be a positive integer of fen: ${amountFen}`);
   if (from === to) throw new RangeError('hold on the same account');
   const fromSpec = accountSpec(from);
   if (fromSpec.book !== accountSpec(to).book) throw new RangeError(`hold across books: ${from} → ${to}`);
   const prior = await findPending(trx, key);
   if (prior) {
-    if (prior.from_account !== from || prior.to_account !== to || Number(prior.amount_fen) !== amountFen) throw new Error(`idempotency key ${key} reused for a different hold`);
+    if (prior.from_account !== from || prior.to_account !== to || Number(prior.amount_fen) !== amountFen)
+      throw new Error(`idempotency key ${key} reused for a different hold`);
     return { status: 'duplicate', pendingId: prior.id };
   }
   await ensureAccount(trx, from, now);
@@ -55,10 +68,26 @@ export async function reserve(trx: Db, input: PendingInput): Promise<PendingResu
     .where((eb) => eb.or([eb('allow_negative', '=', 1), eb(sql<number>`balance_fen - debits_pending_fen`, '>=', amountFen)]))
     .executeTakeFirst();
   if (Number(held.numUpdatedRows) !== 1) throw new InsufficientFunds(from, amountFen);
-  await trx.updateTable('ledger_accounts').set({ credits_pending_fen: sql<number>`credits_pending_fen + ${amountFen}`, updated_at: now }).where('id', '=', to).execute();
+  await trx
+    .updateTable('ledger_accounts')
+    .set({ credits_pending_fen: sql<number>`credits_pending_fen + ${amountFen}`, updated_at: now })
+    .where('id', '=', to)
+    .execute();
   const id = newId('PT', now);
   const inserted = await insertOnce(trx, 'ledger_pending', {
-    id, idempotency_key: key, book: fromSpec.book, from_account: from, to_account: to, amount_fen: amountFen, posted_fen: null, status: 'pending', timeout_at: input.timeoutAt, order_no: input.orderNo ?? null, memo: input.memo, created_at: now, resolved_at: null,
+    id,
+    idempotency_key: key,
+    book: fromSpec.book,
+    from_account: from,
+    to_account: to,
+    amount_fen: amountFen,
+    posted_fen: null,
+    status: 'pending',
+    timeout_at: input.timeoutAt,
+    order_no: input.orderNo ?? null,
+    memo: input.memo,
+    created_at: now,
+    resolved_at: null,
   });
   // A concurrent reserve with the same key won the unique index: our increments must not stay.
   if (!inserted) throw new Error(`hold ${key} created concurrently; retry the transaction`);
@@ -68,12 +97,31 @@ export async function reserve(trx: Db, input: PendingInput): Promise<PendingResu
 /** Releases the held amounts of a pending transfer that this caller just resolved. */
 async function release(trx: Db, p: Pending, now: number): Promise<void> {
   const amount = Number(p.amount_fen);
-  await trx.updateTable('ledger_accounts').set({ debits_pending_fen: sql<number>`debits_pending_fen - ${amount}`, updated_at: now }).where('id', '=', p.from_account).execute();
-  await trx.updateTable('ledger_accounts').set({ credits_pending_fen: sql<number>`credits_pending_fen - ${amount}`, updated_at: now }).where('id', '=', p.to_account).execute();
+  await trx
+    .updateTable('ledger_accounts')
+    .set({ debits_pending_fen: sql<number>`debits_pending_fen - ${amount}`, updated_at: now })
+    .where('id', '=', p.from_account)
+    .execute();
+  await trx
+    .updateTable('ledger_accounts')
+    .set({ credits_pending_fen: sql<number>`credits_pending_fen - ${amount}`, updated_at: now })
+    .where('id', '=', p.to_account)
+    .execute();
 }
 
-async function resolve(trx: Db, p: Pending, status: 'posted' | 'voided' | 'expired', postedFen: number | null, now: number): Promise<boolean> {
-  const res = await trx.updateTable('ledger_pending').set({ status, posted_fen: postedFen, resolved_at: now }).where('id', '=', p.id).where('status', '=', 'pending').executeTakeFirst();
+async function resolve(
+  trx: Db,
+  p: Pending,
+  status: 'posted' | 'voided' | 'expired',
+  postedFen: number | null,
+  now: number,
+): Promise<boolean> {
+  const res = await trx
+    .updateTable('ledger_pending')
+    .set({ status, posted_fen: postedFen, resolved_at: now })
+    .where('id', '=', p.id)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
   if (Number(res.numUpdatedRows) !== 1) return false;
   await release(trx, p, now);
   return true;
@@ -85,13 +133,26 @@ export type PostOutcome = 'posted' | 'already_resolved' | 'missing';
  * Posts a pending transfer once: `amountFen` (default: all of it, at most all of it) moves by an ordinary transfer
  * keyed `transferKey`; the rest of the hold is released. Anything but a live hold answers without moving money.
  */
-export async function postPending(trx: Db, key: string, opts: { transferKey: string; amountFen?: number; memo: string; now: number }): Promise<PostOutcome> {
+export async function postPending(
+  trx: Db,
+  key: string,
+  opts: { transferKey: string; amountFen?: number; memo: string; now: number },
+): Promise<PostOutcome> {
   const p = await findPending(trx, key);
   if (!p) return 'missing';
   const amount = opts.amountFen ?? Number(p.amount_fen);
-  if (!Number.isSafeInteger(amount) || amount <= 0 || amount > Number(p.amount_fen)) throw new RangeError(`post of ${amount} outside hold ${key} of ${p.amount_fen}`);
+  if (!Number.isSafeInteger(amount) || amount <= 0 || amount > Number(p.amount_fen))
+    throw new RangeError(`post of ${amount} outside hold ${key} of ${p.amount_fen}`);
   if (p.status !== 'pending' || !(await resolve(trx, p, 'posted', amount, opts.now))) return 'already_resolved';
-  await transfer(trx, { key: opts.transferKey, from: p.from_account, to: p.to_account, amountFen: amount, orderNo: p.order_no, memo: opts.memo, now: opts.now });
+  await transfer(trx, {
+    key: opts.transferKey,
+    from: p.from_account,
+    to: p.to_account,
+    amountFen: amount,
+    orderNo: p.order_no,
+    memo: opts.memo,
+    now: opts.now,
+  });
   return 'posted';
 }
 
@@ -104,7 +165,13 @@ export async function voidPending(trx: Db, key: string, now: number): Promise<bo
 
 /** The expiry job: releases holds whose timeout passed (each by its own conditional update; safe on many instances). */
 export async function expirePending(db: Kysely<Database>, now: number, limit = 100): Promise<number> {
-  const due = await db.selectFrom('ledger_pending').select(['id', 'from_account', 'to_account', 'amount_fen', 'order_no', 'status']).where('status', '=', 'pending').where('timeout_at', '<', now).limit(limit).execute();
+  const due = await db
+    .selectFrom('ledger_pending')
+    .select(['id', 'from_account', 'to_account', 'amount_fen', 'order_no', 'status'])
+    .where('status', '=', 'pending')
+    .where('timeout_at', '<', now)
+    .limit(limit)
+    .execute();
   let expired = 0;
   for (const p of due) {
     if (await db.transaction().execute((trx) => resolve(trx, p, 'expired', null, now))) expired++;

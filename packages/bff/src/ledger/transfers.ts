@@ -24,7 +24,8 @@ export type TransferResult = { status: 'created' | 'duplicate'; transferId: stri
  */
 export async function transfer(trx: Db, input: TransferInput): Promise<TransferResult> {
   const { key, from, to, amountFen, now } = input;
-  if (!Number.isSafeInteger(amountFen) || amountFen <= 0) throw new RangeError(`transfer amount must be a positive integer of fen: ${amountFen}`);
+  if (!Number.isSafeInteger(amountFen) || amountFen <= 0)
+    throw new RangeError(`transfer amount must be a positive integer of fen: ${amountFen}`);
   if (from === to) throw new RangeError('transfer to the same account');
   const fromSpec = accountSpec(from);
   const toSpec = accountSpec(to);
@@ -40,7 +41,17 @@ export async function transfer(trx: Db, input: TransferInput): Promise<TransferR
   const id = newId('TR', now);
   await trx
     .insertInto('ledger_transfers')
-    .values({ id, idempotency_key: key, book: fromSpec.book, from_account: from, to_account: to, amount_fen: amountFen, order_no: input.orderNo ?? null, memo: input.memo, created_at: now })
+    .values({
+      id,
+      idempotency_key: key,
+      book: fromSpec.book,
+      from_account: from,
+      to_account: to,
+      amount_fen: amountFen,
+      order_no: input.orderNo ?? null,
+      memo: input.memo,
+      created_at: now,
+    })
     .execute();
 
   const debit = () =>
@@ -52,7 +63,11 @@ export async function transfer(trx: Db, input: TransferInput): Promise<TransferR
       .where((eb) => eb.or([eb('allow_negative', '=', 1), eb(sql<number>`balance_fen - debits_pending_fen`, '>=', amountFen)]))
       .executeTakeFirst();
   const credit = () =>
-    trx.updateTable('ledger_accounts').set({ balance_fen: sql<number>`balance_fen + ${amountFen}`, updated_at: now }).where('id', '=', to).executeTakeFirst();
+    trx
+      .updateTable('ledger_accounts')
+      .set({ balance_fen: sql<number>`balance_fen + ${amountFen}`, updated_at: now })
+      .where('id', '=', to)
+      .executeTakeFirst();
 
   // Accounts are created on first use; the common case (both exist) costs one statement each.
   if (Number((await debit()).numUpdatedRows) !== 1) {

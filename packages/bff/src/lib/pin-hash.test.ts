@@ -5,7 +5,13 @@ import { hashSecret } from './secrets.ts';
 
 const K1 = 'a'.repeat(32);
 const K2 = 'b'.repeat(32);
-const current: PinKeys = { keyId: 'k2', keys: new Map([['k1', K1], ['k2', K2]]) };
+const current: PinKeys = {
+  keyId: 'k2',
+  keys: new Map([
+    ['k1', K1],
+    ['k2', K2],
+  ]),
+};
 const old: PinKeys = { keyId: 'k1', keys: new Map([['k1', K1]]) };
 
 describe('keyed PIN hash', () => {

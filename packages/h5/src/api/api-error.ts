@@ -13,7 +13,18 @@ export const NETWORK_MESSAGE = '网络异常，请检查网络后重试';
 export const BAD_LINK_MESSAGE = '链接无效，请返回重新进入';
 
 /** Codes a retry of the same request cannot change: the link, the order's state, an unknown route. */
-const FINAL_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['ZF0010', 'ZF0020', 'ZF0030', 'ZF0040', 'ZF0050', 'ZF0060', 'ZF0070', 'ZF0080', 'ZF0140', 'ZF0160']);
+const FINAL_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'ZF0010',
+  'ZF0020',
+  'ZF0030',
+  'ZF0040',
+  'ZF0050',
+  'ZF0060',
+  'ZF0070',
+  'ZF0080',
+  'ZF0140',
+  'ZF0160',
+]);
 
 /** A failed API call. `message` is the Chinese text from the shared catalogue, ready to show. */
 export class ApiError extends Error {
@@ -51,7 +62,13 @@ export class ApiError extends Error {
 
   /** The same error with another text for the user (same code, status and request id). */
   withMessage(message: string): ApiError {
-    return new ApiError(this.code, this.status, { reason: this.reason, remainingTries: this.remainingTries, requestId: this.requestId, network: this.network, message });
+    return new ApiError(this.code, this.status, {
+      reason: this.reason,
+      remainingTries: this.remainingTries,
+      requestId: this.requestId,
+      network: this.network,
+      message,
+    });
   }
 
   /** Builds the error from a non-2xx response body (an `ErrorBody`), tolerating bodies that are not one. */

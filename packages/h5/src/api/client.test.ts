@@ -46,7 +46,13 @@ describe('api client', () => {
 
   it('offers a retry only where it may help', () => {
     expect(['ZF0130', 'ZF0120', 'ZF0090'].map((code) => isRetryable(new ApiError(code, 500)))).toEqual([true, true, true]);
-    expect(['ZF0010', 'ZF0020', 'ZF0060', 'ZF0070', 'ZF0080'].map((code) => isRetryable(new ApiError(code, 400)))).toEqual([false, false, false, false, false]);
+    expect(['ZF0010', 'ZF0020', 'ZF0060', 'ZF0070', 'ZF0080'].map((code) => isRetryable(new ApiError(code, 400)))).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 
   it('turns a non-JSON error page and an unknown code into ZF0130', async () => {

@@ -118,13 +118,22 @@ export const api = {
   setPin: (input: SetPinRequest) => request<{ pin_set: true }>('PUT', '/pin', input),
   /** Pays with a bound card (Payzero) and the payment PIN; 202 with the attempt `submitted`: the result page follows the bank. */
   payCard: (orderNo: string, cardId: string, pin: string, confirmSupersede = false) =>
-    request<PayResponse>('POST', `/orders/${seg(orderNo)}/pay/card`, { card_id: cardId, pin, ...(confirmSupersede ? { confirm_supersede: true } : {}) } satisfies CardPayRequest),
+    request<PayResponse>('POST', `/orders/${seg(orderNo)}/pay/card`, {
+      card_id: cardId,
+      pin,
+      ...(confirmSupersede ? { confirm_supersede: true } : {}),
+    } satisfies CardPayRequest),
   /** Starts a Guanaitong payment: where to send the browser to log in (a full navigation away). */
   startGuanaitong: (orderNo: string, payType: GuanaitongPayType) =>
-    request<GuanaitongStartResponse>('POST', `/orders/${seg(orderNo)}/pay/guanaitong/start`, { pay_type: payType } satisfies GuanaitongStartRequest),
+    request<GuanaitongStartResponse>('POST', `/orders/${seg(orderNo)}/pay/guanaitong/start`, {
+      pay_type: payType,
+    } satisfies GuanaitongStartRequest),
   /** The quota assets to pick from, for the `pick` token Guanaitong's login came back with (no session needed). */
   getGuanaitongPick: (pick: string) => request<GuanaitongPickView>('GET', `/providers/guanaitong/pick?pick=${seg(pick)}`),
   /** Pays from the picked quota asset: answers Guanaitong's cashier URL to send the browser to. */
   payGuanaitongPick: (pick: string, accountOpenid: string) =>
-    request<GuanaitongPayResponse>('POST', '/providers/guanaitong/pay', { pick, account_openid: accountOpenid } satisfies GuanaitongPayRequest),
+    request<GuanaitongPayResponse>('POST', '/providers/guanaitong/pay', {
+      pick,
+      account_openid: accountOpenid,
+    } satisfies GuanaitongPayRequest),
 };

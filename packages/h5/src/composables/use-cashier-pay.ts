@@ -39,7 +39,8 @@ export function useCashierPay(orderNo: Ref<string>, onFailed: (error: ApiError) 
   // 202: the bank answers later; the result page shows 处理中 and polls until paid or failed.
   // Every card payment is confirmed with the payment PIN; a wrong one keeps the keyboard open, like the balance.
   const card = usePayAction(
-    async (cardId: string, pin: string, confirmSupersede: boolean) => toResult((await api.payCard(orderNo.value, cardId, pin, confirmSupersede)).order),
+    async (cardId: string, pin: string, confirmSupersede: boolean) =>
+      toResult((await api.payCard(orderNo.value, cardId, pin, confirmSupersede)).order),
     (error) => (isWrongPin(error) ? undefined : onFailed(error)),
   );
   // Guanaitong's login, then its cashier (or our quota picker), then our result page; 'done' means leaving.

@@ -17,7 +17,8 @@ export type EntryOrder = Exclude<EntryNext, { page: 'policies' }>;
  * What the entry page ends up showing: the policy list (with the link's order when the user came back to it), or
  * nothing because it moved on to another page.
  */
-export type EntryResult = { kind: 'policies'; session: SessionResponse; list: PolicyList; order: EntryOrder | null } | { kind: 'redirected' };
+export type EntryResult =
+  { kind: 'policies'; session: SessionResponse; list: PolicyList; order: EntryOrder | null } | { kind: 'redirected' };
 
 /**
  * Loads the entry page. A refresh (same `sign`) or a link without `sign` reuses the session kept in

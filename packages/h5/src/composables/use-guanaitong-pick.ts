@@ -57,7 +57,10 @@ export function useGuanaitongPick(orderNo: Ref<string>, serverOffsetMs: Ref<numb
 
   const canPay = (asset: GuanaitongAssetView): boolean => asset.balance_fen >= (loaded.data.value?.amount_fen ?? Infinity);
   const failure = computed(
-    () => submitError.value ?? loaded.error.value ?? (countdown.expired.value ? new ApiError('ZF0090', 0, { reason: 'authorization_expired' }) : null),
+    () =>
+      submitError.value ??
+      loaded.error.value ??
+      (countdown.expired.value ? new ApiError('ZF0090', 0, { reason: 'authorization_expired' }) : null),
   );
   const canRestart = computed(() => failure.value?.code === 'ZF0090');
 

@@ -31,15 +31,18 @@ export function usePolling(check: () => Promise<boolean>, options: PollingOption
   let attempt = 0;
 
   function schedule(): void {
-    timer = setTimeout(async () => {
-      timer = undefined;
-      if (!active.value) return;
-      const again = await check();
-      if (!active.value) return;
-      attempt += 1;
-      if (again) schedule();
-      else stop();
-    }, pollDelay(attempt, options));
+    timer = setTimeout(
+      async () => {
+        timer = undefined;
+        if (!active.value) return;
+        const again = await check();
+        if (!active.value) return;
+        attempt += 1;
+        if (again) schedule();
+        else stop();
+      },
+      pollDelay(attempt, options),
+    );
   }
 
   function start(): void {

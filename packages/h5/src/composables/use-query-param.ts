@@ -44,7 +44,11 @@ export function useDropQuery(): (...names: string[]) => Promise<void> {
  * `open` pushes the flag; `close` goes back when `open` pushed it, and otherwise (reached by a refresh or a link)
  * replaces it away.
  */
-export function useRouteFlag(name: string): { on: ComputedRef<boolean>; open: (value?: string) => Promise<void>; close: () => Promise<void> } {
+export function useRouteFlag(name: string): {
+  on: ComputedRef<boolean>;
+  open: (value?: string) => Promise<void>;
+  close: () => Promise<void>;
+} {
   const route = useRoute();
   const router = useRouter();
   const drop = useDropQuery();

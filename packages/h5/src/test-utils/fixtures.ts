@@ -1,5 +1,15 @@
 // Realistic API answers for component tests, after the demo data of SPEC §10 (claim CLM-DEMO-001, 张三).
-import type { AttemptView, CardView, CashierView, GuanaitongPickView, OrderView, PolicyList, PolicyQuote, PolicySummary, SessionResponse } from '@zf/shared';
+import type {
+  AttemptView,
+  CardView,
+  CashierView,
+  GuanaitongPickView,
+  OrderView,
+  PolicyList,
+  PolicyQuote,
+  PolicySummary,
+  SessionResponse,
+} from '@zf/shared';
 
 /** The server's clock in these fixtures. */
 export const SERVER_NOW = '2026-11-22T02:00:00.000Z';

@@ -28,6 +28,8 @@ describe('explainQuote', () => {
 
   it('shows the rule otherwise, with the deductible when there is one', () => {
     expect(explainQuote(PICC_QUOTE)).toEqual({ kind: 'ratio', text: '保险公司支付 = 账单 ¥1,234.56 × 报销比例 80% = ¥987.64。' });
-    expect(explainQuote(quoteOf(PAIC_POLICY, 30_000)).text).toBe('保险公司支付 = （账单 ¥300.00 − 免赔额 ¥100.00）× 报销比例 100% = ¥200.00。');
+    expect(explainQuote(quoteOf(PAIC_POLICY, 30_000)).text).toBe(
+      '保险公司支付 = （账单 ¥300.00 − 免赔额 ¥100.00）× 报销比例 100% = ¥200.00。',
+    );
   });
 });

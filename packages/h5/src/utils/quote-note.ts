@@ -30,7 +30,10 @@ export function explainQuote(q: PolicyQuote): QuoteNote {
       text: `按报销比例应赔 ${formatCny(byRatio)}，但保单剩余保额仅 ${formatCny(policy.coverage_left_fen)}，保险公司最多支付 ${formatCny(q.insurer_fen)}，其余由您自付。`,
     };
   }
-  const deductible = policy.deductible_fen > 0 ? `（账单 ${formatCny(q.amount_fen)} − 免赔额 ${formatCny(policy.deductible_fen)}）` : `账单 ${formatCny(q.amount_fen)} `;
+  const deductible =
+    policy.deductible_fen > 0
+      ? `（账单 ${formatCny(q.amount_fen)} − 免赔额 ${formatCny(policy.deductible_fen)}）`
+      : `账单 ${formatCny(q.amount_fen)} `;
   return {
     kind: 'ratio',
     text: `保险公司支付 = ${deductible}× 报销比例 ${formatRatio(policy.ratio_bp)} = ${formatCny(q.insurer_fen)}。`,

@@ -10,11 +10,18 @@ export const AdminSignIn = z.object({ username: z.string().min(1).max(64), passw
 export type AdminSignIn = z.infer<typeof AdminSignIn>;
 
 /** Page through a list: `page` from 1, `size` ≤ 100. */
-export const Paging = z.object({ page: z.coerce.number().int().min(1).max(10_000).default(1), size: z.coerce.number().int().min(1).max(100).default(20) });
+export const Paging = z.object({
+  page: z.coerce.number().int().min(1).max(10_000).default(1),
+  size: z.coerce.number().int().min(1).max(100).default(20),
+});
 
 /** Yuan as an exact decimal string with at most 2 decimals (parsed to fen by the BFF). */
 const yuan = z.string().regex(/^\d{1,9}(\.\d{1,2})?$/);
-const reference = z.string().min(3).max(64).regex(/^[\w:.-]+$/);
+const reference = z
+  .string()
+  .min(3)
+  .max(64)
+  .regex(/^[\w:.-]+$/);
 
 export const AlertQuery = Paging.extend({
   kind: z.string().max(32).optional(),
@@ -33,17 +40,40 @@ export const OrderQuery = Paging.extend({
   partner_id: z.string().max(64).optional(),
   status: z.string().max(16).optional(),
   /** Asia/Shanghai calendar day, YYYY-MM-DD. */
-  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+  date: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .optional(),
 });
-export const CallbackQuery = Paging.extend({ partner_id: z.string().max(64).optional(), status: z.enum(['pending', 'sending', 'delivered', 'dead']).optional(), order_no: z.string().max(32).optional() });
+export const CallbackQuery = Paging.extend({
+  partner_id: z.string().max(64).optional(),
+  status: z.enum(['pending', 'sending', 'delivered', 'dead']).optional(),
+  order_no: z.string().max(32).optional(),
+});
 export const TestCallback = z.object({ event: z.enum(CALLBACK_EVENTS) });
 // Callback allow-list entries: `host` (default port only), `host:port` or `host:*` (modules/callback/callback-target.ts).
-const host = z.string().trim().toLowerCase().regex(/^[a-z0-9.-]{1,253}(:([0-9]{1,5}|\*))?$/);
-export const PartnerCreate = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{2,64}$/), name: z.string().trim().min(1).max(128), callback_hosts: z.array(host).min(1).max(20) });
+const host = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9.-]{1,253}(:([0-9]{1,5}|\*))?$/);
+export const PartnerCreate = z.object({
+  id: z.string().regex(/^[A-Za-z0-9_-]{2,64}$/),
+  name: z.string().trim().min(1).max(128),
+  callback_hosts: z.array(host).min(1).max(20),
+});
 export const PartnerHosts = z.object({ callback_hosts: z.array(host).min(1).max(20) });
 export const PartnerRotate = z.object({ which: z.enum(['link', 'callback']) });
 export const PinUnlock = z.object({ reason: z.string().trim().min(2).max(255) });
-export const AuditQuery = Paging.extend({ actor: z.string().max(64).optional(), action: z.string().max(64).optional(), target: z.string().max(128).optional(), date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() });
+export const AuditQuery = Paging.extend({
+  actor: z.string().max(64).optional(),
+  action: z.string().max(64).optional(),
+  target: z.string().max(128).optional(),
+  date: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .optional(),
+});
 
 /** A page of a list. */
 export interface AdminPage<T> {

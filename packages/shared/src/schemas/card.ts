@@ -94,7 +94,11 @@ export type AddCardResponse = z.infer<typeof AddCardResponse>;
  * POST /api/orders/:orderNo/pay/card; the answer is a `PayResponse` (attempt `submitted`, HTTP 202). Every card
  * payment is confirmed with the payment PIN; `confirm_supersede` as for the balance (ZF0200).
  */
-export const CardPayRequest = z.object({ card_id: z.string().min(1).max(40), pin: z.string().regex(/^\d{6}$/), confirm_supersede: z.boolean().optional() });
+export const CardPayRequest = z.object({
+  card_id: z.string().min(1).max(40),
+  pin: z.string().regex(/^\d{6}$/),
+  confirm_supersede: z.boolean().optional(),
+});
 export type CardPayRequest = z.infer<typeof CardPayRequest>;
 
 /** The 6-digit SMS code (Payzero's card-agreement signing, or a PIN set/reset check). */
@@ -124,5 +128,10 @@ export const PinSmsChallenge = z.object({ challenge_id: z.string(), phone_masked
 export type PinSmsChallenge = z.infer<typeof PinSmsChallenge>;
 
 /** PUT /api/pin: set (or reset a forgotten / locked) payment PIN, entered twice, confirmed by the SMS code. */
-export const SetPinRequest = z.object({ challenge_id: z.string().min(1).max(40), sms_code: SmsCode, pin: z.string().regex(/^\d{6}$/), pin_confirm: z.string().regex(/^\d{6}$/) });
+export const SetPinRequest = z.object({
+  challenge_id: z.string().min(1).max(40),
+  sms_code: SmsCode,
+  pin: z.string().regex(/^\d{6}$/),
+  pin_confirm: z.string().regex(/^\d{6}$/),
+});
 export type SetPinRequest = z.infer<typeof SetPinRequest>;

@@ -23,7 +23,8 @@ export const LinkParams = z
   .superRefine((p, ctx) => {
     const raw = p.amout ?? p.amount;
     if (raw === undefined || parsePositiveYuan(raw) === null) ctx.addIssue({ code: 'custom', path: ['amout'], message: 'amount' });
-    if (p.amout !== undefined && p.amount !== undefined && p.amout !== p.amount) ctx.addIssue({ code: 'custom', path: ['amount'], message: 'amout and amount differ' });
+    if (p.amout !== undefined && p.amount !== undefined && p.amout !== p.amount)
+      ctx.addIssue({ code: 'custom', path: ['amount'], message: 'amout and amount differ' });
   });
 export type LinkParams = z.infer<typeof LinkParams>;
 

@@ -88,7 +88,10 @@ export const CashierView = z.object({
   /** False until the user sets a payment PIN (at the cashier, confirmed by an SMS code). */
   pin_set: z.boolean().optional(),
   /** An in-flight Guanaitong trip of this order: paying another way now may charge twice (it would be refunded). */
-  pending_trip: z.object({ method: z.literal('guanaitong'), started_at: z.string() }).nullable().optional(),
+  pending_trip: z
+    .object({ method: z.literal('guanaitong'), started_at: z.string() })
+    .nullable()
+    .optional(),
   server_time: z.string(),
 });
 export type CashierView = z.infer<typeof CashierView>;

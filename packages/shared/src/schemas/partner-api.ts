@@ -3,7 +3,10 @@
 import { z } from 'zod';
 import { AttemptStatus, OrderStatus, PayMethod } from './order.ts';
 
-const Yuan = z.string().regex(/^\d{1,8}(\.\d{1,2})?$/).describe('yuan, at most 2 decimals, e.g. "12.30"');
+const Yuan = z
+  .string()
+  .regex(/^\d{1,8}(\.\d{1,2})?$/)
+  .describe('yuan, at most 2 decimals, e.g. "12.30"');
 
 export const PartnerOrderParam = z.object({ order_no: z.string().min(1).max(32) });
 export const PartnerOrdersQuery = z.object({ refer_no: z.string().min(1).max(64) });
@@ -11,7 +14,10 @@ export const PartnerRefundParam = z.object({ no: z.string().min(1).max(64).descr
 
 export const RefundRequest = z.object({
   order_no: z.string().min(1).max(32),
-  partner_refund_no: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).describe('your refund number: the same number again returns the same refund'),
+  partner_refund_no: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .describe('your refund number: the same number again returns the same refund'),
   amount: Yuan.describe('the amount to refund (yuan); ≤ what is left of the order total'),
   reason: z.string().max(200).default(''),
 });
@@ -25,7 +31,7 @@ export const RefundView = z.object({
   order_no: z.string(),
   kind: z.enum(['order', 'extra_attempt']).describe('extra_attempt: an automatic refund of a double or late payment'),
   amount: Yuan,
-  insurer_amount: Yuan.describe('part going back to the insurer\'s quota'),
+  insurer_amount: Yuan.describe("part going back to the insurer's quota"),
   self_pay_amount: Yuan.describe('part going back to the user by the method it came'),
   method: PayMethod,
   status: z.enum(REFUND_STATUSES),

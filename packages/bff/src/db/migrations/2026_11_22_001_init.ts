@@ -239,7 +239,25 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of ['audit_log', 'admin_users', 'provider_notifications', 'callback_deliveries', 'callback_events', 'clearing_tasks', 'alerts', 'ledger_entries', 'ledger_transfers', 'ledger_accounts', 'bound_cards', 'payment_attempts', 'orders', 'policies', 'claims', 'users', 'partners']) {
+  for (const t of [
+    'audit_log',
+    'admin_users',
+    'provider_notifications',
+    'callback_deliveries',
+    'callback_events',
+    'clearing_tasks',
+    'alerts',
+    'ledger_entries',
+    'ledger_transfers',
+    'ledger_accounts',
+    'bound_cards',
+    'payment_attempts',
+    'orders',
+    'policies',
+    'claims',
+    'users',
+    'partners',
+  ]) {
     await db.schema.dropTable(t).ifExists().execute();
   }
 }

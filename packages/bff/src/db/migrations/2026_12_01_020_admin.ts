@@ -4,7 +4,10 @@
 import type { Kysely } from 'kysely';
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.alterTable('admin_users').addColumn('role', 'varchar(16)', (c) => c.notNull().defaultTo('viewer')).execute();
+  await db.schema
+    .alterTable('admin_users')
+    .addColumn('role', 'varchar(16)', (c) => c.notNull().defaultTo('viewer'))
+    .execute();
   await db.schema.alterTable('admin_users').addColumn('disabled_at', 'bigint').execute();
   // The demo admin (seeded before this migration) operates the demo with every right.
   await db.updateTable('admin_users').set({ role: 'finance' }).where('is_demo', '=', 1).execute();
@@ -73,5 +76,6 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of ['alert_pushes', 'insurer_settings', 'admin_login_attempts', 'admin_sessions']) await db.schema.dropTable(t).ifExists().execute();
+  for (const t of ['alert_pushes', 'insurer_settings', 'admin_login_attempts', 'admin_sessions'])
+    await db.schema.dropTable(t).ifExists().execute();
 }

@@ -26,8 +26,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('critical_seq', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .execute();
-  await db.schema.alterTable('ledger_accounts').addColumn('debits_pending_fen', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
-  await db.schema.alterTable('ledger_accounts').addColumn('credits_pending_fen', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('ledger_accounts')
+    .addColumn('debits_pending_fen', 'bigint', (c) => c.notNull().defaultTo(0))
+    .execute();
+  await db.schema
+    .alterTable('ledger_accounts')
+    .addColumn('credits_pending_fen', 'bigint', (c) => c.notNull().defaultTo(0))
+    .execute();
   await db.schema
     .createTable('ledger_pending')
     .addColumn('id', 'varchar(32)', (c) => c.primaryKey())

@@ -8,8 +8,26 @@ export async function up(db: Kysely<any>): Promise<void> {
   for (const r of rows) {
     const known = await db.selectFrom('quota_thresholds').select('critical_fen').where('ic_code', '=', r.ic_code).executeTakeFirst();
     const warning = Number(r.warning_fen);
-    if (known) await db.updateTable('quota_thresholds').set({ warning_fen: warning, critical_fen: Math.min(Number(known.critical_fen), warning) }).where('ic_code', '=', r.ic_code).execute();
-    else await db.insertInto('quota_thresholds').values({ ic_code: r.ic_code, warning_fen: r.warning_fen, critical_fen: 0, warning_armed: 1, critical_armed: 1, warning_seq: 0, critical_seq: 0, updated_at: r.updated_at }).execute();
+    if (known)
+      await db
+        .updateTable('quota_thresholds')
+        .set({ warning_fen: warning, critical_fen: Math.min(Number(known.critical_fen), warning) })
+        .where('ic_code', '=', r.ic_code)
+        .execute();
+    else
+      await db
+        .insertInto('quota_thresholds')
+        .values({
+          ic_code: r.ic_code,
+          warning_fen: r.warning_fen,
+          critical_fen: 0,
+          warning_armed: 1,
+          critical_armed: 1,
+          warning_seq: 0,
+          critical_seq: 0,
+          updated_at: r.updated_at,
+        })
+        .execute();
   }
   await db.schema.dropTable('insurer_settings').execute();
 }

@@ -6,7 +6,11 @@ import type { Kysely } from 'kysely';
 export function quotaCreatedIndex(recordTable: string) {
   return {
     async up(db: Kysely<any>): Promise<void> {
-      await db.schema.createIndex(`${recordTable}_ic_created`).on(recordTable).columns(['ic_code', 'created_at', 'type', 'amount']).execute();
+      await db.schema
+        .createIndex(`${recordTable}_ic_created`)
+        .on(recordTable)
+        .columns(['ic_code', 'created_at', 'type', 'amount'])
+        .execute();
     },
     async down(db: Kysely<any>): Promise<void> {
       await db.schema.dropIndex(`${recordTable}_ic_created`).on(recordTable).execute();

@@ -7,7 +7,15 @@ import type { Deps } from '../../deps.ts';
 import { fail } from '../../http/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { hashSecret, verifySecret } from '../../lib/secrets.ts';
-import { findAdmin, findLiveSession, insertLoginAttempt, insertSession, recentFailures, revokeSession, touchSession } from './admin.repository.ts';
+import {
+  findAdmin,
+  findLiveSession,
+  insertLoginAttempt,
+  insertSession,
+  recentFailures,
+  revokeSession,
+  touchSession,
+} from './admin.repository.ts';
 import type { AdminRole } from './admin.table.ts';
 
 export const ADMIN_TOKEN_PREFIX = 'zfa_';
@@ -30,11 +38,17 @@ export const hashToken = (token: string): string => createHash('sha256').update(
 let dummyHash: Promise<string> | null = null;
 
 /** Signs in; ZF0260 when this user or IP failed too often lately, ZF0262 for a wrong username or password. */
-export async function signIn(deps: Deps, username: string, password: string, ip: string): Promise<{ token: string; username: string; role: AdminRole; expiresAt: number }> {
+export async function signIn(
+  deps: Deps,
+  username: string,
+  password: string,
+  ip: string,
+): Promise<{ token: string; username: string; role: AdminRole; expiresAt: number }> {
   const { db, clock } = deps;
   const now = clock.now();
   const failures = await recentFailures(db, username, ip, now - LOGIN_WINDOW_MS);
-  if (failures.user >= MAX_FAILURES_PER_USER || failures.ip >= MAX_FAILURES_PER_IP) return fail('ZF0260', `login limit user=${failures.user} ip=${failures.ip}`);
+  if (failures.user >= MAX_FAILURES_PER_USER || failures.ip >= MAX_FAILURES_PER_IP)
+    return fail('ZF0260', `login limit user=${failures.user} ip=${failures.ip}`);
 
   const admin = await findAdmin(db, username);
   dummyHash ??= hashSecret('not-a-password');

@@ -25,7 +25,8 @@ describeEachDatabase('admin sign-in', (ctx) => {
   });
 
   it('limits failed sign-ins per user: even the right password is refused until the window passes', async () => {
-    for (let i = 0; i < MAX_FAILURES_PER_USER; i++) await adminRequest(ctx(), undefined, 'POST', '/api/admin/session', { username: 'admin', password: `bad-${i}` });
+    for (let i = 0; i < MAX_FAILURES_PER_USER; i++)
+      await adminRequest(ctx(), undefined, 'POST', '/api/admin/session', { username: 'admin', password: `bad-${i}` });
     const locked = await adminRequest(ctx(), undefined, 'POST', '/api/admin/session', { username: 'admin', password: 'admin123' });
     expect([locked.status, locked.body.code]).toEqual([429, 'ZF0260']);
     ctx().clock.advance(15 * 60_000 + 1);
@@ -36,12 +37,18 @@ describeEachDatabase('admin sign-in', (ctx) => {
   it('limits failed sign-ins per IP across usernames (kept in the database)', async () => {
     await createRoleAdmins(ctx());
     const fromIp = (username: string, password: string) =>
-      ctx().app.request('/api/admin/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) }, { incoming: { socket: { remoteAddress: '10.9.8.7', remotePort: 1, remoteFamily: 'IPv4' } } });
+      ctx().app.request(
+        '/api/admin/session',
+        { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) },
+        { incoming: { socket: { remoteAddress: '10.9.8.7', remotePort: 1, remoteFamily: 'IPv4' } } },
+      );
     for (let i = 0; i < MAX_FAILURES_PER_IP; i++) await fromIp(`u${i % 7}`, 'wrong');
     const res = await fromIp('op', TEST_PASSWORD);
     expect(res.status).toBe(429);
     // Another address is not affected.
-    expect((await adminRequest(ctx(), undefined, 'POST', '/api/admin/session', { username: 'op', password: TEST_PASSWORD })).status).toBe(201);
+    expect((await adminRequest(ctx(), undefined, 'POST', '/api/admin/session', { username: 'op', password: TEST_PASSWORD })).status).toBe(
+      201,
+    );
   });
 
   it('expires sessions after the idle timeout and on logout', async () => {
@@ -72,6 +79,13 @@ describeEachDatabase('admin sign-in', (ctx) => {
 describe('production and the demo admin', () => {
   it('a demo admin cannot sign in when NODE_ENV=production (its row would also stop the server starting)', () => {
     // The server refuses to start with a demo admin row (server.ts); the config also refuses to seed one.
-    expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'mysql://u:p@127.0.0.1/x', SESSION_SECRET: 'a-real-secret-of-length', SEED_DEMO: 'true' })).toThrow(/SEED_DEMO/);
+    expect(() =>
+      loadConfig({
+        NODE_ENV: 'production',
+        DATABASE_URL: 'mysql://u:p@127.0.0.1/x',
+        SESSION_SECRET: 'a-real-secret-of-length',
+        SEED_DEMO: 'true',
+      }),
+    ).toThrow(/SEED_DEMO/);
   });
 });

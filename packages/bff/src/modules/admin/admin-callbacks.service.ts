@@ -18,7 +18,11 @@ export async function replayEvent(deps: Deps, actor: AdminActor, eventId: string
   if (!event) return fail('ZF0263', 'event');
   const done = await auditedMutation(deps, actor, 'callback.replay', `event:${event.id}`, async (trx) => {
     if (!(await requeueEvent(trx, event.id, deps.clock.now()))) return null;
-    return { before: { status: event.status, attempts: Number(event.attempts) }, after: { status: 'pending', attempts: 0 }, result: { event_id: event.id, status: 'pending' } };
+    return {
+      before: { status: event.status, attempts: Number(event.attempts) },
+      after: { status: 'pending', attempts: 0 },
+      result: { event_id: event.id, status: 'pending' },
+    };
   });
   return done ?? fail('ZF0265', 'event still queued');
 }
@@ -53,9 +57,20 @@ export async function sendTestCallback(deps: Deps, actor: AdminActor, partnerId:
   const now = deps.clock.now();
   const eventId = newId('evt_test_', now, deps.random);
   const payload: CallbackPayload = {
-    order_no: 'TEST', refer_no: 'TEST', res_code: TEST_CODES[event].code, res_info: TEST_CODES[event].info, event, event_id: eventId,
-    seq: 0, final: event === 'paid' || event === 'closed' || event === 'refunded', paid_amount: '0.00', insurer_amount: '0.00', self_pay_amount: '0.00',
-    method: null, created_at: new Date(now).toISOString(), test: true,
+    order_no: 'TEST',
+    refer_no: 'TEST',
+    res_code: TEST_CODES[event].code,
+    res_info: TEST_CODES[event].info,
+    event,
+    event_id: eventId,
+    seq: 0,
+    final: event === 'paid' || event === 'closed' || event === 'refunded',
+    paid_amount: '0.00',
+    insurer_amount: '0.00',
+    self_pay_amount: '0.00',
+    method: null,
+    created_at: new Date(now).toISOString(),
+    test: true,
   };
   const body = JSON.stringify(payload);
   const started = Date.now();
@@ -65,7 +80,11 @@ export async function sendTestCallback(deps: Deps, actor: AdminActor, partnerId:
   try {
     const res = await deps.fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'user-agent': 'zhifu-wallet-callbacks/1', ...webhookHeaders(callbackSecrets(partner, now), eventId, Math.floor(now / 1000), body) },
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'zhifu-wallet-callbacks/1',
+        ...webhookHeaders(callbackSecrets(partner, now), eventId, Math.floor(now / 1000), body),
+      },
       body,
       redirect: 'manual',
       signal: AbortSignal.timeout(deps.config.callbackTimeoutMs),
@@ -75,7 +94,16 @@ export async function sendTestCallback(deps: Deps, actor: AdminActor, partnerId:
   } catch (err) {
     error = err instanceof Error ? `${err.name}: ${err.message}`.slice(0, 200) : 'network error';
   }
-  const outcome = { event_id: eventId, event, url, status_code: status, error, duration_ms: Date.now() - started, response_excerpt: excerpt, delivered: status !== null && status >= 200 && status < 300 };
+  const outcome = {
+    event_id: eventId,
+    event,
+    url,
+    status_code: status,
+    error,
+    duration_ms: Date.now() - started,
+    response_excerpt: excerpt,
+    delivered: status !== null && status >= 200 && status < 300,
+  };
   await auditedMutation(deps, actor, 'callback.test', `partner:${partnerId}`, async () => ({ before: null, after: outcome, result: null }));
   return outcome;
 }

@@ -23,10 +23,21 @@ export async function rechargeClearing(deps: Deps, actor: AdminActor, amountFen:
   if (await checkReference(deps, key, amountFen)) return { duplicate: true, balance_fen: await balanceOf(deps.db, Accounts.clearing) };
   const result = await auditedMutation(deps, actor, 'clearing.recharge', Accounts.clearing, async (trx) => {
     const before = await balanceOf(trx, Accounts.clearing);
-    const t = await transfer(trx, { key, from: Accounts.world, to: Accounts.clearing, amountFen, memo: `clearing ledger recharge ${reference}`.slice(0, 128), now: deps.clock.now() });
+    const t = await transfer(trx, {
+      key,
+      from: Accounts.world,
+      to: Accounts.clearing,
+      amountFen,
+      memo: `clearing ledger recharge ${reference}`.slice(0, 128),
+      now: deps.clock.now(),
+    });
     if (t.status === 'duplicate') return null;
     const after = await balanceOf(trx, Accounts.clearing);
-    return { before: { balance_fen: before }, after: { balance_fen: after, amount_fen: amountFen, reference }, result: { duplicate: false, balance_fen: after } };
+    return {
+      before: { balance_fen: before },
+      after: { balance_fen: after, amount_fen: amountFen, reference },
+      result: { duplicate: false, balance_fen: after },
+    };
   });
   return result ?? { duplicate: true, balance_fen: await balanceOf(deps.db, Accounts.clearing) };
 }
@@ -44,12 +55,28 @@ export async function completeClearingTask(deps: Deps, actor: AdminActor, taskId
     return await auditedMutation(deps, actor, 'clearing.complete', `task:${task.id}`, async (trx) => {
       const now = deps.clock.now();
       const before = await balanceOf(trx, Accounts.clearing);
-      const t = await transfer(trx, { key: `order:${task.order_no}:insurer`, from: Accounts.clearing, to: task.to_account, amountFen: Number(task.amount_fen), orderNo: task.order_no, memo: 'insurer share cleared by admin', now });
+      const t = await transfer(trx, {
+        key: `order:${task.order_no}:insurer`,
+        from: Accounts.clearing,
+        to: task.to_account,
+        amountFen: Number(task.amount_fen),
+        orderNo: task.order_no,
+        memo: 'insurer share cleared by admin',
+        now,
+      });
       if (!(await markClearingTaskDone(trx, task.id, actor.username, now))) fail('ZF0265', 'task completed concurrently');
-      const alert = await trx.selectFrom('alerts').select('id').where('dedupe_key', '=', `CLEARING_LEDGER_SHORT:${task.order_no}`).executeTakeFirst();
+      const alert = await trx
+        .selectFrom('alerts')
+        .select('id')
+        .where('dedupe_key', '=', `CLEARING_LEDGER_SHORT:${task.order_no}`)
+        .executeTakeFirst();
       if (alert) await resolveAlert(trx, alert.id, actor.username, `清分任务 ${task.id} 已完成`, now);
       const after = await balanceOf(trx, Accounts.clearing);
-      return { before: { status: 'open', clearing_fen: before }, after: { status: 'done', clearing_fen: after, transfer: t.status }, result: { task_id: task.id, transfer: t.status, clearing_fen: after } };
+      return {
+        before: { status: 'open', clearing_fen: before },
+        after: { status: 'done', clearing_fen: after, transfer: t.status },
+        result: { task_id: task.id, transfer: t.status, clearing_fen: after },
+      };
     });
   } catch (err) {
     if (err instanceof InsufficientFunds) return fail('ZF0264', `clearing short for ${task.amount_fen}`);
@@ -67,11 +94,17 @@ export async function rechargeInsurer(deps: Deps, actor: AdminActor, icCode: str
   if (!(await deps.quota.insurerName(icCode))) return fail('ZF0263', 'insurer');
   const refNo = `admin:${reference}`;
   const prior = await transferByKey(deps.db, mirrorKey(refNo));
-  if (prior && (Number(prior.amount_fen) !== amountFen || prior.to_account !== Accounts.insurerQuota(icCode))) fail('ZF0267', `reference ${reference} used for ${prior.amount_fen} to ${prior.to_account}`);
+  if (prior && (Number(prior.amount_fen) !== amountFen || prior.to_account !== Accounts.insurerQuota(icCode)))
+    fail('ZF0267', `reference ${reference} used for ${prior.amount_fen} to ${prior.to_account}`);
   if (prior) return { duplicate: true, remaining_fen: await deps.quota.remaining(icCode) };
   const before = await deps.quota.remaining(icCode);
   // The quota connection may be this one (SQLite has a single connection): record and mirror first, audit after.
   const created = await rechargeQuota(deps, icCode, amountFen, refNo);
-  if (created) await auditedMutation(deps, actor, 'insurer.recharge', `insurer:${icCode}`, async () => ({ before: { remaining_fen: before }, after: { remaining_fen: before + amountFen, amount_fen: amountFen, reference }, result: true }));
+  if (created)
+    await auditedMutation(deps, actor, 'insurer.recharge', `insurer:${icCode}`, async () => ({
+      before: { remaining_fen: before },
+      after: { remaining_fen: before + amountFen, amount_fen: amountFen, reference },
+      result: true,
+    }));
   return { duplicate: !created, remaining_fen: await deps.quota.remaining(icCode) };
 }

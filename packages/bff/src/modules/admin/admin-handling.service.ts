@@ -35,7 +35,12 @@ export async function unlockUserPin(deps: Deps, actor: AdminActor, userId: strin
   const before = (await userPin(deps.db, userId)) ?? fail('ZF0263', 'user');
   await auditedMutation(deps, actor, 'user.pin_unlock', `user:${userId}`, async (trx) => {
     await unlockPin(trx, userId);
-    return { before: { pin_failed: Number(before.pin_failed), pin_locked_at: before.pin_locked_at === null ? null : Number(before.pin_locked_at) }, after: { pin_failed: 0, pin_locked_at: null }, note: reason, result: true };
+    return {
+      before: { pin_failed: Number(before.pin_failed), pin_locked_at: before.pin_locked_at === null ? null : Number(before.pin_locked_at) },
+      after: { pin_failed: 0, pin_locked_at: null },
+      note: reason,
+      result: true,
+    };
   });
   return { user_id: userId, pin_failed: 0, pin_locked: false };
 }
@@ -52,7 +57,11 @@ export async function setWarningLevel(deps: Deps, actor: AdminActor, icCode: str
   if (critical > warningFen) fail('ZF0010', 'critical level above the warning level');
   await auditedMutation(deps, actor, 'insurer.warning', `insurer:${icCode}`, async (trx) => {
     await setThresholds(trx, icCode, warningFen, critical, deps.clock.now());
-    return { before: prior ? { warning_fen: Number(prior.warning_fen), critical_fen: Number(prior.critical_fen) } : null, after: { warning_fen: warningFen, critical_fen: critical }, result: true };
+    return {
+      before: prior ? { warning_fen: Number(prior.warning_fen), critical_fen: Number(prior.critical_fen) } : null,
+      after: { warning_fen: warningFen, critical_fen: critical },
+      result: true,
+    };
   });
   await checkQuotaLevels(deps, icCode);
   return { ic_code: icCode, warning_fen: warningFen, critical_fen: critical };

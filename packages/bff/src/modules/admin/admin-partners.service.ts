@@ -4,7 +4,13 @@ import { randomBytes } from 'node:crypto';
 import type { Deps } from '../../deps.ts';
 import { isUniqueViolation } from '../../db/database.ts';
 import { fail } from '../../http/errors.ts';
-import { insertPartner, listPartners, rotatePartnerSecret, setPartnerDisabled, setPartnerHosts } from '../session/partner-admin.repository.ts';
+import {
+  insertPartner,
+  listPartners,
+  rotatePartnerSecret,
+  setPartnerDisabled,
+  setPartnerHosts,
+} from '../session/partner-admin.repository.ts';
 import { findPartner } from '../session/session.repository.ts';
 import type { Partner } from '../session/session.table.ts';
 import type { AdminActor } from './admin-auth.service.ts';
@@ -16,9 +22,14 @@ const newCallbackSecret = () => `whsec_${randomBytes(32).toString('base64')}`;
 /** A partner as the console shows it: never a secret, only whether a rotation overlap is running. */
 export function partnerView(p: Partner, now: number) {
   return {
-    id: p.id, name: p.name, callback_hosts: JSON.parse(p.callback_hosts) as string[], is_demo: Boolean(p.is_demo), disabled: p.disabled_at !== null,
+    id: p.id,
+    name: p.name,
+    callback_hosts: JSON.parse(p.callback_hosts) as string[],
+    is_demo: Boolean(p.is_demo),
+    disabled: p.disabled_at !== null,
     link_overlap_until: p.prev_link_secret && Number(p.prev_link_secret_until) > now ? Number(p.prev_link_secret_until) : null,
-    callback_overlap_until: p.prev_callback_secret && Number(p.prev_callback_secret_until) > now ? Number(p.prev_callback_secret_until) : null,
+    callback_overlap_until:
+      p.prev_callback_secret && Number(p.prev_callback_secret_until) > now ? Number(p.prev_callback_secret_until) : null,
     created_at: Number(p.created_at),
   };
 }
@@ -37,7 +48,14 @@ export async function createPartner(deps: Deps, actor: AdminActor, input: { id: 
   const callbackSecret = newCallbackSecret();
   try {
     await auditedMutation(deps, actor, 'partner.create', `partner:${input.id}`, async (trx) => {
-      await insertPartner(trx, { id: input.id, name: input.name, linkSecret, callbackSecret, hosts: input.callback_hosts, now: deps.clock.now() });
+      await insertPartner(trx, {
+        id: input.id,
+        name: input.name,
+        linkSecret,
+        callbackSecret,
+        hosts: input.callback_hosts,
+        now: deps.clock.now(),
+      });
       return { before: null, after: { id: input.id, name: input.name, callback_hosts: input.callback_hosts }, result: null };
     });
   } catch (err) {
@@ -45,7 +63,11 @@ export async function createPartner(deps: Deps, actor: AdminActor, input: { id: 
     throw err;
   }
   // The only time these are shown.
-  return { partner: partnerView(await mustFind(deps, input.id), deps.clock.now()), link_secret: linkSecret, callback_secret: callbackSecret };
+  return {
+    partner: partnerView(await mustFind(deps, input.id), deps.clock.now()),
+    link_secret: linkSecret,
+    callback_secret: callbackSecret,
+  };
 }
 
 export async function setDisabled(deps: Deps, actor: AdminActor, id: string, disabled: boolean) {

@@ -7,7 +7,10 @@ export function findAdmin(db: Db, username: string): Promise<AdminUser | undefin
 }
 
 export async function insertAdmin(db: Db, row: { username: string; passwordHash: string; role: AdminRole; now: number }): Promise<void> {
-  await db.insertInto('admin_users').values({ username: row.username, password_hash: row.passwordHash, role: row.role, is_demo: 0, disabled_at: null, created_at: row.now }).execute();
+  await db
+    .insertInto('admin_users')
+    .values({ username: row.username, password_hash: row.passwordHash, role: row.role, is_demo: 0, disabled_at: null, created_at: row.now })
+    .execute();
 }
 
 /** True when the demo admin is in this database (production refuses to start then). */
@@ -16,7 +19,17 @@ export async function hasDemoAdmin(db: Db): Promise<boolean> {
 }
 
 export async function insertSession(db: Db, s: { tokenHash: string; username: string; now: number; expiresAt: number }): Promise<void> {
-  await db.insertInto('admin_sessions').values({ token_hash: s.tokenHash, username: s.username, created_at: s.now, last_seen_at: s.now, expires_at: s.expiresAt, revoked_at: null }).execute();
+  await db
+    .insertInto('admin_sessions')
+    .values({
+      token_hash: s.tokenHash,
+      username: s.username,
+      created_at: s.now,
+      last_seen_at: s.now,
+      expires_at: s.expiresAt,
+      revoked_at: null,
+    })
+    .execute();
 }
 
 /** The live session of a token hash with its user; undefined when unknown, revoked, expired or idle too long. */
@@ -24,7 +37,14 @@ export function findLiveSession(db: Db, tokenHash: string, now: number, idleMs: 
   return db
     .selectFrom('admin_sessions')
     .innerJoin('admin_users', 'admin_users.username', 'admin_sessions.username')
-    .select(['admin_sessions.token_hash', 'admin_sessions.username', 'admin_sessions.expires_at', 'admin_sessions.last_seen_at', 'admin_users.role', 'admin_users.disabled_at'])
+    .select([
+      'admin_sessions.token_hash',
+      'admin_sessions.username',
+      'admin_sessions.expires_at',
+      'admin_sessions.last_seen_at',
+      'admin_users.role',
+      'admin_users.disabled_at',
+    ])
     .where('admin_sessions.token_hash', '=', tokenHash)
     .where('admin_sessions.revoked_at', 'is', null)
     .where('admin_sessions.expires_at', '>', now)
@@ -38,12 +58,20 @@ export async function touchSession(db: Db, tokenHash: string, now: number): Prom
 }
 
 export async function revokeSession(db: Db, tokenHash: string, now: number): Promise<boolean> {
-  const res = await db.updateTable('admin_sessions').set({ revoked_at: now }).where('token_hash', '=', tokenHash).where('revoked_at', 'is', null).executeTakeFirst();
+  const res = await db
+    .updateTable('admin_sessions')
+    .set({ revoked_at: now })
+    .where('token_hash', '=', tokenHash)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
   return Number(res.numUpdatedRows) === 1;
 }
 
 export async function insertLoginAttempt(db: Db, a: { id: string; username: string; ip: string; ok: boolean; now: number }): Promise<void> {
-  await db.insertInto('admin_login_attempts').values({ id: a.id, username: a.username.slice(0, 64), ip: a.ip.slice(0, 64), ok: a.ok ? 1 : 0, created_at: a.now }).execute();
+  await db
+    .insertInto('admin_login_attempts')
+    .values({ id: a.id, username: a.username.slice(0, 64), ip: a.ip.slice(0, 64), ok: a.ok ? 1 : 0, created_at: a.now })
+    .execute();
 }
 
 /** Failed sign-ins since `since` for a username, and from an IP. */

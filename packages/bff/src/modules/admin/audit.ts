@@ -18,7 +18,13 @@ export interface AuditedChange<T> {
  * the request id and the time in the same transaction: the change and its audit row commit together or not at all.
  * `fn` returning `null` means nothing changed: no audit row is written.
  */
-export async function auditedMutation<T>(deps: Deps, actor: AdminActor, action: string, target: string, fn: (trx: Trx) => Promise<AuditedChange<T> | null>): Promise<T | null> {
+export async function auditedMutation<T>(
+  deps: Deps,
+  actor: AdminActor,
+  action: string,
+  target: string,
+  fn: (trx: Trx) => Promise<AuditedChange<T> | null>,
+): Promise<T | null> {
   return inTransaction(deps.db, async (trx) => {
     const change = await fn(trx);
     if (change === null) return null;

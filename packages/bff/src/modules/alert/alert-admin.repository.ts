@@ -33,7 +33,12 @@ export function alertsOfOrder(db: Db, orderNo: string): Promise<AlertRow[]> {
 
 /** open → acknowledged, once. */
 export async function acknowledgeAlert(db: Db, id: string, by: string, now: number): Promise<boolean> {
-  const res = await db.updateTable('alerts').set({ status: 'acknowledged', acknowledged_at: now, acknowledged_by: by }).where('id', '=', id).where('status', '=', 'open').executeTakeFirst();
+  const res = await db
+    .updateTable('alerts')
+    .set({ status: 'acknowledged', acknowledged_at: now, acknowledged_by: by })
+    .where('id', '=', id)
+    .where('status', '=', 'open')
+    .executeTakeFirst();
   return Number(res.numUpdatedRows) === 1;
 }
 
@@ -50,11 +55,21 @@ export async function resolveAlert(db: Db, id: string, by: string, note: string,
 
 /** Unresolved alerts per kind. */
 export async function unresolvedAlertCounts(db: Db): Promise<Record<string, number>> {
-  const rows = await db.selectFrom('alerts').select(['kind', (eb) => eb.fn.countAll<number>().as('n')]).where('status', 'in', ['open', 'acknowledged']).groupBy('kind').execute();
+  const rows = await db
+    .selectFrom('alerts')
+    .select(['kind', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('status', 'in', ['open', 'acknowledged'])
+    .groupBy('kind')
+    .execute();
   return Object.fromEntries(rows.map((r) => [r.kind, Number(r.n)]));
 }
 
-export async function listClearingTasks(db: Db, status: 'open' | 'done' | undefined, limit: number, offset: number): Promise<{ rows: ClearingTaskRow[]; total: number }> {
+export async function listClearingTasks(
+  db: Db,
+  status: 'open' | 'done' | undefined,
+  limit: number,
+  offset: number,
+): Promise<{ rows: ClearingTaskRow[]; total: number }> {
   let q = db.selectFrom('clearing_tasks');
   if (status) q = q.where('status', '=', status);
   const total = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
@@ -72,11 +87,21 @@ export function clearingTasksOfOrder(db: Db, orderNo: string): Promise<ClearingT
 
 /** open → done, once (the loser of two concurrent completions gets false). */
 export async function markClearingTaskDone(db: Db, id: string, by: string, now: number): Promise<boolean> {
-  const res = await db.updateTable('clearing_tasks').set({ status: 'done', done_at: now, done_by: by }).where('id', '=', id).where('status', '=', 'open').executeTakeFirst();
+  const res = await db
+    .updateTable('clearing_tasks')
+    .set({ status: 'done', done_at: now, done_by: by })
+    .where('id', '=', id)
+    .where('status', '=', 'open')
+    .executeTakeFirst();
   return Number(res.numUpdatedRows) === 1;
 }
 
 export async function overdueTaskCount(db: Db, now: number): Promise<number> {
-  const row = await db.selectFrom('clearing_tasks').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'open').where('due_at', '<', now).executeTakeFirst();
+  const row = await db
+    .selectFrom('clearing_tasks')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('status', '=', 'open')
+    .where('due_at', '<', now)
+    .executeTakeFirst();
   return Number(row?.n ?? 0);
 }

@@ -8,14 +8,30 @@ export type AlertPushRow = Selectable<AlertPushTable>;
 
 /** Queues the push of an alert, once per alert (the unique alert_id). */
 export function insertPush(db: Db, p: { id: string; alertId: string; payload: string; now: number }): Promise<boolean> {
-  return insertOnce(db, 'alert_pushes', { id: p.id, alert_id: p.alertId, payload: p.payload, status: 'pending', attempts: 0, next_attempt_at: p.now, lease_until: null, last_error: null, delivered_at: null, created_at: p.now });
+  return insertOnce(db, 'alert_pushes', {
+    id: p.id,
+    alert_id: p.alertId,
+    payload: p.payload,
+    status: 'pending',
+    attempts: 0,
+    next_attempt_at: p.now,
+    lease_until: null,
+    last_error: null,
+    delivered_at: null,
+    created_at: p.now,
+  });
 }
 
 export function duePushes(db: Db, now: number, limit: number): Promise<AlertPushRow[]> {
   return db
     .selectFrom('alert_pushes')
     .selectAll()
-    .where((eb) => eb.or([eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', now)]), eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', now)])]))
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', now)]),
+        eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', now)]),
+      ]),
+    )
     .orderBy('created_at')
     .limit(limit)
     .execute();
@@ -33,7 +49,13 @@ export async function claimPush(db: Db, p: AlertPushRow, leaseUntil: number): Pr
   return Number(res.numUpdatedRows) === 1;
 }
 
-export async function recordPush(db: Db, id: string, attempts: number, outcome: { status: 'delivered'; at: number } | { status: 'dead'; error: string } | { status: 'pending'; error: string; nextAttemptAt: number }): Promise<void> {
+export async function recordPush(
+  db: Db,
+  id: string,
+  attempts: number,
+  outcome:
+    { status: 'delivered'; at: number } | { status: 'dead'; error: string } | { status: 'pending'; error: string; nextAttemptAt: number },
+): Promise<void> {
   const base = { attempts, lease_until: null };
   const set =
     outcome.status === 'delivered'

@@ -9,7 +9,17 @@ describeEachDatabase('alert pushes to the admin robot webhook', (ctx) => {
     // The harness partner endpoint stands in for the robot: a real HTTP server on 127.0.0.1.
     const robot = ctx().partner;
     ctx().deps.config.admin.webhookUrl = robot.url;
-    const raise = () => inTransaction(ctx().deps.db, (trx) => raiseAlert(trx, ctx().deps.logger, { kind: 'CLEARING_LEDGER_SHORT', dedupeKey: 'CLEARING_LEDGER_SHORT:ZF1', orderNo: 'ZF1', amountFen: 8000, detail: 'clearing ledger cannot cover 80.00', now: ctx().clock.now() }));
+    const raise = () =>
+      inTransaction(ctx().deps.db, (trx) =>
+        raiseAlert(trx, ctx().deps.logger, {
+          kind: 'CLEARING_LEDGER_SHORT',
+          dedupeKey: 'CLEARING_LEDGER_SHORT:ZF1',
+          orderNo: 'ZF1',
+          amountFen: 8000,
+          detail: 'clearing ledger cannot cover 80.00',
+          now: ctx().clock.now(),
+        }),
+      );
     expect(await raise()).toBe(true);
     expect(await raise()).toBe(false); // the cause retried: no new alert, no new push
 
@@ -33,7 +43,9 @@ describeEachDatabase('alert pushes to the admin robot webhook', (ctx) => {
   });
 
   it('queues but sends nothing while ADMIN_WEBHOOK_URL is unset', async () => {
-    await inTransaction(ctx().deps.db, (trx) => raiseAlert(trx, ctx().deps.logger, { kind: 'LATE_PAYMENT', dedupeKey: 'LATE:1', detail: 'late', now: ctx().clock.now() }));
+    await inTransaction(ctx().deps.db, (trx) =>
+      raiseAlert(trx, ctx().deps.logger, { kind: 'LATE_PAYMENT', dedupeKey: 'LATE:1', detail: 'late', now: ctx().clock.now() }),
+    );
     expect(await deliverAlertPushes(ctx().deps)).toEqual({ delivered: 0, failed: 0 });
     expect(ctx().partner.received).toHaveLength(0);
   });

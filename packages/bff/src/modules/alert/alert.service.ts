@@ -21,19 +21,30 @@ export interface AlertInput {
 export async function raiseAlert(db: Db, logger: Logger, input: AlertInput): Promise<boolean> {
   const id = newId('AL', input.now);
   const created = await insertAlert(db, {
-        id,
-        kind: input.kind,
-        dedupe_key: input.dedupeKey,
-        order_no: input.orderNo ?? null,
-        amount_fen: input.amountFen ?? null,
-        detail: input.detail.slice(0, 255),
-        status: 'open',
-        created_at: input.now,
-        acknowledged_at: null,
+    id,
+    kind: input.kind,
+    dedupe_key: input.dedupeKey,
+    order_no: input.orderNo ?? null,
+    amount_fen: input.amountFen ?? null,
+    detail: input.detail.slice(0, 255),
+    status: 'open',
+    created_at: input.now,
+    acknowledged_at: null,
   });
   if (!created) return false;
   // One push per alert, in the alert's transaction: a retried cause raises no new alert, so no second push.
-  await insertPush(db, { id: newId('AP', input.now), alertId: id, payload: robotMessage({ kind: input.kind, orderNo: input.orderNo ?? null, amountFen: input.amountFen ?? null, detail: input.detail, at: input.now }), now: input.now });
+  await insertPush(db, {
+    id: newId('AP', input.now),
+    alertId: id,
+    payload: robotMessage({
+      kind: input.kind,
+      orderNo: input.orderNo ?? null,
+      amountFen: input.amountFen ?? null,
+      detail: input.detail,
+      at: input.now,
+    }),
+    now: input.now,
+  });
   logger.warn({ alert: input.kind, order_no: input.orderNo, amount_fen: input.amountFen }, `ALERT ${input.kind}: ${input.detail}`);
   return true;
 }
@@ -51,16 +62,19 @@ export function clearingDueAt(now: number, cutoff: string): number {
 }
 
 /** Parks an insurer share the clearing ledger could not cover, for an admin to clear by hand (once per order). */
-export async function createClearingTask(db: Db, input: { orderNo: string; amountFen: number; toAccount: string; dueAt: number; now: number }): Promise<void> {
+export async function createClearingTask(
+  db: Db,
+  input: { orderNo: string; amountFen: number; toAccount: string; dueAt: number; now: number },
+): Promise<void> {
   await insertClearingTask(db, {
-        id: newId('CT', input.now),
-        order_no: input.orderNo,
-        amount_fen: input.amountFen,
-        to_account: input.toAccount,
-        due_at: input.dueAt,
-        status: 'open',
-        done_at: null,
-        done_by: null,
-        created_at: input.now,
+    id: newId('CT', input.now),
+    order_no: input.orderNo,
+    amount_fen: input.amountFen,
+    to_account: input.toAccount,
+    due_at: input.dueAt,
+    status: 'open',
+    done_at: null,
+    done_by: null,
+    created_at: input.now,
   });
 }

@@ -1,7 +1,21 @@
 // Alerts for admins and the manual clearing tasks they must finish.
 export interface AlertTable {
   id: string;
-  kind: 'INSURER_QUOTA_SHORT' | 'CLEARING_LEDGER_SHORT' | 'LATE_PAYMENT' | 'DOUBLE_PAYMENT' | 'CALLBACK_DEAD' | 'PAYMENT_RESULT_OVERDUE' | 'PAYMENT_AMOUNT_MISMATCH' | 'INSURER_QUOTA_SHORT_EARLY' | 'QUOTA_LOW_WARNING' | 'QUOTA_LOW_CRITICAL' | 'QUOTA_BOOK_DRIFT' | 'RECONCILE_DIFFERENCE' | 'REFUND_MERCHANT_SHORT' | 'REFUND_FAILED';
+  kind:
+    | 'INSURER_QUOTA_SHORT'
+    | 'CLEARING_LEDGER_SHORT'
+    | 'LATE_PAYMENT'
+    | 'DOUBLE_PAYMENT'
+    | 'CALLBACK_DEAD'
+    | 'PAYMENT_RESULT_OVERDUE'
+    | 'PAYMENT_AMOUNT_MISMATCH'
+    | 'INSURER_QUOTA_SHORT_EARLY'
+    | 'QUOTA_LOW_WARNING'
+    | 'QUOTA_LOW_CRITICAL'
+    | 'QUOTA_BOOK_DRIFT'
+    | 'RECONCILE_DIFFERENCE'
+    | 'REFUND_MERCHANT_SHORT'
+    | 'REFUND_FAILED';
   dedupe_key: string;
   order_no: string | null;
   amount_fen: number | null;

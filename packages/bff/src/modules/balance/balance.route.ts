@@ -15,9 +15,29 @@ export function balanceRoutes(deps: Deps) {
   const authed = requireSession(deps);
   const { client } = payzeroIntegration(deps);
   return new Hono<AppEnv>()
-    .post('/orders/:orderNo/pay/balance', authed, limitPerIp(deps, 'pin_per_ip'), limitPerUser(deps, 'pin_per_user'), validate('param', OrderParam), validate('json', BalancePayRequest), async (c) =>
-      c.json(await payWithBalance(deps, c.get('session'), c.req.valid('param').orderNo, c.req.valid('json').pin, c.req.valid('json').confirm_supersede), 200),
+    .post(
+      '/orders/:orderNo/pay/balance',
+      authed,
+      limitPerIp(deps, 'pin_per_ip'),
+      limitPerUser(deps, 'pin_per_user'),
+      validate('param', OrderParam),
+      validate('json', BalancePayRequest),
+      async (c) =>
+        c.json(
+          await payWithBalance(
+            deps,
+            c.get('session'),
+            c.req.valid('param').orderNo,
+            c.req.valid('json').pin,
+            c.req.valid('json').confirm_supersede,
+          ),
+          200,
+        ),
     )
-    .post('/pin/sms', authed, validate('json', PinSmsRequest), async (c) => c.json(await sendPinSms(deps, client, c.get('session'), c.req.valid('json').card_id), 202))
-    .put('/pin', authed, validate('json', SetPinRequest), async (c) => c.json(await setPin(deps, client, c.get('session'), c.req.valid('json')), 200));
+    .post('/pin/sms', authed, validate('json', PinSmsRequest), async (c) =>
+      c.json(await sendPinSms(deps, client, c.get('session'), c.req.valid('json').card_id), 202),
+    )
+    .put('/pin', authed, validate('json', SetPinRequest), async (c) =>
+      c.json(await setPin(deps, client, c.get('session'), c.req.valid('json')), 200),
+    );
 }

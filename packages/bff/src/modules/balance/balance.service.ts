@@ -9,14 +9,27 @@ import { findOrder } from '../order/order.repository.ts';
 import { toAttemptView, toOrderView } from '../order/order.view.ts';
 import { orderForSession } from '../order/order.service.ts';
 import { getAttempt } from '../payment/payment.repository.ts';
-import { applySuccess, assertNoCardInFlight, assertPayable, assertTripSuperseded, createAttempt, settleAfterPayment } from '../payment/payment.service.ts';
+import {
+  applySuccess,
+  assertNoCardInFlight,
+  assertPayable,
+  assertTripSuperseded,
+  createAttempt,
+  settleAfterPayment,
+} from '../payment/payment.service.ts';
 import { checkPin } from './pin.ts';
 
 /**
  * 余额支付: checks the 6-digit PIN (hashed; locked after too many wrong tries), then pays the self-pay share from
  * the wallet synchronously. Failures are shown to the user and not called back (SPEC §3.6).
  */
-export async function payWithBalance(deps: Deps, session: Session, orderNo: string, pin: string, confirmSupersede?: boolean): Promise<PayResponse> {
+export async function payWithBalance(
+  deps: Deps,
+  session: Session,
+  orderNo: string,
+  pin: string,
+  confirmSupersede?: boolean,
+): Promise<PayResponse> {
   const { db, clock } = deps;
   const order = await orderForSession(db, session, orderNo);
   assertPayable(order, clock.now());
@@ -42,7 +55,12 @@ export async function payWithBalance(deps: Deps, session: Session, orderNo: stri
     // The transaction rolled back; keep a failed attempt so the records show it (no callback).
     await inTransaction(db, async (trx) => {
       const fresh = await findOrder(trx, orderNo);
-      if (fresh) await createAttempt(trx, fresh, 'balance', now, { status: 'failed', failure_reason: 'insufficient_balance', internal_reason: 'wallet balance below self-pay share' });
+      if (fresh)
+        await createAttempt(trx, fresh, 'balance', now, {
+          status: 'failed',
+          failure_reason: 'insufficient_balance',
+          internal_reason: 'wallet balance below self-pay share',
+        });
     });
     return fail('ZF0090', 'insufficient balance', { reason: 'insufficient_balance' });
   }

@@ -21,7 +21,19 @@ export async function sendPinSms(deps: Deps, client: PayzeroClient, session: Ses
   const sent = await client.agreements.sendSms(card.token);
   const now = clock.now();
   const id = newId('PINSMS', now, random);
-  await insertChallenge(db, { id, user_id: session.userId, purpose: 'pin', provider_request_no: sent.requestNo, card_id: card.id, pending_card: null, phone_masked: card.phone_masked, tries: 0, expires_at: now + SMS_TTL_MS, consumed_at: null, created_at: now });
+  await insertChallenge(db, {
+    id,
+    user_id: session.userId,
+    purpose: 'pin',
+    provider_request_no: sent.requestNo,
+    card_id: card.id,
+    pending_card: null,
+    phone_masked: card.phone_masked,
+    tries: 0,
+    expires_at: now + SMS_TTL_MS,
+    consumed_at: null,
+    created_at: now,
+  });
   deps.logger.info({ user_id: session.userId, challenge_id: id, card_id: card.id }, 'pin set/reset: sms code sent');
   return { challenge_id: id, phone_masked: card.phone_masked, expires_at: new Date(now + SMS_TTL_MS).toISOString() };
 }

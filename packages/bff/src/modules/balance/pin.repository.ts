@@ -25,12 +25,23 @@ export async function claimPinTry(db: Db, userId: string, maxTries: number, now:
 
 /** Ends a lock set at or before `lockedBefore` and starts the count again; a lock set later stays. */
 export async function endPinLock(db: Db, userId: string, lockedBefore: number): Promise<void> {
-  await db.updateTable('users').set({ pin_failed: 0, pin_locked_at: null }).where('id', '=', userId).where('pin_locked_at', '<=', lockedBefore).execute();
+  await db
+    .updateTable('users')
+    .set({ pin_failed: 0, pin_locked_at: null })
+    .where('id', '=', userId)
+    .where('pin_locked_at', '<=', lockedBefore)
+    .execute();
 }
 
 /** Locks a PIN already at or past `maxTries` without a lock (PIN_MAX_TRIES lowered since), so it ends like any lock. */
 export async function lockPinPastLimit(db: Db, userId: string, maxTries: number, now: number): Promise<void> {
-  await db.updateTable('users').set({ pin_locked_at: now }).where('id', '=', userId).where('pin_locked_at', 'is', null).where('pin_failed', '>=', maxTries).execute();
+  await db
+    .updateTable('users')
+    .set({ pin_locked_at: now })
+    .where('id', '=', userId)
+    .where('pin_locked_at', 'is', null)
+    .where('pin_failed', '>=', maxTries)
+    .execute();
 }
 
 /** After a correct PIN: no tries counted, no lock, and the hash replaced when it is to be upgraded. */

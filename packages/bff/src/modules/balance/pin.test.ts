@@ -15,7 +15,11 @@ function pay(ctx: TestContext, token: string, orderNo: string, pin: string) {
 }
 
 function pinRow(ctx: TestContext) {
-  return ctx.deps.db.selectFrom('users').select(['pin_hash', 'pin_failed', 'pin_locked_at']).where('id', '=', USER).executeTakeFirstOrThrow();
+  return ctx.deps.db
+    .selectFrom('users')
+    .select(['pin_hash', 'pin_failed', 'pin_locked_at'])
+    .where('id', '=', USER)
+    .executeTakeFirstOrThrow();
 }
 
 function codes(results: Array<{ status: number; body: { code?: string } }>): Record<string, number> {
@@ -67,7 +71,10 @@ describeEachDatabase(
       const { token, orderNo } = await ctx.newOrder();
       for (let i = 0; i < MAX_TRIES; i++) await pay(ctx, token, orderNo, '111111');
       const before = await snapshot(ctx);
-      const results = await Promise.all([...Array.from({ length: 10 }, () => pay(ctx, token, orderNo, '000000')), pay(ctx, token, orderNo, DEMO.pin)]);
+      const results = await Promise.all([
+        ...Array.from({ length: 10 }, () => pay(ctx, token, orderNo, '000000')),
+        pay(ctx, token, orderNo, DEMO.pin),
+      ]);
       expect(codes(results)).toEqual({ '423 ZF0110': 11 });
       expect(await snapshot(ctx)).toBe(before);
     });
@@ -75,11 +82,15 @@ describeEachDatabase(
     it('resets the count on a right PIN, so the tries left start again', async () => {
       const ctx = get();
       const first = await ctx.newOrder();
-      for (let i = 0; i < MAX_TRIES - 1; i++) expect((await pay(ctx, first.token, first.orderNo, '000000')).body.remaining_tries).toBe(MAX_TRIES - 1 - i);
+      for (let i = 0; i < MAX_TRIES - 1; i++)
+        expect((await pay(ctx, first.token, first.orderNo, '000000')).body.remaining_tries).toBe(MAX_TRIES - 1 - i);
       expect((await pay(ctx, first.token, first.orderNo, DEMO.pin)).status).toBe(200);
       expect(Number((await pinRow(ctx)).pin_failed)).toBe(0);
       const second = await ctx.newOrder({ refer_no: 'REF-002' });
-      expect((await pay(ctx, second.token, second.orderNo, '000000')).body).toMatchObject({ code: 'ZF0090', remaining_tries: MAX_TRIES - 1 });
+      expect((await pay(ctx, second.token, second.orderNo, '000000')).body).toMatchObject({
+        code: 'ZF0090',
+        remaining_tries: MAX_TRIES - 1,
+      });
     });
 
     it(`unlocks after PIN_LOCK_MINUTES (${LOCK_MINUTES}); the cashier shows the lock, when it ends, and no balance pay until then`, async () => {
@@ -92,9 +103,17 @@ describeEachDatabase(
       const cashier = async () => {
         const res = await ctx.call('GET', `/api/orders/${orderNo}/cashier`, token);
         expect(res.status).toBe(200);
-        return { pin_locked: res.body.pin_locked, pin_locked_until: res.body.pin_locked_until, balance: res.body.methods.find((m: { method: string }) => m.method === 'balance') };
+        return {
+          pin_locked: res.body.pin_locked,
+          pin_locked_until: res.body.pin_locked_until,
+          balance: res.body.methods.find((m: { method: string }) => m.method === 'balance'),
+        };
       };
-      expect(await cashier()).toMatchObject({ pin_locked: true, pin_locked_until: until, balance: { enabled: false, note: '支付密码错误次数过多，已锁定' } });
+      expect(await cashier()).toMatchObject({
+        pin_locked: true,
+        pin_locked_until: until,
+        balance: { enabled: false, note: '支付密码错误次数过多，已锁定' },
+      });
 
       ctx.clock.advance(LOCK_MINUTES * 60_000 - 1);
       expect(await cashier()).toMatchObject({ pin_locked: true, pin_locked_until: until, balance: { enabled: false } });
@@ -113,7 +132,11 @@ describeEachDatabase(
     it('locks (with an end) a user already past a lowered PIN_MAX_TRIES', async () => {
       const ctx = get();
       const { token, orderNo } = await ctx.newOrder();
-      await ctx.deps.db.updateTable('users').set({ pin_failed: MAX_TRIES + 2, pin_locked_at: null }).where('id', '=', USER).execute();
+      await ctx.deps.db
+        .updateTable('users')
+        .set({ pin_failed: MAX_TRIES + 2, pin_locked_at: null })
+        .where('id', '=', USER)
+        .execute();
       expect((await pay(ctx, token, orderNo, DEMO.pin)).body.code).toBe('ZF0110');
       expect(Number((await pinRow(ctx)).pin_locked_at)).toBe(ctx.clock.now());
       ctx.clock.advance(LOCK_MINUTES * 60_000);

@@ -11,7 +11,12 @@ export interface EventFilter {
   orderNo?: string;
 }
 
-export async function listEvents(db: Db, f: EventFilter, limit: number, offset: number): Promise<{ rows: CallbackEventRow[]; total: number }> {
+export async function listEvents(
+  db: Db,
+  f: EventFilter,
+  limit: number,
+  offset: number,
+): Promise<{ rows: CallbackEventRow[]; total: number }> {
   let q = db.selectFrom('callback_events');
   if (f.partnerId) q = q.where('partner_id', '=', f.partnerId);
   if (f.status) q = q.where('status', '=', f.status);
@@ -30,15 +35,32 @@ export function eventsOfOrder(db: Db, orderNo: string): Promise<CallbackEventRow
 }
 
 export function deadEventsOfPartner(db: Db, partnerId: string, limit = 500): Promise<CallbackEventRow[]> {
-  return db.selectFrom('callback_events').selectAll().where('partner_id', '=', partnerId).where('status', '=', 'dead').orderBy('created_at').limit(limit).execute();
+  return db
+    .selectFrom('callback_events')
+    .selectAll()
+    .where('partner_id', '=', partnerId)
+    .where('status', '=', 'dead')
+    .orderBy('created_at')
+    .limit(limit)
+    .execute();
 }
 
 export async function deliveriesOf(db: Db, eventIds: string[]): Promise<DeliveryRow[]> {
   if (eventIds.length === 0) return [];
-  return db.selectFrom('callback_deliveries').selectAll().where('event_id', 'in', eventIds).orderBy('created_at').orderBy('attempt').execute();
+  return db
+    .selectFrom('callback_deliveries')
+    .selectAll()
+    .where('event_id', 'in', eventIds)
+    .orderBy('created_at')
+    .orderBy('attempt')
+    .execute();
 }
 
 export async function deadEventCount(db: Db): Promise<number> {
-  const row = await db.selectFrom('callback_events').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'dead').executeTakeFirst();
+  const row = await db
+    .selectFrom('callback_events')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('status', '=', 'dead')
+    .executeTakeFirst();
   return Number(row?.n ?? 0);
 }

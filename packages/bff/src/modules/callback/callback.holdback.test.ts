@@ -21,8 +21,23 @@ describeEachDatabase('callback contract', (get) => {
     await deliverDueCallbacks(ctx.deps);
     expect(ctx.partner.events()).toContain('paid');
     const paid = ctx.partner.received.find((r) => r.json.event === 'paid')!.json;
-    expect(paid).toMatchObject({ seq: 2, final: true, res_code: 0, paid_amount: '100.00', insurer_amount: '80.00', self_pay_amount: '20.00', method: 'balance' });
+    expect(paid).toMatchObject({
+      seq: 2,
+      final: true,
+      res_code: 0,
+      paid_amount: '100.00',
+      insurer_amount: '80.00',
+      self_pay_amount: '20.00',
+      method: 'balance',
+    });
     const created = ctx.partner.received[0]!.json;
-    expect(created).toMatchObject({ event: 'order_created', res_code: 'ZF0230', paid_amount: '0.00', insurer_amount: '80.00', self_pay_amount: '20.00', method: null });
+    expect(created).toMatchObject({
+      event: 'order_created',
+      res_code: 'ZF0230',
+      paid_amount: '0.00',
+      insurer_amount: '80.00',
+      self_pay_amount: '20.00',
+      method: null,
+    });
   });
 });

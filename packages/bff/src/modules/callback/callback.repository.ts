@@ -8,7 +8,15 @@ type NewEvent = Pick<CallbackEventRow, 'id' | 'order_no' | 'partner_id' | 'url' 
 export async function insertEvent(db: Db, event: NewEvent): Promise<void> {
   await db
     .insertInto('callback_events')
-    .values({ ...event, status: 'pending', next_attempt_at: event.created_at, lease_until: null, last_status: null, last_error: null, delivered_at: null })
+    .values({
+      ...event,
+      status: 'pending',
+      next_attempt_at: event.created_at,
+      lease_until: null,
+      last_status: null,
+      last_error: null,
+      delivered_at: null,
+    })
     .execute();
 }
 
@@ -31,7 +39,13 @@ export function dueEvents(db: Db, now: number, limit: number): Promise<CallbackE
 
 /** True when an earlier event of the order is still undelivered. */
 export async function hasEarlierUndelivered(db: Db, orderNo: string, seq: number): Promise<boolean> {
-  const row = await db.selectFrom('callback_events').select('id').where('order_no', '=', orderNo).where('seq', '<', seq).where('status', 'in', ['pending', 'sending']).executeTakeFirst();
+  const row = await db
+    .selectFrom('callback_events')
+    .select('id')
+    .where('order_no', '=', orderNo)
+    .where('seq', '<', seq)
+    .where('status', 'in', ['pending', 'sending'])
+    .executeTakeFirst();
   return row !== undefined;
 }
 
@@ -60,14 +74,29 @@ export interface DeliveryRecord {
 export async function insertDelivery(db: Db, d: DeliveryRecord): Promise<void> {
   await db
     .insertInto('callback_deliveries')
-    .values({ id: d.id, event_id: d.eventId, attempt: d.attempt, status_code: d.statusCode, error: d.error?.slice(0, 255) ?? null, duration_ms: d.durationMs, created_at: d.at })
+    .values({
+      id: d.id,
+      event_id: d.eventId,
+      attempt: d.attempt,
+      status_code: d.statusCode,
+      error: d.error?.slice(0, 255) ?? null,
+      duration_ms: d.durationMs,
+      created_at: d.at,
+    })
     .execute();
 }
 
 /** The outcome of one delivery attempt: delivered, dead, or pending again at `nextAttemptAt`. */
 export type DeliveryOutcome = { status: 'delivered'; at: number } | { status: 'dead' } | { status: 'pending'; nextAttemptAt: number };
 
-export async function recordOutcome(db: Db, eventId: string, attempt: number, statusCode: number | null, error: string | null, outcome: DeliveryOutcome): Promise<void> {
+export async function recordOutcome(
+  db: Db,
+  eventId: string,
+  attempt: number,
+  statusCode: number | null,
+  error: string | null,
+  outcome: DeliveryOutcome,
+): Promise<void> {
   const base = { attempts: attempt, last_status: statusCode, last_error: error?.slice(0, 255) ?? null, lease_until: null };
   const set =
     outcome.status === 'delivered'

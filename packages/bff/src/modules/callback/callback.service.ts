@@ -17,11 +17,25 @@ export interface EnqueueInput {
   now: number;
   random?: RandomSource;
   /** For `refunded`: the refund the event is about (its `final` is the last word on that refund). */
-  refund?: { refund_no: string; partner_refund_no: string; amount_fen: number; insurer_fen: number; self_pay_fen: number; status: 'succeeded' | 'failed' };
+  refund?: {
+    refund_no: string;
+    partner_refund_no: string;
+    amount_fen: number;
+    insurer_fen: number;
+    self_pay_fen: number;
+    status: 'succeeded' | 'failed';
+  };
 }
 
 /** Allocates the order's next `seq` and writes the event to the outbox, inside the caller's transaction. */
-export async function enqueueCallback(trx: Db, order: Pick<Order, 'order_no' | 'refer_no' | 'partner_id' | 'callback_url' | 'self_pay_fen' | 'amount_fen' | 'insurer_fen' | 'paid_attempt_id'>, input: EnqueueInput): Promise<string> {
+export async function enqueueCallback(
+  trx: Db,
+  order: Pick<
+    Order,
+    'order_no' | 'refer_no' | 'partner_id' | 'callback_url' | 'self_pay_fen' | 'amount_fen' | 'insurer_fen' | 'paid_attempt_id'
+  >,
+  input: EnqueueInput,
+): Promise<string> {
   // The increment takes the order row's lock, so concurrent events of one order get distinct, ordered seqs.
   const seq = await takeNextSeq(trx, order.order_no);
   const eventId = newId('evt_', input.now, input.random);
@@ -42,7 +56,14 @@ export async function enqueueCallback(trx: Db, order: Pick<Order, 'order_no' | '
   };
   if (input.refund) {
     const r = input.refund;
-    payload.refund = { refund_no: r.refund_no, partner_refund_no: r.partner_refund_no, amount: formatYuan(r.amount_fen), insurer_amount: formatYuan(r.insurer_fen), self_pay_amount: formatYuan(r.self_pay_fen), status: r.status };
+    payload.refund = {
+      refund_no: r.refund_no,
+      partner_refund_no: r.partner_refund_no,
+      amount: formatYuan(r.amount_fen),
+      insurer_amount: formatYuan(r.insurer_fen),
+      self_pay_amount: formatYuan(r.self_pay_fen),
+      status: r.status,
+    };
   }
   await insertEvent(trx, {
     id: eventId,
@@ -59,6 +80,8 @@ export async function enqueueCallback(trx: Db, order: Pick<Order, 'order_no' | '
 }
 
 /** Delays between delivery attempts (ms): growing, ≈ 24 h in all (after WeChat Pay's schedule); then `dead`. */
-export const RETRY_SCHEDULE_MS = [15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3600, 10800, 10800, 10800, 21600, 21600].map((s) => s * 1000);
+export const RETRY_SCHEDULE_MS = [15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3600, 10800, 10800, 10800, 21600, 21600].map(
+  (s) => s * 1000,
+);
 
 export { isCallbackAllowed, ownEndpoints } from './callback-target.ts';

@@ -90,7 +90,11 @@ describeEachDatabase('partner callbacks', (get) => {
     const ctx = get();
     await paidOrder(ctx);
     // A crashed worker left seq 1 claimed ("sending") with a lease.
-    await ctx.deps.db.updateTable('callback_events').set({ status: 'sending', lease_until: ctx.clock.now() + 60_000 }).where('seq', '=', 1).execute();
+    await ctx.deps.db
+      .updateTable('callback_events')
+      .set({ status: 'sending', lease_until: ctx.clock.now() + 60_000 })
+      .where('seq', '=', 1)
+      .execute();
     await deliverDueCallbacks(ctx.deps);
     expect(ctx.partner.received).toHaveLength(0);
     ctx.clock.advance(60_001);

@@ -66,7 +66,11 @@ async function deliverOne(deps: Deps, event: CallbackEventRow): Promise<'deliver
     try {
       const res = await deps.fetch(event.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'user-agent': 'zhifu-wallet-callbacks/1', ...webhookHeaders(callbackSecrets(partner, started), event.id, timestamp, event.payload) },
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'zhifu-wallet-callbacks/1',
+          ...webhookHeaders(callbackSecrets(partner, started), event.id, timestamp, event.payload),
+        },
         body: event.payload,
         redirect: 'manual',
         signal: AbortSignal.timeout(deps.config.callbackTimeoutMs),
@@ -83,7 +87,15 @@ async function deliverOne(deps: Deps, event: CallbackEventRow): Promise<'deliver
   if (error === null) faultPoint(deps.config, `callback:sent:${event.event}`);
   const finished = clock.now();
   const attempt = Number(event.attempts) + 1;
-  await insertDelivery(db, { id: newId('CD', finished), eventId: event.id, attempt, statusCode, error, durationMs: Math.max(0, finished - started), at: finished });
+  await insertDelivery(db, {
+    id: newId('CD', finished),
+    eventId: event.id,
+    attempt,
+    statusCode,
+    error,
+    durationMs: Math.max(0, finished - started),
+    at: finished,
+  });
 
   if (error === null) {
     await recordOutcome(db, event.id, attempt, statusCode, null, { status: 'delivered', at: finished });
@@ -94,7 +106,13 @@ async function deliverOne(deps: Deps, event: CallbackEventRow): Promise<'deliver
   const hostRefused = error === 'callback host not allowed';
   if (delay === undefined || hostRefused) {
     await recordOutcome(db, event.id, attempt, statusCode, error, { status: 'dead' });
-    await raiseAlert(db, logger, { kind: 'CALLBACK_DEAD', dedupeKey: `CALLBACK_DEAD:${event.id}:${attempt}`, orderNo: event.order_no, detail: `callback ${event.event} #${event.seq} undeliverable: ${error}`, now: finished });
+    await raiseAlert(db, logger, {
+      kind: 'CALLBACK_DEAD',
+      dedupeKey: `CALLBACK_DEAD:${event.id}:${attempt}`,
+      orderNo: event.order_no,
+      detail: `callback ${event.event} #${event.seq} undeliverable: ${error}`,
+      now: finished,
+    });
     return 'dead';
   }
   logger.info({ event_id: event.id, order_no: event.order_no, attempt, error }, 'callback delivery failed; will retry');

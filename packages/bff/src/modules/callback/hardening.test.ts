@@ -25,7 +25,11 @@ describeEachDatabase('hardening (hole 7)', (get) => {
     const multipart = await ctx.app.request('/api/providers/guanaitong/notify', { method: 'POST', body: form });
     expect(multipart.status).toBe(400);
     expect(await multipart.text()).toBe('fail');
-    const broken = await ctx.app.request('/api/providers/guanaitong/notify', { method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=zz' }, body: '--zz\r\nnot a part' });
+    const broken = await ctx.app.request('/api/providers/guanaitong/notify', {
+      method: 'POST',
+      headers: { 'content-type': 'multipart/form-data; boundary=zz' },
+      body: '--zz\r\nnot a part',
+    });
     expect(broken.status).toBe(400);
     expect(await broken.text()).toBe('fail');
     const textOnly = new FormData();
@@ -38,7 +42,10 @@ describeEachDatabase('hardening (hole 7)', (get) => {
   it('refuses a callback URL to our own port (ZF0030) even on an allow-listed host', async () => {
     const ctx = get();
     const own = new URL(ctx.deps.config.publicBaseUrl);
-    for (const callback of [`http://127.0.0.1:${ctx.deps.config.port}/api/session`, `http://localhost:${own.port}/api/providers/payzero/notify`]) {
+    for (const callback of [
+      `http://127.0.0.1:${ctx.deps.config.port}/api/session`,
+      `http://localhost:${own.port}/api/providers/payzero/notify`,
+    ]) {
       const res = await ctx.call('POST', '/api/session', undefined, { params: ctx.linkParams({ callback }) });
       expect(res.status).toBe(403);
       expect(res.body.code).toBe('ZF0030');
@@ -60,15 +67,35 @@ describeEachDatabase('hardening (hole 7)', (get) => {
     ].filter((v) => v !== token);
     for (const v of variants) expect((await ctx.call('GET', '/api/entry', v)).body.code).toBe('ZF0020');
     // A payload signed with the real secret but without an expiry: not a token we issue.
-    const noExp = signToken({ p: 'demo', c: DEMO.users.zhangsan.claimNo, r: 'REF-001', u: DEMO.users.zhangsan.id, a: 10_000, cb: ctx.partner.url } as unknown as { exp: number }, ctx.deps.config.session.secret);
+    const noExp = signToken(
+      { p: 'demo', c: DEMO.users.zhangsan.claimNo, r: 'REF-001', u: DEMO.users.zhangsan.id, a: 10_000, cb: ctx.partner.url } as unknown as {
+        exp: number;
+      },
+      ctx.deps.config.session.secret,
+    );
     expect((await ctx.call('GET', '/api/entry', noExp)).body.code).toBe('ZF0020');
-    const textExp = signToken({ p: 'demo', c: DEMO.users.zhangsan.claimNo, r: 'REF-001', u: DEMO.users.zhangsan.id, a: 10_000, cb: ctx.partner.url, exp: '9999999999999' } as unknown as { exp: number }, ctx.deps.config.session.secret);
+    const textExp = signToken(
+      {
+        p: 'demo',
+        c: DEMO.users.zhangsan.claimNo,
+        r: 'REF-001',
+        u: DEMO.users.zhangsan.id,
+        a: 10_000,
+        cb: ctx.partner.url,
+        exp: '9999999999999',
+      } as unknown as { exp: number },
+      ctx.deps.config.session.secret,
+    );
     expect((await ctx.call('GET', '/api/entry', textExp)).body.code).toBe('ZF0020');
   });
 
   it('sends Cache-Control: no-store on API answers carrying tokens, orders and errors', async () => {
     const ctx = get();
-    const session = await ctx.app.request('/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ params: ctx.linkParams() }) });
+    const session = await ctx.app.request('/api/session', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ params: ctx.linkParams() }),
+    });
     expect(session.status).toBe(200);
     expect(session.headers.get('cache-control')).toBe('no-store');
     const { token, orderNo } = await ctx.newOrder({ refer_no: 'REF-CACHE' });
@@ -115,9 +142,20 @@ it('serves the H5 with a Content-Security-Policy', async () => {
 it('the demo partner page shows callback fields as text, never as HTML', async () => {
   const partner = createDemoPartner({ walletUrl: 'http://localhost/wallet/index.html', selfUrl: 'http://127.0.0.1:5180' });
   const evil = '<img src=x onerror="window.pwned=1">';
-  const body = JSON.stringify({ event: `paid"><b id=x>`, res_code: 0, seq: 1, final: true, order_no: evil, refer_no: evil, paid_amount: '1.00', res_info: evil });
+  const body = JSON.stringify({
+    event: `paid"><b id=x>`,
+    res_code: 0,
+    seq: 1,
+    final: true,
+    order_no: evil,
+    refer_no: evil,
+    paid_amount: '1.00',
+    res_info: evil,
+  });
   const headers = webhookHeaders(DEMO.callbackSecret, 'evt_1', Math.floor(Date.now() / 1000), body);
-  expect((await partner.app.request('/callback', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body })).status).toBe(200);
+  expect(
+    (await partner.app.request('/callback', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body })).status,
+  ).toBe(200);
   const html = await (await partner.app.request('/')).text();
   const script = /<script>([\s\S]*)<\/script>/.exec(html)?.[1] ?? '';
   const el = { innerHTML: '', textContent: '' };

@@ -28,14 +28,24 @@ interface PendingCard {
  * Starts binding a card: a card this user already has bound answers it at once (200, `created: false`); otherwise
  * Payzero texts a code to the card's phone and the answer names the pending binding (202). ZF0120 past the SMS limit.
  */
-export async function startCardBinding(deps: Deps, client: PayzeroClient, session: Session, input: AddCardRequest): Promise<StartCardBindResponse> {
+export async function startCardBinding(
+  deps: Deps,
+  client: PayzeroClient,
+  session: Session,
+  input: AddCardRequest,
+): Promise<StartCardBindResponse> {
   const { db, clock, random, config } = deps;
   const fingerprint = cardFingerprint(config.session.secret, input.card_no);
   const existing = await findCardByFingerprint(db, session.userId, fingerprint);
   if (existing && existing.removed_at === null) return { card: toCardView(existing), created: false };
   await assertSmsAllowed(deps, session.userId);
 
-  const sent = await client.agreements.apply({ payerName: input.holder_name, payerNumber: input.id_number, payerCardNo: input.card_no, payerPhone: input.phone });
+  const sent = await client.agreements.apply({
+    payerName: input.holder_name,
+    payerNumber: input.id_number,
+    payerCardNo: input.card_no,
+    payerPhone: input.phone,
+  });
   const now = clock.now();
   const pending: PendingCard = {
     bank_name: bankNameOf(input.card_no),
@@ -46,7 +56,19 @@ export async function startCardBinding(deps: Deps, client: PayzeroClient, sessio
     fingerprint,
   };
   const id = newId('BIND', now, random);
-  await insertChallenge(db, { id, user_id: session.userId, purpose: 'bind', provider_request_no: sent.requestNo, card_id: null, pending_card: JSON.stringify(pending), phone_masked: pending.phone_masked, tries: 0, expires_at: now + SMS_TTL_MS, consumed_at: null, created_at: now });
+  await insertChallenge(db, {
+    id,
+    user_id: session.userId,
+    purpose: 'bind',
+    provider_request_no: sent.requestNo,
+    card_id: null,
+    pending_card: JSON.stringify(pending),
+    phone_masked: pending.phone_masked,
+    tries: 0,
+    expires_at: now + SMS_TTL_MS,
+    consumed_at: null,
+    created_at: now,
+  });
   deps.logger.info({ user_id: session.userId, binding_id: id, last4: pending.last4 }, 'card binding: sms code sent');
   return { binding: { binding_id: id, phone_masked: pending.phone_masked, expires_at: new Date(now + SMS_TTL_MS).toISOString() } };
 }
@@ -55,7 +77,12 @@ export async function startCardBinding(deps: Deps, client: PayzeroClient, sessio
  * Confirms a pending binding with its SMS code: the card is bound (201) with Payzero's agreement number, or a card
  * removed earlier comes back (200). ZF0201 (+ remaining_tries) for a wrong code, ZF0202 for a used/expired binding.
  */
-export async function confirmCardBinding(deps: Deps, client: PayzeroClient, session: Session, input: ConfirmCardRequest): Promise<AddCardResponse> {
+export async function confirmCardBinding(
+  deps: Deps,
+  client: PayzeroClient,
+  session: Session,
+  input: ConfirmCardRequest,
+): Promise<AddCardResponse> {
   const { db, clock, random } = deps;
   const challenge = await findChallenge(db, session.userId, input.binding_id, 'bind');
   if (!challenge?.pending_card) return fail('ZF0202', 'no such pending binding');
@@ -69,7 +96,14 @@ export async function confirmCardBinding(deps: Deps, client: PayzeroClient, sess
     return { card: toCardView(card), created: false };
   }
   const now = clock.now();
-  const card: BoundCard = { id: newId('CARD', now, random), user_id: session.userId, ...pending, token: agreementNo, created_at: now, removed_at: null };
+  const card: BoundCard = {
+    id: newId('CARD', now, random),
+    user_id: session.userId,
+    ...pending,
+    token: agreementNo,
+    created_at: now,
+    removed_at: null,
+  };
   if (!(await insertCard(db, card))) {
     const winner = await findCardByFingerprint(db, session.userId, pending.fingerprint);
     if (!winner) throw new Error(`card ${card.id}: unique violation without a binding to answer`);

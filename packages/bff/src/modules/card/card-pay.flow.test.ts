@@ -20,7 +20,9 @@ async function orderStatus(ctx: TestContext, orderNo: string): Promise<string> {
 /** The callbacks the partner received, in order, as `event:seq:res_code:final`. */
 async function delivered(ctx: TestContext, env: CardPayEnv): Promise<string[]> {
   await deliverDueCallbacks(env.deps);
-  return ctx.partner.received.map((r) => `${String(r.json.event)}:${String(r.json.seq)}:${String(r.json.res_code)}:${String(r.json.final)}`);
+  return ctx.partner.received.map(
+    (r) => `${String(r.json.event)}:${String(r.json.seq)}:${String(r.json.res_code)}:${String(r.json.final)}`,
+  );
 }
 
 describeEachDatabase('card payment through Payzero', (get) => {
@@ -44,7 +46,12 @@ describeEachDatabase('card payment through Payzero', (get) => {
     expect(attempt?.provider_ref).toBe(attempt?.id);
     expect(attempt?.provider_ref?.length).toBeLessThanOrEqual(30);
     const sent = env.sim.orders.get(attempt!.provider_ref!);
-    expect(sent).toMatchObject({ paymentAmount: selfPayFen, subject: `商保直付自付-${orderNo}`, payerCardNo: 'demo-card-token-0000', notifyUrl: `${env.url}/api/providers/payzero/notify` });
+    expect(sent).toMatchObject({
+      paymentAmount: selfPayFen,
+      subject: `商保直付自付-${orderNo}`,
+      payerCardNo: 'demo-card-token-0000',
+      notifyUrl: `${env.url}/api/providers/payzero/notify`,
+    });
 
     await waitFor(async () => expect(await orderStatus(ctx, orderNo)).toBe('settled'));
     const [paid] = await attemptsOf(ctx, orderNo);
@@ -108,12 +115,21 @@ describeEachDatabase('card payment through Payzero', (get) => {
     const wang = await env.newOrder({ claim_no: DEMO.users.wangwu.claimNo, refer_no: 'REF-W' }, 'POL-PICC-003');
     const zhang = await env.newOrder();
     const before = await snapshot(ctx);
-    const foreignCard = await env.call('POST', `/api/orders/${wang.orderNo}/pay/card`, wang.token, { card_id: 'CARD-DEMO-001', pin: '123456' });
+    const foreignCard = await env.call('POST', `/api/orders/${wang.orderNo}/pay/card`, wang.token, {
+      card_id: 'CARD-DEMO-001',
+      pin: '123456',
+    });
     expect(foreignCard).toMatchObject({ status: 422, body: { code: 'ZF0150' } });
-    expect((await env.call('POST', `/api/orders/${wang.orderNo}/pay/card`, wang.token, { card_id: 'CARD-NOPE', pin: '123456' })).body.code).toBe('ZF0150');
+    expect(
+      (await env.call('POST', `/api/orders/${wang.orderNo}/pay/card`, wang.token, { card_id: 'CARD-NOPE', pin: '123456' })).body.code,
+    ).toBe('ZF0150');
     expect((await env.call('POST', `/api/orders/${wang.orderNo}/pay/card`, wang.token, {})).body.code).toBe('ZF0010');
-    expect((await env.call('POST', `/api/orders/${zhang.orderNo}/pay/card`, wang.token, { card_id: 'CARD-DEMO-001', pin: '123456' })).body.code).toBe('ZF0060');
-    expect((await env.call('POST', `/api/orders/${zhang.orderNo}/pay/card`, undefined, { card_id: 'CARD-DEMO-001', pin: '123456' })).body.code).toBe('ZF0020');
+    expect(
+      (await env.call('POST', `/api/orders/${zhang.orderNo}/pay/card`, wang.token, { card_id: 'CARD-DEMO-001', pin: '123456' })).body.code,
+    ).toBe('ZF0060');
+    expect(
+      (await env.call('POST', `/api/orders/${zhang.orderNo}/pay/card`, undefined, { card_id: 'CARD-DEMO-001', pin: '123456' })).body.code,
+    ).toBe('ZF0020');
     expect(await snapshot(ctx)).toBe(before);
     expect(env.sim.orders.size).toBe(0);
     expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0230:false', 'order_created:1:ZF0230:false']);
@@ -144,7 +160,9 @@ describeEachDatabase('card payment through Payzero', (get) => {
     const ctx = get();
     env.sim.dropNotifies(true);
     const { token, orderNo } = await env.newOrder();
-    expect((await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: 'CARD-DEMO-001', pin: '123456' })).status).toBe(202);
+    expect((await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: 'CARD-DEMO-001', pin: '123456' })).status).toBe(
+      202,
+    );
     const [attempt] = await attemptsOf(ctx, orderNo);
     await waitFor(() => expect(env.sim.orders.get(attempt!.provider_ref!)?.payStatus).toBe('PAY_SUCCEED'));
     expect(env.sim.notifyLog.map((n) => n.outcome)).toEqual(['dropped']);
@@ -191,19 +209,29 @@ describeEachDatabase('card payment through Payzero', (get) => {
     const original = env.sim.notifyLog[0]?.body;
     expect(original).toBeDefined();
     const before = await snapshot(ctx);
-    const ledgerBefore = await ctx.deps.db.selectFrom('ledger_transfers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const ledgerBefore = await ctx.deps.db
+      .selectFrom('ledger_transfers')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     const repeats = await Promise.all([1, 2].map(() => env.call('POST', '/api/providers/payzero/notify', undefined, original)));
     expect(repeats.map((r) => [r.status, r.body])).toEqual([
       [200, 'OK'],
       [200, 'OK'],
     ]);
     expect(await snapshot(ctx)).toBe(before);
-    const ledgerAfter = await ctx.deps.db.selectFrom('ledger_transfers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const ledgerAfter = await ctx.deps.db
+      .selectFrom('ledger_transfers')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(ledgerAfter.n)).toBe(Number(ledgerBefore.n));
     const notes = await ctx.deps.db.selectFrom('provider_notifications').selectAll().execute();
     expect(notes).toHaveLength(1);
     const [attempt] = await attemptsOf(ctx, orderNo);
-    expect(notes[0]).toMatchObject({ provider: 'payzero', dedupe_key: `payzero:${attempt!.provider_ref}:PAY_SUCCEED`, attempt_id: attempt!.id });
+    expect(notes[0]).toMatchObject({
+      provider: 'payzero',
+      dedupe_key: `payzero:${attempt!.provider_ref}:PAY_SUCCEED`,
+      attempt_id: attempt!.id,
+    });
     expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0230:false', 'paid:2:0:true']);
   });
 
@@ -213,12 +241,28 @@ describeEachDatabase('card payment through Payzero', (get) => {
     const { token, orderNo, selfPayFen } = await env.newOrder();
     await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: 'CARD-DEMO-001', pin: '123456' });
     const [attempt] = await attemptsOf(ctx, orderNo);
-    const msgBody = JSON.stringify({ mchtOrderNo: attempt!.provider_ref, paymentAmount: selfPayFen, payStatus: 'PAY_SUCCEED', paymentOrderNo: 'FORGED-1', paymentDatetime: '20261122100000' });
+    const msgBody = JSON.stringify({
+      mchtOrderNo: attempt!.provider_ref,
+      paymentAmount: selfPayFen,
+      payStatus: 'PAY_SUCCEED',
+      paymentOrderNo: 'FORGED-1',
+      paymentDatetime: '20261122100000',
+    });
     const timestamp = String(ctx.clock.now());
     const before = await snapshot(ctx);
-    const forged = await env.call('POST', '/api/providers/payzero/notify', undefined, { timestamp, msgType: 'PAY_STATUS_NOTIFY', msgBody, sign: payzeroNotifySign('not-the-sign-token', timestamp, msgBody) });
+    const forged = await env.call('POST', '/api/providers/payzero/notify', undefined, {
+      timestamp,
+      msgType: 'PAY_STATUS_NOTIFY',
+      msgBody,
+      sign: payzeroNotifySign('not-the-sign-token', timestamp, msgBody),
+    });
     expect(forged).toEqual({ status: 400, body: 'FAIL' });
-    const tampered = { timestamp, msgType: 'PAY_STATUS_NOTIFY', msgBody: msgBody.replace(String(selfPayFen), '1'), sign: payzeroNotifySign(TEST_CREDENTIALS.signToken, timestamp, msgBody) };
+    const tampered = {
+      timestamp,
+      msgType: 'PAY_STATUS_NOTIFY',
+      msgBody: msgBody.replace(String(selfPayFen), '1'),
+      sign: payzeroNotifySign(TEST_CREDENTIALS.signToken, timestamp, msgBody),
+    };
     expect((await env.call('POST', '/api/providers/payzero/notify', undefined, tampered)).status).toBe(400);
     expect((await env.call('POST', '/api/providers/payzero/notify', undefined, '{not json')).status).toBe(400);
     expect(await snapshot(ctx)).toBe(before);
@@ -238,9 +282,19 @@ describeEachDatabase('card payment through Payzero', (get) => {
     await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: 'CARD-DEMO-001', pin: '123456' });
     const [attempt] = await attemptsOf(ctx, orderNo);
     const notify = (amount: number, tradeNo: string) => {
-      const msgBody = JSON.stringify({ mchtOrderNo: attempt!.provider_ref, paymentAmount: amount, payStatus: 'PAY_SUCCEED', paymentOrderNo: tradeNo });
+      const msgBody = JSON.stringify({
+        mchtOrderNo: attempt!.provider_ref,
+        paymentAmount: amount,
+        payStatus: 'PAY_SUCCEED',
+        paymentOrderNo: tradeNo,
+      });
       const timestamp = String(ctx.clock.now());
-      return env.call('POST', '/api/providers/payzero/notify', undefined, { timestamp, msgType: 'PAY_STATUS_NOTIFY', msgBody, sign: payzeroNotifySign(TEST_CREDENTIALS.signToken, timestamp, msgBody) });
+      return env.call('POST', '/api/providers/payzero/notify', undefined, {
+        timestamp,
+        msgType: 'PAY_STATUS_NOTIFY',
+        msgBody,
+        sign: payzeroNotifySign(TEST_CREDENTIALS.signToken, timestamp, msgBody),
+      });
     };
     expect(await notify(selfPayFen + 1, 'P-WRONG')).toEqual({ status: 200, body: 'OK' });
     expect(await notify(selfPayFen + 1, 'P-WRONG')).toEqual({ status: 200, body: 'OK' }); // a repeat changes nothing
@@ -267,19 +321,25 @@ describeEachDatabase('card payment through Payzero', (get) => {
     const ctx = get();
     const { token, orderNo } = await env.newOrder();
     const cardId = await env.bindCard(token, TEST_CARDS.slow);
-    const results = await Promise.all([1, 2, 3].map(() => env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: cardId, pin: '123456' })));
+    const results = await Promise.all(
+      [1, 2, 3].map(() => env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: cardId, pin: '123456' })),
+    );
     expect(results.map((r) => r.status).sort()).toEqual([202, 409, 409]);
     for (const r of results.filter((x) => x.status === 409)) expect(r.body.code).toBe('ZF0170');
     expect(await attemptsOf(ctx, orderNo)).toHaveLength(1);
     expect(env.sim.orders.size).toBe(1);
     ctx.clock.advance(5_000);
     await sendCardTimeouts(env.deps);
-    expect((await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: 'CARD-DEMO-001', pin: '123456' })).body.code).toBe('ZF0170');
+    expect((await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: 'CARD-DEMO-001', pin: '123456' })).body.code).toBe(
+      'ZF0170',
+    );
     // Nor may the wallet balance race the bank: both succeeding would be a refund case.
     const balance = await env.call('POST', `/api/orders/${orderNo}/pay/balance`, token, { pin: '123456' });
     expect(balance.body.code).toBe('ZF0170');
     await waitFor(async () => expect(await orderStatus(ctx, orderNo)).toBe('settled'));
-    expect((await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: 'CARD-DEMO-001', pin: '123456' })).body.code).toBe('ZF0080');
+    expect((await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: 'CARD-DEMO-001', pin: '123456' })).body.code).toBe(
+      'ZF0080',
+    );
     const succeeded = (await attemptsOf(ctx, orderNo)).filter((a) => a.status === 'succeeded');
     expect(succeeded).toHaveLength(1);
   });
@@ -290,7 +350,8 @@ describeEachDatabase('card payment through Payzero', (get) => {
     // Delivers createAndPay to Payzero, then loses its answer (a dropped connection).
     const lossy: typeof fetch = async (input, init) => {
       const res = await fetch(input, init);
-      if (new URL(input instanceof Request ? input.url : String(input)).pathname === '/order/createAndPay') throw new TypeError('fetch failed: socket hang up');
+      if (new URL(input instanceof Request ? input.url : String(input)).pathname === '/order/createAndPay')
+        throw new TypeError('fetch failed: socket hang up');
       return res;
     };
     env = await startCardPayEnv(ctx, { fetch: lossy });
@@ -322,9 +383,16 @@ describeEachDatabase('card payment through Payzero', (get) => {
     expect(attempt?.internal_reason).toContain('payzero has no order');
     expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0230:false', 'timeout:2:ZF0100:false', 'failed:3:ZF0090:false']);
     // The order is still open: paying again works.
-    expect((await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: 'CARD-DEMO-001', pin: '123456' })).status).toBe(202);
+    expect((await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: 'CARD-DEMO-001', pin: '123456' })).status).toBe(
+      202,
+    );
     await waitFor(async () => expect(await orderStatus(ctx, orderNo)).toBe('settled'));
-    expect(await delivered(ctx, env)).toEqual(['order_created:1:ZF0230:false', 'timeout:2:ZF0100:false', 'failed:3:ZF0090:false', 'paid:4:0:true']);
+    expect(await delivered(ctx, env)).toEqual([
+      'order_created:1:ZF0230:false',
+      'timeout:2:ZF0100:false',
+      'failed:3:ZF0090:false',
+      'paid:4:0:true',
+    ]);
   });
 
   it('raises PAYMENT_RESULT_OVERDUE once when the bank result is still missing after 24 h, and keeps polling', async () => {

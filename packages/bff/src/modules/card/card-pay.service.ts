@@ -19,7 +19,13 @@ import type { Deps } from '../../deps.ts';
 import { fail } from '../../http/errors.ts';
 import type { Session } from '../../http/session-token.ts';
 import { newId } from '../../lib/ids.ts';
-import { PAYZERO_POLL_SCHEDULE_MS, PayzeroError, mapPayzeroFailure, type PayzeroClient, type PayzeroFailure } from '../../providers/payzero/client.ts';
+import {
+  PAYZERO_POLL_SCHEDULE_MS,
+  PayzeroError,
+  mapPayzeroFailure,
+  type PayzeroClient,
+  type PayzeroFailure,
+} from '../../providers/payzero/client.ts';
 import { findOrder, lockOrder } from '../order/order.repository.ts';
 import { orderForSession } from '../order/order.service.ts';
 import { toAttemptView, toOrderView } from '../order/order.view.ts';
@@ -36,7 +42,13 @@ import { findUserCard } from './card.repository.ts';
  * while another card payment of the order is in flight, ZF0090 (+ reason) when Payzero refuses synchronously.
  * A network error or 5xx leaves the outcome unknown: the attempt stays `submitted` and polling finds out.
  */
-export async function payByCard(deps: Deps, client: PayzeroClient, session: Session, orderNo: string, request: CardPayRequest): Promise<PayResponse> {
+export async function payByCard(
+  deps: Deps,
+  client: PayzeroClient,
+  session: Session,
+  orderNo: string,
+  request: CardPayRequest,
+): Promise<PayResponse> {
   const { db, clock } = deps;
   const order = await orderForSession(db, session, orderNo);
   assertPayable(order, clock.now());
@@ -76,7 +88,10 @@ export async function payByCard(deps: Deps, client: PayzeroClient, session: Sess
       payerName: card.holder_name,
       orderDatetimeMs: now,
     });
-    deps.logger.info({ attempt_id: attempt.id, order_no: orderNo, amount: formatYuan(Number(attempt.amount_fen)) }, 'card payment submitted to payzero');
+    deps.logger.info(
+      { attempt_id: attempt.id, order_no: orderNo, amount: formatYuan(Number(attempt.amount_fen)) },
+      'card payment submitted to payzero',
+    );
   } catch (err) {
     if (err instanceof PayzeroError && !err.retryable && err.kind !== 'malformed') {
       const failure = mapPayzeroFailure(err);
@@ -103,7 +118,10 @@ async function payResponse(deps: Deps, orderNo: string, attemptId: string): Prom
 async function failSubmission(deps: Deps, attemptId: string, failure: PayzeroFailure): Promise<void> {
   const now = deps.clock.now();
   if (await markFailed(deps.db, attemptId, failure.reason, failure.internal, now, ['submitted'])) {
-    deps.logger.info({ attempt_id: attemptId, reason: failure.reason, internal: failure.internal }, 'card payment refused by payzero (local, no callback)');
+    deps.logger.info(
+      { attempt_id: attemptId, reason: failure.reason, internal: failure.internal },
+      'card payment refused by payzero (local, no callback)',
+    );
     return;
   }
   await recordFailure(deps, attemptId, failure.reason, failure.internal, true);

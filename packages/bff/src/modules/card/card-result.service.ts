@@ -71,7 +71,11 @@ export async function applyPayzeroResult(deps: Deps, attempt: PaymentAttempt, re
   }
   const failure = mapPayzeroFailure(result);
   const changed = await recordFailure(deps, attempt.id, failure.reason, failure.internal, true);
-  if (!changed) deps.logger.warn({ attempt_id: attempt.id, status: attempt.status, pay_status: result.payStatus }, 'payzero failure for an attempt that is already final; ignored');
+  if (!changed)
+    deps.logger.warn(
+      { attempt_id: attempt.id, status: attempt.status, pay_status: result.payStatus },
+      'payzero failure for an attempt that is already final; ignored',
+    );
   return changed ? 'failed' : 'already_final';
 }
 
@@ -83,7 +87,10 @@ export async function applyPayzeroResult(deps: Deps, attempt: PaymentAttempt, re
 export async function handlePayzeroNotify(deps: Deps, notify: PayStatusNotify): Promise<CardResultOutcome | 'repeat' | 'unknown_order'> {
   const { db, logger } = deps;
   const dedupeKey = `payzero:${notify.mchtOrderNo}:${notify.payStatus}`;
-  if ((await notificationSeen(db, dedupeKey)) || (await notificationSeen(db, `${dedupeKey}:refused:${String(notify.order.paymentAmount)}`))) {
+  if (
+    (await notificationSeen(db, dedupeKey)) ||
+    (await notificationSeen(db, `${dedupeKey}:refused:${String(notify.order.paymentAmount)}`))
+  ) {
     logger.info({ mchtOrderNo: notify.mchtOrderNo, payStatus: notify.payStatus }, 'payzero notify repeated; nothing to do');
     return 'repeat';
   }
@@ -100,7 +107,14 @@ export async function handlePayzeroNotify(deps: Deps, notify: PayStatusNotify): 
   // A concurrent copy of the same notify may have recorded it first; the result itself was applied idempotently.
   // A refused one is kept under its own key (with the amount it claimed): it must not consume the genuine result's.
   const key = outcome === 'amount_mismatch' ? `${dedupeKey}:refused:${String(notify.order.paymentAmount)}` : dedupeKey;
-  await recordNotification(db, { provider: 'payzero', dedupeKey: key, attemptId: attempt?.id ?? null, payload: { msgType: notify.msgType, timestamp: notify.timestamp, order: notify.order }, now: deps.clock.now(), random: deps.random });
+  await recordNotification(db, {
+    provider: 'payzero',
+    dedupeKey: key,
+    attemptId: attempt?.id ?? null,
+    payload: { msgType: notify.msgType, timestamp: notify.timestamp, order: notify.order },
+    now: deps.clock.now(),
+    random: deps.random,
+  });
   return outcome;
 }
 
@@ -121,7 +135,14 @@ export async function sendCardTimeouts(deps: Deps, limit = 100): Promise<number>
       const order = await findOrder(trx, attempt.order_no);
       // A closed or already paid order has had its last word; the attempt still waits for its bank result.
       if (order?.status === 'open') {
-        await enqueueCallback(trx, order, { event: 'timeout', resCode: 'ZF0100', resInfo: '银行处理中，支付结果待确认', final: false, now, random: deps.random });
+        await enqueueCallback(trx, order, {
+          event: 'timeout',
+          resCode: 'ZF0100',
+          resInfo: '银行处理中，支付结果待确认',
+          final: false,
+          now,
+          random: deps.random,
+        });
       }
       return true;
     });
@@ -174,7 +195,10 @@ async function pollOne(deps: Deps, client: PayzeroClient, attempt: PaymentAttemp
       const internal = `payzero has no order ${ref} ${Math.round(age / 1000)} s after submission: ${mapPayzeroFailure(err).internal}`;
       return recordFailure(deps, attempt.id, 'provider_error', internal, true);
     }
-    deps.logger.warn({ attempt_id: attempt.id, kind: err.kind, errorCode: err.errorCode, detail: err.message }, 'payzero poll failed; will poll again');
+    deps.logger.warn(
+      { attempt_id: attempt.id, kind: err.kind, errorCode: err.errorCode, detail: err.message },
+      'payzero poll failed; will poll again',
+    );
   }
   const polls = Number(attempt.poll_count) + 1;
   const delay = PAYZERO_POLL_SCHEDULE_MS[Math.min(polls, PAYZERO_POLL_SCHEDULE_MS.length - 1)] ?? 30_000;

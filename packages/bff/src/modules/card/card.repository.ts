@@ -7,7 +7,14 @@ export type { BoundCard, SmsChallenge } from './card.table.ts';
 
 /** The user's cards (not removed), newest first. */
 export function listUserCards(db: Db, userId: string): Promise<BoundCard[]> {
-  return db.selectFrom('bound_cards').selectAll().where('user_id', '=', userId).where('removed_at', 'is', null).orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
+  return db
+    .selectFrom('bound_cards')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('removed_at', 'is', null)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
 }
 
 /**
@@ -15,7 +22,14 @@ export function listUserCards(db: Db, userId: string): Promise<BoundCard[]> {
  * `lock` (MySQL) serializes paying with a card and removing it.
  */
 export function findUserCard(db: Db, userId: string, cardId: string, lock = false): Promise<BoundCard | undefined> {
-  return db.selectFrom('bound_cards').selectAll().where('id', '=', cardId).where('user_id', '=', userId).where('removed_at', 'is', null).$if(lock, (q) => q.forUpdate()).executeTakeFirst();
+  return db
+    .selectFrom('bound_cards')
+    .selectAll()
+    .where('id', '=', cardId)
+    .where('user_id', '=', userId)
+    .where('removed_at', 'is', null)
+    .$if(lock, (q) => q.forUpdate())
+    .executeTakeFirst();
 }
 
 /** One card of this user, removed or not (payment records name the card that paid). */
@@ -35,13 +49,23 @@ export function insertCard(db: Db, card: BoundCard): Promise<boolean> {
 
 /** Brings a removed card back with its newly signed agreement; false when it was not removed. */
 export async function restoreCard(db: Db, cardId: string, token: string, phoneMasked: string): Promise<boolean> {
-  const res = await db.updateTable('bound_cards').set({ removed_at: null, token, phone_masked: phoneMasked }).where('id', '=', cardId).where('removed_at', 'is not', null).executeTakeFirst();
+  const res = await db
+    .updateTable('bound_cards')
+    .set({ removed_at: null, token, phone_masked: phoneMasked })
+    .where('id', '=', cardId)
+    .where('removed_at', 'is not', null)
+    .executeTakeFirst();
   return Number(res.numUpdatedRows) === 1;
 }
 
 /** Removes a card (kept for the records); false when it was already removed. */
 export async function markCardRemoved(db: Db, cardId: string, now: number): Promise<boolean> {
-  const res = await db.updateTable('bound_cards').set({ removed_at: now }).where('id', '=', cardId).where('removed_at', 'is', null).executeTakeFirst();
+  const res = await db
+    .updateTable('bound_cards')
+    .set({ removed_at: now })
+    .where('id', '=', cardId)
+    .where('removed_at', 'is', null)
+    .executeTakeFirst();
   return Number(res.numUpdatedRows) === 1;
 }
 
@@ -51,12 +75,23 @@ export async function insertChallenge(db: Db, challenge: SmsChallenge): Promise<
 
 /** A challenge of this user for this purpose (another user's id looks like a missing one). */
 export function findChallenge(db: Db, userId: string, id: string, purpose: SmsChallenge['purpose']): Promise<SmsChallenge | undefined> {
-  return db.selectFrom('sms_challenges').selectAll().where('id', '=', id).where('user_id', '=', userId).where('purpose', '=', purpose).executeTakeFirst();
+  return db
+    .selectFrom('sms_challenges')
+    .selectAll()
+    .where('id', '=', id)
+    .where('user_id', '=', userId)
+    .where('purpose', '=', purpose)
+    .executeTakeFirst();
 }
 
 /** How many challenges the user started since `since` (the SMS rate limit). */
 export async function countChallengesSince(db: Db, userId: string, since: number): Promise<number> {
-  const row = await db.selectFrom('sms_challenges').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', userId).where('created_at', '>=', since).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('sms_challenges')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('user_id', '=', userId)
+    .where('created_at', '>=', since)
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -78,6 +113,11 @@ export async function takeChallengeTry(db: Db, id: string, maxTries: number, now
 
 /** Uses the challenge up (a right code, or a provider saying it is dead); false when it already was. */
 export async function consumeChallenge(db: Db, id: string, now: number): Promise<boolean> {
-  const res = await db.updateTable('sms_challenges').set({ consumed_at: now }).where('id', '=', id).where('consumed_at', 'is', null).executeTakeFirst();
+  const res = await db
+    .updateTable('sms_challenges')
+    .set({ consumed_at: now })
+    .where('id', '=', id)
+    .where('consumed_at', 'is', null)
+    .executeTakeFirst();
   return Number(res.numUpdatedRows) === 1;
 }

@@ -36,7 +36,13 @@ export function cardRoutes(deps: Deps) {
       await removeCard(deps, c.get('session'), c.req.valid('param').cardId);
       return c.body(null, 204);
     })
-    .post('/orders/:orderNo/pay/card', authed, limitPerIp(deps, 'pin_per_ip'), limitPerUser(deps, 'pin_per_user'), validate('param', OrderParam), validate('json', CardPayRequest), async (c) =>
-      c.json(await payByCard(deps, client, c.get('session'), c.req.valid('param').orderNo, c.req.valid('json')), 202),
+    .post(
+      '/orders/:orderNo/pay/card',
+      authed,
+      limitPerIp(deps, 'pin_per_ip'),
+      limitPerUser(deps, 'pin_per_user'),
+      validate('param', OrderParam),
+      validate('json', CardPayRequest),
+      async (c) => c.json(await payByCard(deps, client, c.get('session'), c.req.valid('param').orderNo, c.req.valid('json')), 202),
     );
 }

@@ -33,11 +33,17 @@ export function toCardView(card: BoundCard, lastDeclined = false): CardView {
  */
 export async function listCards(deps: Deps, session: Session): Promise<CardList> {
   const cards = await listUserCards(deps.db, session.userId);
-  const outcomes = await cardOutcomes(deps.db, cards.map((c) => c.id));
+  const outcomes = await cardOutcomes(
+    deps.db,
+    cards.map((c) => c.id),
+  );
   const rank = cards.map((card, index) => {
     const mine = outcomes.filter((o) => o.card_id === card.id);
     const lastSuccess = Math.max(0, ...mine.filter((o) => o.status === 'succeeded').map((o) => Number(o.updated_at)));
-    const last = mine.reduce<(typeof mine)[number] | undefined>((a, o) => (!a || Number(o.updated_at) > Number(a.updated_at) ? o : a), undefined);
+    const last = mine.reduce<(typeof mine)[number] | undefined>(
+      (a, o) => (!a || Number(o.updated_at) > Number(a.updated_at) ? o : a),
+      undefined,
+    );
     return { card, index, lastSuccess, declined: last?.status === 'failed' && last.failure_reason === 'declined' };
   });
   rank.sort((a, b) => Number(a.declined) - Number(b.declined) || b.lastSuccess - a.lastSuccess || a.index - b.index);

@@ -9,8 +9,24 @@ import { DEMO } from '../demo/demo.seed.ts';
 import { startCardPayEnv, TEST_CARDS, TEST_HOLDER, TEST_SMS_CODE, type CardPayEnv } from '../../../testing/card-pay-env.ts';
 
 const TABLES: Array<keyof Database> = [
-  'partners', 'users', 'claims', 'policies', 'orders', 'payment_attempts', 'bound_cards', 'sms_challenges', 'ledger_accounts', 'ledger_transfers',
-  'ledger_entries', 'alerts', 'clearing_tasks', 'callback_events', 'callback_deliveries', 'provider_notifications', 'admin_users', 'audit_log',
+  'partners',
+  'users',
+  'claims',
+  'policies',
+  'orders',
+  'payment_attempts',
+  'bound_cards',
+  'sms_challenges',
+  'ledger_accounts',
+  'ledger_transfers',
+  'ledger_entries',
+  'alerts',
+  'clearing_tasks',
+  'callback_events',
+  'callback_deliveries',
+  'provider_notifications',
+  'admin_users',
+  'audit_log',
 ];
 
 /** Every row of every table as one string. */
@@ -21,7 +37,10 @@ async function dumpDatabase(ctx: TestContext): Promise<string> {
 }
 
 async function cardCount(ctx: TestContext): Promise<number> {
-  const row = await ctx.deps.db.selectFrom('bound_cards').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await ctx.deps.db
+    .selectFrom('bound_cards')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -39,7 +58,9 @@ describeEachDatabase('bound cards', (get) => {
     const zhang = await ctx.enter();
     const mine = await env.call('GET', '/api/cards', zhang.token);
     expect(mine.status).toBe(200);
-    expect(mine.body).toEqual({ cards: [{ id: 'CARD-DEMO-001', bank_name: '招商银行', masked_no: '6214 **** **** 0000', last4: '0000', last_declined: false }] });
+    expect(mine.body).toEqual({
+      cards: [{ id: 'CARD-DEMO-001', bank_name: '招商银行', masked_no: '6214 **** **** 0000', last4: '0000', last_declined: false }],
+    });
     const wang = await ctx.enter({ claim_no: DEMO.users.wangwu.claimNo, refer_no: 'REF-W' });
     expect((await env.call('GET', '/api/cards', wang.token)).body).toEqual({ cards: [] });
     expect((await env.call('GET', '/api/cards')).body.code).toBe('ZF0020');
@@ -51,21 +72,49 @@ describeEachDatabase('bound cards', (get) => {
     ctx.clock.advance(1000);
     const started = await env.call('POST', '/api/cards', token, { ...TEST_HOLDER, card_no: '6214 8300 0007 2222' });
     expect(started.status).toBe(202);
-    expect(started.body).toEqual({ binding: { binding_id: expect.stringMatching(/^BIND\d{14}/), phone_masked: '138****8000', expires_at: new Date(ctx.clock.now() + 300_000).toISOString() } });
+    expect(started.body).toEqual({
+      binding: {
+        binding_id: expect.stringMatching(/^BIND\d{14}/),
+        phone_masked: '138****8000',
+        expires_at: new Date(ctx.clock.now() + 300_000).toISOString(),
+      },
+    });
     expect(env.sim.smsLog.map((s) => [s.phone, s.code])).toEqual([['13800138000', TEST_SMS_CODE]]);
     // Nothing is bound before the code.
     expect(await cardCount(ctx)).toBe(1);
     expect((await env.call('GET', '/api/cards', token)).body.cards).toHaveLength(1);
 
-    const res = await env.call('POST', '/api/cards/confirm', token, { binding_id: started.body.binding.binding_id, sms_code: TEST_SMS_CODE });
+    const res = await env.call('POST', '/api/cards/confirm', token, {
+      binding_id: started.body.binding.binding_id,
+      sms_code: TEST_SMS_CODE,
+    });
     expect(res.status).toBe(201);
-    expect(res.body).toEqual({ card: { id: expect.stringMatching(/^CARD\d{14}/), bank_name: '招商银行', masked_no: '6214 **** **** 2222', last4: '2222', last_declined: false }, created: true });
+    expect(res.body).toEqual({
+      card: {
+        id: expect.stringMatching(/^CARD\d{14}/),
+        bank_name: '招商银行',
+        masked_no: '6214 **** **** 2222',
+        last4: '2222',
+        last_declined: false,
+      },
+      created: true,
+    });
     const row = await ctx.deps.db.selectFrom('bound_cards').selectAll().where('id', '=', res.body.card.id).executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ user_id: DEMO.users.zhangsan.id, holder_name: '张三', masked_no: '6214 **** **** 2222', last4: '2222', phone_masked: '138****8000', removed_at: null });
+    expect(row).toMatchObject({
+      user_id: DEMO.users.zhangsan.id,
+      holder_name: '张三',
+      masked_no: '6214 **** **** 2222',
+      last4: '2222',
+      phone_masked: '138****8000',
+      removed_at: null,
+    });
     expect(row.token).toMatch(/^pzagr_[0-9a-f]{20}_2222$/);
     expect(row.fingerprint).toMatch(/^[0-9a-f]{64}$/);
     // The same code again: the binding is used up.
-    expect((await env.call('POST', '/api/cards/confirm', token, { binding_id: started.body.binding.binding_id, sms_code: TEST_SMS_CODE })).body.code).toBe('ZF0202');
+    expect(
+      (await env.call('POST', '/api/cards/confirm', token, { binding_id: started.body.binding.binding_id, sms_code: TEST_SMS_CODE })).body
+        .code,
+    ).toBe('ZF0202');
 
     // The same card again is the same binding, answered at once (no second SMS).
     const again = await env.call('POST', '/api/cards', token, { ...TEST_HOLDER, card_no: TEST_CARDS.slow });
@@ -77,18 +126,26 @@ describeEachDatabase('bound cards', (get) => {
     ctx.clock.advance(1000);
     await env.bindCard(token, '4000000000000002');
     const list = await env.call('GET', '/api/cards', token);
-    expect(list.body.cards.map((c: { last4: string; bank_name: string }) => `${c.bank_name}:${c.last4}`)).toEqual(['银行卡:0002', '招商银行:2222', '招商银行:0000']);
+    expect(list.body.cards.map((c: { last4: string; bank_name: string }) => `${c.bank_name}:${c.last4}`)).toEqual([
+      '银行卡:0002',
+      '招商银行:2222',
+      '招商银行:0000',
+    ]);
   });
 
   it('refuses a wrong SMS code with ZF0201 and the tries left, then ZF0202 after 3 tries; a new code works; nothing bound meanwhile', async () => {
     const ctx = get();
     const { token } = await ctx.enter();
-    const start = async () => (await env.call('POST', '/api/cards', token, { ...TEST_HOLDER, card_no: TEST_CARDS.slow })).body.binding.binding_id as string;
+    const start = async () =>
+      (await env.call('POST', '/api/cards', token, { ...TEST_HOLDER, card_no: TEST_CARDS.slow })).body.binding.binding_id as string;
     const first = await start();
     const wrong1 = await env.call('POST', '/api/cards/confirm', token, { binding_id: first, sms_code: '000000' });
     expect(wrong1.status).toBe(422);
     expect(wrong1.body).toMatchObject({ code: 'ZF0201', remaining_tries: 2 });
-    expect((await env.call('POST', '/api/cards/confirm', token, { binding_id: first, sms_code: '000001' })).body).toMatchObject({ code: 'ZF0201', remaining_tries: 1 });
+    expect((await env.call('POST', '/api/cards/confirm', token, { binding_id: first, sms_code: '000001' })).body).toMatchObject({
+      code: 'ZF0201',
+      remaining_tries: 1,
+    });
     const third = await env.call('POST', '/api/cards/confirm', token, { binding_id: first, sms_code: '000002' });
     expect(third.status).toBe(410);
     expect(third.body.code).toBe('ZF0202');
@@ -99,7 +156,9 @@ describeEachDatabase('bound cards', (get) => {
     expect((await env.call('POST', '/api/cards/confirm', token, { binding_id: first, sms_code: '12345' })).body.code).toBe('ZF0010');
     const wang = await ctx.enter({ claim_no: DEMO.users.wangwu.claimNo, refer_no: 'REF-W' });
     const second = await start();
-    expect((await env.call('POST', '/api/cards/confirm', wang.token, { binding_id: second, sms_code: TEST_SMS_CODE })).body.code).toBe('ZF0202');
+    expect((await env.call('POST', '/api/cards/confirm', wang.token, { binding_id: second, sms_code: TEST_SMS_CODE })).body.code).toBe(
+      'ZF0202',
+    );
     expect((await env.call('POST', '/api/cards/confirm', token, { binding_id: second, sms_code: TEST_SMS_CODE })).status).toBe(201);
   });
 
@@ -108,9 +167,13 @@ describeEachDatabase('bound cards', (get) => {
     const { token } = await ctx.enter();
     const started = await env.call('POST', '/api/cards', token, { ...TEST_HOLDER, card_no: TEST_CARDS.slow });
     ctx.clock.advance(300_001);
-    expect((await env.call('POST', '/api/cards/confirm', token, { binding_id: started.body.binding.binding_id, sms_code: TEST_SMS_CODE })).body.code).toBe('ZF0202');
+    expect(
+      (await env.call('POST', '/api/cards/confirm', token, { binding_id: started.body.binding.binding_id, sms_code: TEST_SMS_CODE })).body
+        .code,
+    ).toBe('ZF0202');
     expect(await cardCount(ctx)).toBe(1);
-    for (let i = 1; i < 5; i++) expect((await env.call('POST', '/api/cards', token, { ...TEST_HOLDER, card_no: TEST_CARDS.slow })).status).toBe(202);
+    for (let i = 1; i < 5; i++)
+      expect((await env.call('POST', '/api/cards', token, { ...TEST_HOLDER, card_no: TEST_CARDS.slow })).status).toBe(202);
     const limited = await env.call('POST', '/api/cards', token, { ...TEST_HOLDER, card_no: TEST_CARDS.slow });
     expect(limited.body.code).toBe('ZF0120');
     expect(env.sim.smsLog).toHaveLength(5);

@@ -32,7 +32,9 @@ describeEachDatabase('second factors: card PIN, setting and resetting the PIN, r
     expect(wrong.body).toMatchObject({ code: 'ZF0090', reason: 'wrong_pin', remaining_tries: 4 });
     expect(await snapshot(ctx)).toBe(before);
     expect(env.sim.orders.size).toBe(0); // nothing reached Payzero
-    expect((await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: 'CARD-DEMO-001', pin: DEMO.pin })).status).toBe(202);
+    expect((await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: 'CARD-DEMO-001', pin: DEMO.pin })).status).toBe(
+      202,
+    );
     await waitFor(async () => expect(await orderStatus(ctx, orderNo)).toBe('settled'));
   });
 
@@ -46,19 +48,42 @@ describeEachDatabase('second factors: card PIN, setting and resetting the PIN, r
 
     const sms = await env.call('POST', '/api/pin/sms', token, { card_id: cardId });
     expect(sms.status).toBe(202);
-    expect(sms.body).toEqual({ challenge_id: expect.stringMatching(/^PINSMS/), phone_masked: '138****8000', expires_at: expect.any(String) });
+    expect(sms.body).toEqual({
+      challenge_id: expect.stringMatching(/^PINSMS/),
+      phone_masked: '138****8000',
+      expires_at: expect.any(String),
+    });
     const challenge = sms.body.challenge_id as string;
     // The two entries differ: refused before the code is even checked (no try used).
-    expect((await env.call('PUT', '/api/pin', token, { challenge_id: challenge, sms_code: TEST_SMS_CODE, pin: '246810', pin_confirm: '246811' })).body.code).toBe('ZF0204');
-    expect((await env.call('PUT', '/api/pin', token, { challenge_id: challenge, sms_code: '999999', pin: '246810', pin_confirm: '246810' })).body).toMatchObject({ code: 'ZF0201', remaining_tries: 2 });
-    const user = () => ctx.deps.db.selectFrom('users').select(['pin_hash', 'pin_failed', 'pin_locked_at']).where('id', '=', DEMO.users.sunqi.id).executeTakeFirstOrThrow();
+    expect(
+      (await env.call('PUT', '/api/pin', token, { challenge_id: challenge, sms_code: TEST_SMS_CODE, pin: '246810', pin_confirm: '246811' }))
+        .body.code,
+    ).toBe('ZF0204');
+    expect(
+      (await env.call('PUT', '/api/pin', token, { challenge_id: challenge, sms_code: '999999', pin: '246810', pin_confirm: '246810' }))
+        .body,
+    ).toMatchObject({ code: 'ZF0201', remaining_tries: 2 });
+    const user = () =>
+      ctx.deps.db
+        .selectFrom('users')
+        .select(['pin_hash', 'pin_failed', 'pin_locked_at'])
+        .where('id', '=', DEMO.users.sunqi.id)
+        .executeTakeFirstOrThrow();
     expect((await user()).pin_hash).toBeNull();
-    const set = await env.call('PUT', '/api/pin', token, { challenge_id: challenge, sms_code: TEST_SMS_CODE, pin: '246810', pin_confirm: '246810' });
+    const set = await env.call('PUT', '/api/pin', token, {
+      challenge_id: challenge,
+      sms_code: TEST_SMS_CODE,
+      pin: '246810',
+      pin_confirm: '246810',
+    });
     expect(set).toEqual({ status: 200, body: { pin_set: true } });
     expect((await user()).pin_hash).toMatch(/^hmac\$/);
     expect((await user()).pin_hash).not.toContain('246810');
     // The challenge is used up.
-    expect((await env.call('PUT', '/api/pin', token, { challenge_id: challenge, sms_code: TEST_SMS_CODE, pin: '135790', pin_confirm: '135790' })).body.code).toBe('ZF0202');
+    expect(
+      (await env.call('PUT', '/api/pin', token, { challenge_id: challenge, sms_code: TEST_SMS_CODE, pin: '135790', pin_confirm: '135790' }))
+        .body.code,
+    ).toBe('ZF0202');
     expect((await env.call('GET', `/api/orders/${orderNo}/cashier`, token)).body.pin_set).toBe(true);
 
     expect((await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: cardId, pin: '246810' })).status).toBe(202);
@@ -70,17 +95,44 @@ describeEachDatabase('second factors: card PIN, setting and resetting the PIN, r
     const { token, orderNo } = await env.newOrder();
     for (let i = 0; i < 5; i++) await env.call('POST', `/api/orders/${orderNo}/pay/balance`, token, { pin: '000000' });
     expect((await env.call('GET', `/api/orders/${orderNo}/cashier`, token)).body.pin_locked).toBe(true);
-    expect((await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: 'CARD-DEMO-001', pin: DEMO.pin })).body.code).toBe('ZF0110');
+    expect((await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: 'CARD-DEMO-001', pin: DEMO.pin })).body.code).toBe(
+      'ZF0110',
+    );
 
     const wang = await ctx.enter({ claim_no: DEMO.users.wangwu.claimNo, refer_no: 'REF-W' });
     expect((await env.call('POST', '/api/pin/sms', wang.token, { card_id: 'CARD-DEMO-001' })).body.code).toBe('ZF0206');
     const sms = await env.call('POST', '/api/pin/sms', token, { card_id: 'CARD-DEMO-001' });
     // Another user cannot use my challenge.
-    expect((await env.call('PUT', '/api/pin', wang.token, { challenge_id: sms.body.challenge_id, sms_code: TEST_SMS_CODE, pin: '112233', pin_confirm: '112233' })).body.code).toBe('ZF0202');
-    expect((await env.call('PUT', '/api/pin', token, { challenge_id: sms.body.challenge_id, sms_code: TEST_SMS_CODE, pin: '112233', pin_confirm: '112233' })).status).toBe(200);
-    const row = await ctx.deps.db.selectFrom('users').select(['pin_failed', 'pin_locked_at']).where('id', '=', DEMO.users.zhangsan.id).executeTakeFirstOrThrow();
+    expect(
+      (
+        await env.call('PUT', '/api/pin', wang.token, {
+          challenge_id: sms.body.challenge_id,
+          sms_code: TEST_SMS_CODE,
+          pin: '112233',
+          pin_confirm: '112233',
+        })
+      ).body.code,
+    ).toBe('ZF0202');
+    expect(
+      (
+        await env.call('PUT', '/api/pin', token, {
+          challenge_id: sms.body.challenge_id,
+          sms_code: TEST_SMS_CODE,
+          pin: '112233',
+          pin_confirm: '112233',
+        })
+      ).status,
+    ).toBe(200);
+    const row = await ctx.deps.db
+      .selectFrom('users')
+      .select(['pin_failed', 'pin_locked_at'])
+      .where('id', '=', DEMO.users.zhangsan.id)
+      .executeTakeFirstOrThrow();
     expect({ failed: Number(row.pin_failed), locked: row.pin_locked_at }).toEqual({ failed: 0, locked: null });
-    expect((await env.call('POST', `/api/orders/${orderNo}/pay/balance`, token, { pin: DEMO.pin })).body).toMatchObject({ code: 'ZF0090', reason: 'wrong_pin' });
+    expect((await env.call('POST', `/api/orders/${orderNo}/pay/balance`, token, { pin: DEMO.pin })).body).toMatchObject({
+      code: 'ZF0090',
+      reason: 'wrong_pin',
+    });
     expect((await env.call('POST', `/api/orders/${orderNo}/pay/balance`, token, { pin: '112233' })).status).toBe(200);
   });
 
@@ -88,7 +140,9 @@ describeEachDatabase('second factors: card PIN, setting and resetting the PIN, r
     const ctx = get();
     env.sim.setCardBehaviour('0000', { outcome: 'succeed', delayMs: 3_000 });
     const { token, orderNo } = await env.newOrder();
-    expect((await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: 'CARD-DEMO-001', pin: DEMO.pin })).status).toBe(202);
+    expect((await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: 'CARD-DEMO-001', pin: DEMO.pin })).status).toBe(
+      202,
+    );
     const refused = await env.call('DELETE', '/api/cards/CARD-DEMO-001', token);
     expect(refused.status).toBe(409);
     expect(refused.body.code).toBe('ZF0205');
@@ -119,7 +173,9 @@ describeEachDatabase('second factors: card PIN, setting and resetting the PIN, r
     const ids = async () => (await env.call('GET', '/api/cards', token)).body.cards.map((c: { id: string }) => c.id);
     expect(await ids()).toEqual([newest, 'CARD-DEMO-001', declined]);
     ctx.clock.advance(1000);
-    expect((await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: 'CARD-DEMO-001', pin: DEMO.pin })).status).toBe(202);
+    expect((await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: 'CARD-DEMO-001', pin: DEMO.pin })).status).toBe(
+      202,
+    );
     await waitFor(async () => expect(await orderStatus(ctx, orderNo)).toBe('settled'));
     expect(await ids()).toEqual(['CARD-DEMO-001', newest, declined]);
   });

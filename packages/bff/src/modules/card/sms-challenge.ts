@@ -24,7 +24,8 @@ export async function assertSmsAllowed(deps: Deps, userId: string): Promise<void
  */
 export async function checkSmsCode(deps: Deps, client: PayzeroClient, challenge: SmsChallenge, code: string): Promise<string> {
   const now = deps.clock.now();
-  if (!(await takeChallengeTry(deps.db, challenge.id, SMS_MAX_TRIES, now))) fail('ZF0202', `challenge ${challenge.id} used, expired or out of tries`);
+  if (!(await takeChallengeTry(deps.db, challenge.id, SMS_MAX_TRIES, now)))
+    fail('ZF0202', `challenge ${challenge.id} used, expired or out of tries`);
   const triesUsed = Number(challenge.tries) + 1;
   try {
     const { agreementNo } = await client.agreements.confirm(challenge.provider_request_no, code);

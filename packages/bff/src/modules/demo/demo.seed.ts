@@ -26,7 +26,11 @@ export const DEMO = {
     /** No payment PIN and no card yet: binds a card (SMS) and sets the PIN at the cashier. */
     sunqi: { id: 'U-DEMO-005', name: '孙七', claimNo: 'CLM-DEMO-005', balanceFen: 0, noPin: true },
   },
-  quota: { PICC: { name: '中国人民财产保险', rechargeFen: 100_000_000 }, PAIC: { name: '中国平安财产保险', rechargeFen: 10_000 }, CPIC: { name: '中国太平洋财产保险', rechargeFen: 20_000_000 } },
+  quota: {
+    PICC: { name: '中国人民财产保险', rechargeFen: 100_000_000 },
+    PAIC: { name: '中国平安财产保险', rechargeFen: 10_000 },
+    CPIC: { name: '中国太平洋财产保险', rechargeFen: 20_000_000 },
+  },
   clearingFen: 5_000_000,
   /** Quota alert levels (warning, critical) for PICC: 500 000.00 and 100 000.00 of its 1 000 000.00. */
   quotaLevels: { PICC: { warningFen: 50_000_000, criticalFen: 10_000_000 } },
@@ -52,15 +56,60 @@ export async function seedDemo(deps: Deps): Promise<boolean> {
   }
 
   await inTransaction(db, async (trx) => {
-    await trx.insertInto('partners').values({ id: DEMO.partnerId, name: '演示合作方（药房）', link_secret: DEMO.linkSecret, api_secret: DEMO.apiSecret, callback_secret: DEMO.callbackSecret, callback_hosts: JSON.stringify(DEMO.callbackHosts), is_demo: 1, created_at: now }).execute();
-    await trx.insertInto('admin_users').values({ username: DEMO.admin.username, password_hash: adminHash, is_demo: 1, role: 'finance', created_at: now }).execute();
+    await trx
+      .insertInto('partners')
+      .values({
+        id: DEMO.partnerId,
+        name: '演示合作方（药房）',
+        link_secret: DEMO.linkSecret,
+        api_secret: DEMO.apiSecret,
+        callback_secret: DEMO.callbackSecret,
+        callback_hosts: JSON.stringify(DEMO.callbackHosts),
+        is_demo: 1,
+        created_at: now,
+      })
+      .execute();
+    await trx
+      .insertInto('admin_users')
+      .values({ username: DEMO.admin.username, password_hash: adminHash, is_demo: 1, role: 'finance', created_at: now })
+      .execute();
     for (const u of Object.values(DEMO.users)) {
-      await trx.insertInto('users').values({ id: u.id, name: u.name, pin_hash: 'noPin' in u ? null : pinHash, pin_locked_at: null, created_at: now }).execute();
+      await trx
+        .insertInto('users')
+        .values({ id: u.id, name: u.name, pin_hash: 'noPin' in u ? null : pinHash, pin_locked_at: null, created_at: now })
+        .execute();
       await trx.insertInto('claims').values({ claim_no: u.claimNo, user_id: u.id, partner_id: DEMO.partnerId, created_at: now }).execute();
-      if (u.balanceFen > 0) await transfer(trx, { key: `seed:wallet:${u.id}`, from: Accounts.world, to: Accounts.userWallet(u.id), amountFen: u.balanceFen, memo: 'demo wallet top-up', now });
+      if (u.balanceFen > 0)
+        await transfer(trx, {
+          key: `seed:wallet:${u.id}`,
+          from: Accounts.world,
+          to: Accounts.userWallet(u.id),
+          amountFen: u.balanceFen,
+          memo: 'demo wallet top-up',
+          now,
+        });
     }
-    const policy = (policy_no: string, user_id: string, ic_code: keyof typeof DEMO.quota, ratio_bp: number, deductible_fen: number, coverage_left_fen: number, valid_to = to) => ({
-      policy_no, user_id, ic_code, insurer_name: DEMO.quota[ic_code].name, product_name: PRODUCTS[ic_code], ratio_bp, deductible_fen, coverage_left_fen, valid_from: from, valid_to, status: 'active' as const, created_at: now,
+    const policy = (
+      policy_no: string,
+      user_id: string,
+      ic_code: keyof typeof DEMO.quota,
+      ratio_bp: number,
+      deductible_fen: number,
+      coverage_left_fen: number,
+      valid_to = to,
+    ) => ({
+      policy_no,
+      user_id,
+      ic_code,
+      insurer_name: DEMO.quota[ic_code].name,
+      product_name: PRODUCTS[ic_code],
+      ratio_bp,
+      deductible_fen,
+      coverage_left_fen,
+      valid_from: from,
+      valid_to,
+      status: 'active' as const,
+      created_at: now,
     });
     await trx
       .insertInto('policies')
@@ -74,12 +123,32 @@ export async function seedDemo(deps: Deps): Promise<boolean> {
         policy('POL-PICC-005', DEMO.users.sunqi.id, 'PICC', 8000, 0, 1_000_000),
       ])
       .execute();
-    await trx.insertInto('bound_cards').values({ id: 'CARD-DEMO-001', user_id: DEMO.users.zhangsan.id, bank_name: '招商银行', holder_name: '张三', masked_no: '6214 **** **** 0000', last4: '0000', token: 'demo-card-token-0000', phone_masked: '138****8000', created_at: now }).execute();
+    await trx
+      .insertInto('bound_cards')
+      .values({
+        id: 'CARD-DEMO-001',
+        user_id: DEMO.users.zhangsan.id,
+        bank_name: '招商银行',
+        holder_name: '张三',
+        masked_no: '6214 **** **** 0000',
+        last4: '0000',
+        token: 'demo-card-token-0000',
+        phone_masked: '138****8000',
+        created_at: now,
+      })
+      .execute();
     // Each policy's coverage enters the coverage book once; the quota recharges were mirrored in the ledger by
     // quota.recharge above; PICC gets alert levels.
     for (const p of await trx.selectFrom('policies').select(['policy_no', 'coverage_left_fen']).execute()) await fundCoverage(trx, p, now);
     await setThresholds(trx, 'PICC', DEMO.quotaLevels.PICC.warningFen, DEMO.quotaLevels.PICC.criticalFen, now);
-    await transfer(trx, { key: 'seed:clearing', from: Accounts.world, to: Accounts.clearing, amountFen: DEMO.clearingFen, memo: 'company clearing ledger funding', now });
+    await transfer(trx, {
+      key: 'seed:clearing',
+      from: Accounts.world,
+      to: Accounts.clearing,
+      amountFen: DEMO.clearingFen,
+      memo: 'company clearing ledger funding',
+      now,
+    });
   });
   return true;
 }

@@ -51,26 +51,47 @@ import {
  * Starts a Guanaitong payment of the session's order: ZF0060/0070/0080 when it is not payable; otherwise the login
  * URL to send the browser to. Writes nothing: an abandoned login leaves no trace.
  */
-export async function startGuanaitongPay(deps: Deps, client: GuanaitongClient, session: Session, orderNo: string, payType: GuanaitongPayType): Promise<GuanaitongStartResponse> {
+export async function startGuanaitongPay(
+  deps: Deps,
+  client: GuanaitongClient,
+  session: Session,
+  orderNo: string,
+  payType: GuanaitongPayType,
+): Promise<GuanaitongStartResponse> {
   const now = deps.clock.now();
   const order = await orderForSession(deps.db, session, orderNo);
   assertPayable(order, now);
   if (Number(order.self_pay_fen) <= 0) fail('ZF0150', 'nothing to pay through guanaitong');
   await assertNoCardInFlight(deps.db, order.order_no, false);
   const exp = now + GUANAITONG_STATE_TTL_MS;
-  const state: StatePayload = { v: 'gat-state', a: newId('PA', now, deps.random), o: order.order_no, p: session.partnerId, r: session.referNo, u: session.userId, t: payType, exp };
-  const loginUrl = client.loginUrl({ redirectUri: `${deps.config.publicBaseUrl}${GUANAITONG_PATHS.authCallback}`, state: signToken(state, tokenKey(deps, 'state')) });
+  const state: StatePayload = {
+    v: 'gat-state',
+    a: newId('PA', now, deps.random),
+    o: order.order_no,
+    p: session.partnerId,
+    r: session.referNo,
+    u: session.userId,
+    t: payType,
+    exp,
+  };
+  const loginUrl = client.loginUrl({
+    redirectUri: `${deps.config.publicBaseUrl}${GUANAITONG_PATHS.authCallback}`,
+    state: signToken(state, tokenKey(deps, 'state')),
+  });
   return { login_url: loginUrl, expires_at: new Date(exp).toISOString() };
 }
 
 // ---- 2. the auth callback -----------------------------------------------------------------------------------------
 
-
 /**
  * Guanaitong's login came back with `auth_code` and our `state`. Answers where to send the browser: Guanaitong's
  * cashier, the H5 quota picker, the result page (a paid order, or a reloaded callback) or the cashier with an error.
  */
-export async function completeGuanaitongLogin(deps: Deps, client: GuanaitongClient, query: { auth_code?: string; state?: string }): Promise<string> {
+export async function completeGuanaitongLogin(
+  deps: Deps,
+  client: GuanaitongClient,
+  query: { auth_code?: string; state?: string },
+): Promise<string> {
   const state = openToken(deps, 'state', StatePayload, query.state);
   if (!state) {
     deps.logger.warn({ has_state: query.state !== undefined }, 'guanaitong auth callback with a missing or tampered state');
@@ -109,7 +130,13 @@ async function employeeQuotas(client: GuanaitongClient, authCode: string): Promi
 }
 
 function pickerUrl(deps: Deps, state: StatePayload, authCode: string, quotas: Array<[string, string, number]>): string {
-  const pick: PickPayload = { ...state, v: 'gat-pick', c: authCode, s: quotas, exp: Math.min(state.exp, deps.clock.now() + GUANAITONG_PICK_TTL_MS) };
+  const pick: PickPayload = {
+    ...state,
+    v: 'gat-pick',
+    c: authCode,
+    s: quotas,
+    exp: Math.min(state.exp, deps.clock.now() + GUANAITONG_PICK_TTL_MS),
+  };
   return h5Url(deps, 'cashier', { order_no: state.o, [GUANAITONG_H5_PARAMS.pick]: signToken(pick, tokenKey(deps, 'pick')) });
 }
 
@@ -117,7 +144,11 @@ function pickerUrl(deps: Deps, state: StatePayload, authCode: string, quotas: Ar
  * Creates the trip's attempt (`submitted`) and asks Guanaitong for the trade. A Guanaitong refusal fails the attempt
  * locally (no callback) and throws ZF0090 + reason. 'duplicate' when this trip's attempt already exists.
  */
-async function submitPayment(deps: Deps, client: GuanaitongClient, input: { state: Pick<StatePayload, 'a' | 'o' | 't'>; authCode: string; accountOpenid: string | undefined }): Promise<{ cashierUrl: string } | 'duplicate'> {
+async function submitPayment(
+  deps: Deps,
+  client: GuanaitongClient,
+  input: { state: Pick<StatePayload, 'a' | 'o' | 't'>; authCode: string; accountOpenid: string | undefined },
+): Promise<{ cashierUrl: string } | 'duplicate'> {
   const { db, clock, config } = deps;
   const { state } = input;
   const now = clock.now();
@@ -129,7 +160,12 @@ async function submitPayment(deps: Deps, client: GuanaitongClient, input: { stat
       if (!fresh) return fail('ZF0060');
       assertPayable(fresh, now);
       await assertNoCardInFlight(trx, fresh.order_no, deps.dialect === 'mysql');
-      await createAttempt(trx, fresh, 'guanaitong', now, { id: state.a, status: 'submitted', submitted_at: now, provider_ref: providerRef });
+      await createAttempt(trx, fresh, 'guanaitong', now, {
+        id: state.a,
+        status: 'submitted',
+        submitted_at: now,
+        provider_ref: providerRef,
+      });
       return fresh;
     });
   } catch (err) {
@@ -153,7 +189,10 @@ async function submitPayment(deps: Deps, client: GuanaitongClient, input: { stat
     if (result.tradeNo !== null) {
       await setProviderTradeNo(db, state.a, result.tradeNo, clock.now());
     }
-    deps.logger.info({ order_no: order.order_no, attempt_id: state.a, outer_trade_no: providerRef, trade_no: result.tradeNo, pay_type: state.t }, 'guanaitong trade created');
+    deps.logger.info(
+      { order_no: order.order_no, attempt_id: state.a, outer_trade_no: providerRef, trade_no: result.tradeNo, pay_type: state.t },
+      'guanaitong trade created',
+    );
     return { cashierUrl: result.cashierUrl };
   } catch (err) {
     const failure = gatFailure(err);
@@ -189,7 +228,12 @@ export async function readGuanaitongPick(deps: Deps, token: string): Promise<Gua
  * Pays from the quota asset the user picked: ZF0010 for an asset that was not offered, ZF0060/0070/0080 for the
  * order, ZF0090 + reason when Guanaitong refuses or the login has expired. Answers Guanaitong's cashier URL.
  */
-export async function payWithPickedAsset(deps: Deps, client: GuanaitongClient, token: string, accountOpenid: string): Promise<GuanaitongPayResponse> {
+export async function payWithPickedAsset(
+  deps: Deps,
+  client: GuanaitongClient,
+  token: string,
+  accountOpenid: string,
+): Promise<GuanaitongPayResponse> {
   const pick = openPick(deps, token);
   if (!pick.s.some(([id]) => id === accountOpenid)) fail('ZF0010', 'account_openid was not offered');
   assertPayable(await ownedOrder(deps, pick), deps.clock.now());

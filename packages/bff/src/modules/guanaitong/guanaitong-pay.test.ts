@@ -84,7 +84,13 @@ function h5Route(url: string): { route: string; query: URLSearchParams } {
 }
 
 /** H5 start → Guanaitong's login page → submit it → our auth callback; answers where the callback sends the browser. */
-async function loginAndComeBack(gat: Gat, token: string, orderNo: string, payType: 1 | 2, tamper?: (callback: URL) => void): Promise<string> {
+async function loginAndComeBack(
+  gat: Gat,
+  token: string,
+  orderNo: string,
+  payType: 1 | 2,
+  tamper?: (callback: URL) => void,
+): Promise<string> {
   const start = await gat.call('POST', `/api/orders/${orderNo}/pay/guanaitong/start`, token, { pay_type: payType });
   expect(start.status).toBe(200);
   const loginUrl = new URL(String(start.body.login_url));
@@ -166,7 +172,12 @@ describeEachDatabase('guanaitong payment', (get) => {
     const [attempt] = await attemptsOf(ctx, orderNo);
     expect(attempt).toMatchObject({ method: 'guanaitong', status: 'submitted', amount_fen: SELF_PAY_FEN });
     const trade = g.sim.control.trade(attempt?.provider_ref ?? '');
-    expect(trade).toMatchObject({ payType: 1, amountFen: SELF_PAY_FEN, attach: orderNo, notifyUrl: `${g.appUrl}${GUANAITONG_PATHS.notify}` });
+    expect(trade).toMatchObject({
+      payType: 1,
+      amountFen: SELF_PAY_FEN,
+      attach: orderNo,
+      notifyUrl: `${g.appUrl}${GUANAITONG_PATHS.notify}`,
+    });
     expect(attempt?.provider_trade_no).toBe(trade?.tradeNo);
     expect(trade?.outerTradeNo.startsWith(TEST_GAT.sellerAppid)).toBe(true);
     expect(trade?.outerTradeNo.length).toBeGreaterThanOrEqual(10);
@@ -197,14 +208,24 @@ describeEachDatabase('guanaitong payment', (get) => {
     expect((await g.call('GET', `/api/orders/${orderNo}`, token)).body.order).toMatchObject({ status: 'settled', display: 'paid' });
 
     // Money: world → merchant Y (the points), clearing → merchant X; the employee's points went down by Y.
-    const selfPay = await ctx.deps.db.selectFrom('ledger_transfers').selectAll().where('idempotency_key', '=', `order:${orderNo}:selfpay`).executeTakeFirstOrThrow();
+    const selfPay = await ctx.deps.db
+      .selectFrom('ledger_transfers')
+      .selectAll()
+      .where('idempotency_key', '=', `order:${orderNo}:selfpay`)
+      .executeTakeFirstOrThrow();
     expect(selfPay).toMatchObject({ from_account: Accounts.world, to_account: Accounts.merchant('demo'), amount_fen: SELF_PAY_FEN });
     expect(await balanceOf(ctx.deps.db, Accounts.merchant('demo'))).toBe(10_000);
     expect(g.sim.control.employee().pointsFen).toBe(100_000 - SELF_PAY_FEN);
 
     await deliverDueCallbacks(ctx.deps);
     expect(ctx.partner.events()).toEqual(['order_created', 'paid']);
-    expect(ctx.partner.received[1]?.json).toMatchObject({ order_no: orderNo, res_code: 0, event: 'paid', final: true, paid_amount: '100.00' });
+    expect(ctx.partner.received[1]?.json).toMatchObject({
+      order_no: orderNo,
+      res_code: 0,
+      event: 'paid',
+      final: true,
+      paid_amount: '100.00',
+    });
   });
 
   it('pays from the quota asset the user picks when the employee has two (pay_type 2 with account_openid)', async () => {
@@ -234,7 +255,10 @@ describeEachDatabase('guanaitong payment', (get) => {
     const [attempt] = await attemptsOf(ctx, orderNo);
     expect(g.sim.control.trade(attempt?.provider_ref ?? '')).toMatchObject({ payType: 2, accountOpenid: chosen, amountFen: SELF_PAY_FEN });
     // The same pick again: its auth code is spent, no second trade.
-    expect((await g.call('POST', GUANAITONG_PATHS.pay, undefined, { pick, account_openid: chosen })).body).toMatchObject({ code: 'ZF0090', reason: 'authorization_expired' });
+    expect((await g.call('POST', GUANAITONG_PATHS.pay, undefined, { pick, account_openid: chosen })).body).toMatchObject({
+      code: 'ZF0090',
+      reason: 'authorization_expired',
+    });
     expect(await attemptsOf(ctx, orderNo)).toHaveLength(1);
 
     expect(h5Route(await comeBack(g, await confirmAtCashier(g, cashierUrl))).route).toBe('/pages/pay-result/pay-result');
@@ -252,7 +276,10 @@ describeEachDatabase('guanaitong payment', (get) => {
     const cashierUrl = await loginAndComeBack(g, token, orderNo, 2);
     expect(cashierUrl.startsWith(`${g.simUrl}/cashier?`)).toBe(true);
     const [attempt] = await attemptsOf(ctx, orderNo);
-    expect(g.sim.control.trade(attempt?.provider_ref ?? '')).toMatchObject({ payType: 2, accountOpenid: g.sim.control.employee().quotas[0]?.accountOpenid });
+    expect(g.sim.control.trade(attempt?.provider_ref ?? '')).toMatchObject({
+      payType: 2,
+      accountOpenid: g.sim.control.employee().quotas[0]?.accountOpenid,
+    });
 
     g.sim.control.setEmployee('demo', { pointsFen: 100_000, quotas: [] });
     const refused = h5Route(await loginAndComeBack(g, token, orderNo, 2));
@@ -337,7 +364,12 @@ describeEachDatabase('guanaitong payment', (get) => {
 
     // A forged return (bad signature) and a genuine-looking signed one: neither changes anything.
     const [attempt] = await attemptsOf(ctx, orderNo);
-    const params = { appid: TEST_GAT.appid, outer_trade_no: attempt?.provider_ref ?? '', pay_result: 'success', timestamp: String(Math.floor(ctx.clock.now() / 1000)) };
+    const params = {
+      appid: TEST_GAT.appid,
+      outer_trade_no: attempt?.provider_ref ?? '',
+      pay_result: 'success',
+      timestamp: String(Math.floor(ctx.clock.now() / 1000)),
+    };
     const signedReturn = new URLSearchParams({ order_no: orderNo, ...params, sign: signParams(params, TEST_GAT.appsecret) });
     const forged = new URLSearchParams({ order_no: orderNo, ...params, sign: 'a'.repeat(40) });
     for (const query of [signedReturn, forged]) {
@@ -361,7 +393,11 @@ describeEachDatabase('guanaitong payment', (get) => {
     const landed = await Promise.all(orders.map((o) => loginAndComeBack(g, o.token, o.orderNo, 1)));
     for (const url of landed) expect(url.startsWith(`${g.simUrl}/cashier?`)).toBe(true);
     expect(g.sim.control.tokenRequests).toBe(1);
-    const attempts = await ctx.deps.db.selectFrom('payment_attempts').select(['provider_ref', 'provider_trade_no']).where('status', '=', 'submitted').execute();
+    const attempts = await ctx.deps.db
+      .selectFrom('payment_attempts')
+      .select(['provider_ref', 'provider_trade_no'])
+      .where('status', '=', 'submitted')
+      .execute();
     expect(new Set(attempts.map((a) => a.provider_ref)).size).toBe(20);
     expect(attempts.every((a) => a.provider_trade_no !== null)).toBe(true);
   });
@@ -374,7 +410,9 @@ describeEachDatabase('guanaitong payment', (get) => {
     const landed = h5Route(await loginAndComeBack(g, token, orderNo, 1));
     expect(landed.route).toBe('/pages/cashier/cashier');
     expect(Object.fromEntries(landed.query)).toEqual({ order_no: orderNo, error: 'ZF0090', reason: 'insufficient_balance' });
-    expect(await attemptsOf(ctx, orderNo)).toMatchObject([{ method: 'guanaitong', status: 'failed', failure_reason: 'insufficient_balance' }]);
+    expect(await attemptsOf(ctx, orderNo)).toMatchObject([
+      { method: 'guanaitong', status: 'failed', failure_reason: 'insufficient_balance' },
+    ]);
     expect(JSON.parse(before).accounts).toEqual(JSON.parse(await snapshot(ctx)).accounts);
     expect((await g.call('GET', `/api/orders/${orderNo}`, token)).body.order).toMatchObject({ status: 'open', display: 'failed' });
     await deliverDueCallbacks(ctx.deps);
@@ -395,7 +433,11 @@ describeEachDatabase('guanaitong payment', (get) => {
     const returnUrl = await confirmAtCashier(g, cashierUrl, 'cancel');
     expect(new URL(returnUrl).searchParams.get('pay_result')).toBe('fail');
     expect(h5Route(await comeBack(g, returnUrl)).route).toBe('/pages/pay-result/pay-result');
-    expect((await g.call('GET', `/api/orders/${orderNo}`, token)).body.order).toMatchObject({ status: 'open', display: 'failed', last_attempt: { failure_reason: 'cancelled' } });
+    expect((await g.call('GET', `/api/orders/${orderNo}`, token)).body.order).toMatchObject({
+      status: 'open',
+      display: 'failed',
+      last_attempt: { failure_reason: 'cancelled' },
+    });
     expect(g.sim.control.notifyLog).toHaveLength(0);
     await deliverDueCallbacks(ctx.deps);
     expect(ctx.partner.events()).toEqual(['order_created']);
@@ -406,7 +448,8 @@ describeEachDatabase('guanaitong payment', (get) => {
     const g = await open(ctx);
     const { token, orderNo } = await ctx.newOrder();
     const other = await ctx.enter({ refer_no: 'REF-OTHER' });
-    const start = (t: string, no: string, body: unknown = { pay_type: 1 }) => g.call('POST', `/api/orders/${no}/pay/guanaitong/start`, t, body);
+    const start = (t: string, no: string, body: unknown = { pay_type: 1 }) =>
+      g.call('POST', `/api/orders/${no}/pay/guanaitong/start`, t, body);
     expect((await start(other.token, orderNo)).body.code).toBe('ZF0060');
     expect((await start(token, orderNo, { pay_type: 3 })).body.code).toBe('ZF0010');
     expect((await start(token, orderNo, {})).body.code).toBe('ZF0010');
@@ -422,7 +465,25 @@ describeEachDatabase('guanaitong payment', (get) => {
 
     // A card payment of the order still waiting for the bank: no second method may race it (ZF0170).
     const fourth = await ctx.newOrder({ refer_no: 'REF-CARD' });
-    await ctx.deps.db.insertInto('payment_attempts').values({ id: 'PA-CARD-INFLIGHT', order_no: fourth.orderNo, method: 'card', amount_fen: 2000, status: 'pending_bank', card_id: 'CARD-DEMO-001', provider_ref: 'PA-CARD-INFLIGHT', provider_trade_no: null, failure_reason: null, internal_reason: null, submitted_at: ctx.clock.now(), next_poll_at: null, created_at: ctx.clock.now(), updated_at: ctx.clock.now() }).execute();
+    await ctx.deps.db
+      .insertInto('payment_attempts')
+      .values({
+        id: 'PA-CARD-INFLIGHT',
+        order_no: fourth.orderNo,
+        method: 'card',
+        amount_fen: 2000,
+        status: 'pending_bank',
+        card_id: 'CARD-DEMO-001',
+        provider_ref: 'PA-CARD-INFLIGHT',
+        provider_trade_no: null,
+        failure_reason: null,
+        internal_reason: null,
+        submitted_at: ctx.clock.now(),
+        next_poll_at: null,
+        created_at: ctx.clock.now(),
+        updated_at: ctx.clock.now(),
+      })
+      .execute();
     const busy = await start(fourth.token, fourth.orderNo);
     expect(busy.status).toBe(409);
     expect(busy.body.code).toBe('ZF0170');
@@ -449,8 +510,14 @@ describeEachDatabase('guanaitong payment', (get) => {
     const start = await g.call('POST', `/api/orders/${orderNo}/pay/guanaitong/start`, token, { pay_type: 1 });
     const state = new URL(String(start.body.login_url)).searchParams.get('state') ?? '';
     ctx.clock.advance(10 * 60_000 + 1);
-    const late = await visit(`${g.appUrl}${GUANAITONG_PATHS.authCallback}?${new URLSearchParams({ auth_code: g.sim.control.issueAuthCode(), state }).toString()}`);
-    expect(Object.fromEntries(h5Route(late.location ?? '').query)).toEqual({ order_no: orderNo, error: 'ZF0090', reason: 'authorization_expired' });
+    const late = await visit(
+      `${g.appUrl}${GUANAITONG_PATHS.authCallback}?${new URLSearchParams({ auth_code: g.sim.control.issueAuthCode(), state }).toString()}`,
+    );
+    expect(Object.fromEntries(h5Route(late.location ?? '').query)).toEqual({
+      order_no: orderNo,
+      error: 'ZF0090',
+      reason: 'authorization_expired',
+    });
     expect(await attemptsOf(ctx, orderNo)).toHaveLength(0);
 
     // A webview that reloads the callback URL does not start a second trade.
@@ -470,9 +537,14 @@ describeEachDatabase('guanaitong payment', (get) => {
     const accountOpenid = g.sim.control.employee().quotas[0]?.accountOpenid ?? '';
     const forged = `${pick.slice(0, -2)}${pick.endsWith('AA') ? 'BB' : 'AA'}`;
     expect((await g.call('GET', `${GUANAITONG_PATHS.pick}?pick=${encodeURIComponent(forged)}`)).body.code).toBe('ZF0020');
-    expect((await g.call('POST', GUANAITONG_PATHS.pay, undefined, { pick: forged, account_openid: accountOpenid })).body.code).toBe('ZF0020');
+    expect((await g.call('POST', GUANAITONG_PATHS.pay, undefined, { pick: forged, account_openid: accountOpenid })).body.code).toBe(
+      'ZF0020',
+    );
     ctx.clock.advance(56_000);
-    expect((await g.call('POST', GUANAITONG_PATHS.pay, undefined, { pick, account_openid: accountOpenid })).body).toMatchObject({ code: 'ZF0090', reason: 'authorization_expired' });
+    expect((await g.call('POST', GUANAITONG_PATHS.pay, undefined, { pick, account_openid: accountOpenid })).body).toMatchObject({
+      code: 'ZF0090',
+      reason: 'authorization_expired',
+    });
     expect(await attemptsOf(ctx, orderNo)).toHaveLength(0);
   });
 

@@ -2,7 +2,12 @@
 // attempts no notify ever came for.
 import { formatYuan } from '@zf/shared';
 import type { Deps } from '../../deps.ts';
-import { GuanaitongVerifyError, type GuanaitongClient, type GuanaitongNotify, type GuanaitongReturn } from '../../providers/guanaitong/client.ts';
+import {
+  GuanaitongVerifyError,
+  type GuanaitongClient,
+  type GuanaitongNotify,
+  type GuanaitongReturn,
+} from '../../providers/guanaitong/client.ts';
 import { raiseAlert } from '../alert/alert.service.ts';
 import { findAttemptByProviderRef, recordNotification, staleAttempts } from '../payment/payment.repository.ts';
 import { recordFailure, recordProviderSuccess } from '../payment/payment.service.ts';
@@ -23,11 +28,12 @@ export async function handleGuanaitongReturn(deps: Deps, client: GuanaitongClien
     verified = client.verifyReturnParams(query);
   } catch (err) {
     if (!(err instanceof GuanaitongVerifyError)) throw err;
-    deps.logger.warn({ reason: err.reason, outer_trade_no: query.outer_trade_no, order_no: query.order_no }, 'guanaitong return not verified; showing the result page only');
+    deps.logger.warn(
+      { reason: err.reason, outer_trade_no: query.outer_trade_no, order_no: query.order_no },
+      'guanaitong return not verified; showing the result page only',
+    );
   }
-  const attempt = verified
-    ? await findAttemptByProviderRef(deps.db, 'guanaitong', verified.outerTradeNo)
-    : undefined;
+  const attempt = verified ? await findAttemptByProviderRef(deps.db, 'guanaitong', verified.outerTradeNo) : undefined;
   if (verified?.payResult === 'fail' && attempt?.status === 'submitted') {
     await recordFailure(deps, attempt.id, 'cancelled', 'pay_result=fail on the return (cancelled at the guanaitong cashier)', false);
   }
@@ -55,12 +61,26 @@ export async function handleGuanaitongNotify(deps: Deps, notify: GuanaitongNotif
     const detail = tradeMismatch
       ? `guanaitong notify trade_no ${notify.tradeNo} differs from ${attempt.provider_trade_no} of attempt ${attempt.id}; refused`
       : `guanaitong notify of ${notify.totalAmount} for attempt ${attempt.id} of ${formatYuan(Number(attempt.amount_fen))}; refused`;
-    await raiseAlert(db, logger, { kind: 'PAYMENT_AMOUNT_MISMATCH', dedupeKey: `PAYMENT_AMOUNT_MISMATCH:guanaitong:${notify.tradeNo}:${notify.totalFen}`.slice(0, 128), orderNo: attempt.order_no, amountFen: notify.totalFen, detail, now: clock.now() });
+    await raiseAlert(db, logger, {
+      kind: 'PAYMENT_AMOUNT_MISMATCH',
+      dedupeKey: `PAYMENT_AMOUNT_MISMATCH:guanaitong:${notify.tradeNo}:${notify.totalFen}`.slice(0, 128),
+      orderNo: attempt.order_no,
+      amountFen: notify.totalFen,
+      detail,
+      now: clock.now(),
+    });
     return 'fail';
   }
   // A resend or replay is already recorded. The success path below is idempotent, so it runs again harmlessly
   // (and finishes the job if the first delivery crashed between the two).
-  await recordNotification(db, { provider: 'guanaitong', dedupeKey: `guanaitong:${notify.tradeNo}`, attemptId: attempt.id, payload: notify, now: clock.now(), random: deps.random });
+  await recordNotification(db, {
+    provider: 'guanaitong',
+    dedupeKey: `guanaitong:${notify.tradeNo}`,
+    attemptId: attempt.id,
+    payload: notify,
+    now: clock.now(),
+    random: deps.random,
+  });
   const outcome = await recordProviderSuccess(deps, attempt.id, notify.tradeNo);
   logger.info({ ...log, attempt_id: attempt.id, order_no: attempt.order_no, outcome }, 'guanaitong notify applied');
   return 'success';

@@ -59,7 +59,12 @@ export function tokenKey(deps: Deps, purpose: 'state' | 'pick'): string {
   return createHmac('sha256', deps.config.session.secret).update(`guanaitong:${purpose}`).digest('hex');
 }
 
-export function openToken<S extends z.ZodType<{ exp: number }>>(deps: Deps, purpose: 'state' | 'pick', schema: S, token: string | undefined): z.output<S> | null {
+export function openToken<S extends z.ZodType<{ exp: number }>>(
+  deps: Deps,
+  purpose: 'state' | 'pick',
+  schema: S,
+  token: string | undefined,
+): z.output<S> | null {
   if (!token) return null;
   const parsed = schema.safeParse(readToken<{ exp: number }>(token, tokenKey(deps, purpose)));
   return parsed.success ? parsed.data : null;

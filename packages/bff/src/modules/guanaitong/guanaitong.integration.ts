@@ -15,7 +15,14 @@ export function guanaitongClient(deps: Deps): GuanaitongClient {
   const existing = built.get(deps);
   if (existing) return existing;
   const { baseUrl, appid, appsecret } = deps.config.guanaitong;
-  const client = new GuanaitongClient({ baseUrl, appid, appsecret, clock: deps.clock, fetch: deps.fetch, logger: deps.logger.child({ provider: 'guanaitong' }) });
+  const client = new GuanaitongClient({
+    baseUrl,
+    appid,
+    appsecret,
+    clock: deps.clock,
+    fetch: deps.fetch,
+    logger: deps.logger.child({ provider: 'guanaitong' }),
+  });
   built.set(deps, client);
   return client;
 }

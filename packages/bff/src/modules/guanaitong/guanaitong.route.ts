@@ -26,13 +26,20 @@ export function guanaitongRoutes(deps: Deps) {
   return (
     new Hono<AppEnv>()
       // The H5 (session): where to send the browser to log in at Guanaitong.
-      .post('/orders/:orderNo/pay/guanaitong/start', requireSession(deps), validate('param', OrderParam), validate('json', GuanaitongStartRequest), async (c) =>
-        c.json(await startGuanaitongPay(deps, client, c.get('session'), c.req.valid('param').orderNo, c.req.valid('json').pay_type), 200),
+      .post(
+        '/orders/:orderNo/pay/guanaitong/start',
+        requireSession(deps),
+        validate('param', OrderParam),
+        validate('json', GuanaitongStartRequest),
+        async (c) =>
+          c.json(await startGuanaitongPay(deps, client, c.get('session'), c.req.valid('param').orderNo, c.req.valid('json').pay_type), 200),
       )
       // Guanaitong's login sends the browser here (the signed state authenticates it).
       .get('/providers/guanaitong/auth-callback', async (c) => c.redirect(await completeGuanaitongLogin(deps, client, c.req.query()), 302))
       // The H5 quota picker (the signed pick token authenticates it).
-      .get('/providers/guanaitong/pick', validate('query', PickQuery), async (c) => c.json(await readGuanaitongPick(deps, c.req.valid('query').pick), 200))
+      .get('/providers/guanaitong/pick', validate('query', PickQuery), async (c) =>
+        c.json(await readGuanaitongPick(deps, c.req.valid('query').pick), 200),
+      )
       .post('/providers/guanaitong/pay', validate('json', GuanaitongPayRequest), async (c) => {
         const body = c.req.valid('json');
         return c.json(await payWithPickedAsset(deps, client, body.pick, body.account_openid), 200);

@@ -33,13 +33,27 @@ export async function searchOrders(db: Db, f: OrderFilter, limit: number, offset
 }
 
 /** Orders paid in [from, to): their count and amounts (total, insurer share, self-pay). */
-export async function paidTotals(db: Db, from: number, to: number): Promise<{ count: number; amountFen: number; insurerFen: number; selfPayFen: number }> {
+export async function paidTotals(
+  db: Db,
+  from: number,
+  to: number,
+): Promise<{ count: number; amountFen: number; insurerFen: number; selfPayFen: number }> {
   const row = await db
     .selectFrom('orders')
-    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.sum<number>('amount_fen').as('amount'), eb.fn.sum<number>('insurer_fen').as('insurer'), eb.fn.sum<number>('self_pay_fen').as('self')])
+    .select((eb) => [
+      eb.fn.countAll<number>().as('n'),
+      eb.fn.sum<number>('amount_fen').as('amount'),
+      eb.fn.sum<number>('insurer_fen').as('insurer'),
+      eb.fn.sum<number>('self_pay_fen').as('self'),
+    ])
     .where('paid_at', '>=', from)
     .where('paid_at', '<', to)
     .where('status', 'in', ['paid', 'settled', 'paid_late'])
     .executeTakeFirst();
-  return { count: Number(row?.n ?? 0), amountFen: Number(row?.amount ?? 0), insurerFen: Number(row?.insurer ?? 0), selfPayFen: Number(row?.self ?? 0) };
+  return {
+    count: Number(row?.n ?? 0),
+    amountFen: Number(row?.amount ?? 0),
+    insurerFen: Number(row?.insurer ?? 0),
+    selfPayFen: Number(row?.self ?? 0),
+  };
 }

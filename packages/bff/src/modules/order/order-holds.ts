@@ -10,9 +10,23 @@ export const quotaHoldKey = (orderNo: string) => `order:${orderNo}:quota-hold`;
 export const quotaDeductionKey = (orderNo: string) => `order:${orderNo}:quota`;
 
 /** Holds the insurer share X on the insurer's quota (which may go negative: a shortage never blocks the order). */
-export async function holdQuota(trx: Db, order: Pick<Order, 'order_no' | 'ic_code' | 'insurer_fen'>, timeoutAt: number, now: number): Promise<void> {
+export async function holdQuota(
+  trx: Db,
+  order: Pick<Order, 'order_no' | 'ic_code' | 'insurer_fen'>,
+  timeoutAt: number,
+  now: number,
+): Promise<void> {
   if (Number(order.insurer_fen) <= 0) return;
-  await reserve(trx, { key: quotaHoldKey(order.order_no), from: Accounts.insurerQuota(order.ic_code), to: Accounts.quotaIssued, amountFen: Number(order.insurer_fen), timeoutAt, orderNo: order.order_no, memo: 'insurer quota hold for an open order', now });
+  await reserve(trx, {
+    key: quotaHoldKey(order.order_no),
+    from: Accounts.insurerQuota(order.ic_code),
+    to: Accounts.quotaIssued,
+    amountFen: Number(order.insurer_fen),
+    timeoutAt,
+    orderNo: order.order_no,
+    memo: 'insurer quota hold for an open order',
+    now,
+  });
 }
 
 /** The quota deduction of a paid order: posts its hold, or (no live hold: expired, or an order older than holds) a plain transfer. Idempotent. */
@@ -21,7 +35,16 @@ export async function deductQuota(trx: Db, order: Pick<Order, 'order_no' | 'ic_c
   if (amountFen <= 0) return;
   const memo = 'insurer quota deduction';
   const outcome = await postPending(trx, quotaHoldKey(order.order_no), { transferKey: quotaDeductionKey(order.order_no), memo, now });
-  if (outcome !== 'posted') await transfer(trx, { key: quotaDeductionKey(order.order_no), from: Accounts.insurerQuota(order.ic_code), to: Accounts.quotaIssued, amountFen, orderNo: order.order_no, memo, now });
+  if (outcome !== 'posted')
+    await transfer(trx, {
+      key: quotaDeductionKey(order.order_no),
+      from: Accounts.insurerQuota(order.ic_code),
+      to: Accounts.quotaIssued,
+      amountFen,
+      orderNo: order.order_no,
+      memo,
+      now,
+    });
 }
 
 /** Voids the order's holds (it closed unpaid). */

@@ -3,7 +3,6 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { Order, OrderTable, SettlementStep } from './order.table.ts';
 
-
 export function findOrder(db: Db, orderNo: string): Promise<Order | undefined> {
   return db.selectFrom('orders').selectAll().where('order_no', '=', orderNo).executeTakeFirst();
 }
@@ -14,7 +13,12 @@ export function findLiveOrder(db: Db, partnerId: string, referNo: string): Promi
 
 /** The order row under its lock (MySQL `FOR UPDATE`; SQLite runs one writing transaction at a time). */
 export function lockOrder(db: Db, orderNo: string, lock: boolean): Promise<Order | undefined> {
-  return db.selectFrom('orders').selectAll().where('order_no', '=', orderNo).$if(lock, (q) => q.forUpdate()).executeTakeFirst();
+  return db
+    .selectFrom('orders')
+    .selectAll()
+    .where('order_no', '=', orderNo)
+    .$if(lock, (q) => q.forUpdate())
+    .executeTakeFirst();
 }
 
 export async function insertOrder(db: Db, order: Order): Promise<void> {
@@ -34,18 +38,35 @@ export async function markOrderPaid(db: Db, orderNo: string, attemptId: string, 
 
 /** `closed → paid_late`: a provider success arrived after the order closed. */
 export async function markOrderPaidLate(db: Db, orderNo: string, attemptId: string, now: number): Promise<void> {
-  await db.updateTable('orders').set({ status: 'paid_late', paid_at: now, paid_attempt_id: attemptId, updated_at: now }).where('order_no', '=', orderNo).where('status', '=', 'closed').execute();
+  await db
+    .updateTable('orders')
+    .set({ status: 'paid_late', paid_at: now, paid_attempt_id: attemptId, updated_at: now })
+    .where('order_no', '=', orderNo)
+    .where('status', '=', 'closed')
+    .execute();
 }
 
 /** `open → closed`, freeing the refer_no; false when the order was not open any more. */
 export async function markOrderClosed(db: Db, orderNo: string, now: number): Promise<boolean> {
-  const res = await db.updateTable('orders').set({ status: 'closed', active_ref: null, closed_at: now, updated_at: now }).where('order_no', '=', orderNo).where('status', '=', 'open').executeTakeFirst();
+  const res = await db
+    .updateTable('orders')
+    .set({ status: 'closed', active_ref: null, closed_at: now, updated_at: now })
+    .where('order_no', '=', orderNo)
+    .where('status', '=', 'open')
+    .executeTakeFirst();
   return Number(res.numUpdatedRows) === 1;
 }
 
 /** A user's orders with one partner, newest first. */
 export function listUserOrders(db: Db, userId: string, partnerId: string, limit: number): Promise<Order[]> {
-  return db.selectFrom('orders').selectAll().where('user_id', '=', userId).where('partner_id', '=', partnerId).orderBy('created_at', 'desc').limit(limit).execute();
+  return db
+    .selectFrom('orders')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('partner_id', '=', partnerId)
+    .orderBy('created_at', 'desc')
+    .limit(limit)
+    .execute();
 }
 
 /** Open orders whose deadline has passed. */
@@ -55,30 +76,57 @@ export function expiredOpenOrders(db: Db, now: number, limit: number): Promise<O
 
 /** Takes the order's next callback `seq` (the increment holds the row's lock, so concurrent events stay ordered). */
 export async function takeNextSeq(db: Db, orderNo: string): Promise<number> {
-  await db.updateTable('orders').set({ next_seq: sql<number>`next_seq + 1` }).where('order_no', '=', orderNo).execute();
+  await db
+    .updateTable('orders')
+    .set({ next_seq: sql<number>`next_seq + 1` })
+    .where('order_no', '=', orderNo)
+    .execute();
   const row = await db.selectFrom('orders').select('next_seq').where('order_no', '=', orderNo).executeTakeFirstOrThrow();
   return Number(row.next_seq) - 1;
 }
 
 /** Moves the settlement step `from → to` only if nobody else did meanwhile (several workers may race on one order). */
 export async function advanceSettlement(db: Db, orderNo: string, from: SettlementStep, to: SettlementStep, now: number): Promise<boolean> {
-  const res = await db.updateTable('orders').set({ settlement_step: to, updated_at: now }).where('order_no', '=', orderNo).where('settlement_step', '=', from).executeTakeFirst();
+  const res = await db
+    .updateTable('orders')
+    .set({ settlement_step: to, updated_at: now })
+    .where('order_no', '=', orderNo)
+    .where('settlement_step', '=', from)
+    .executeTakeFirst();
   return Number(res.numUpdatedRows) === 1;
 }
 
 /** `paid → settled` once settlement told the partner. */
 export async function markOrderSettled(db: Db, orderNo: string, now: number): Promise<void> {
-  await db.updateTable('orders').set({ status: 'settled', updated_at: now }).where('order_no', '=', orderNo).where('status', '=', 'paid').execute();
+  await db
+    .updateTable('orders')
+    .set({ status: 'settled', updated_at: now })
+    .where('order_no', '=', orderNo)
+    .where('status', '=', 'paid')
+    .execute();
 }
 
 /** Paid orders whose settlement has not reached `notified` (after a crash). */
 export function unsettledOrders(db: Db, limit: number): Promise<{ order_no: string }[]> {
-  return db.selectFrom('orders').select('order_no').where('status', '=', 'paid').where('settlement_step', '!=', 'notified').limit(limit).execute();
+  return db
+    .selectFrom('orders')
+    .select('order_no')
+    .where('status', '=', 'paid')
+    .where('settlement_step', '!=', 'notified')
+    .limit(limit)
+    .execute();
 }
 
 export type OrderStatus = OrderTable['status'];
 
 /** A partner's orders under one refer_no (open, paid or closed), newest first. */
 export function ordersOfReferNo(db: Db, partnerId: string, referNo: string, limit: number): Promise<Order[]> {
-  return db.selectFrom('orders').selectAll().where('partner_id', '=', partnerId).where('refer_no', '=', referNo).orderBy('created_at', 'desc').limit(limit).execute();
+  return db
+    .selectFrom('orders')
+    .selectAll()
+    .where('partner_id', '=', partnerId)
+    .where('refer_no', '=', referNo)
+    .orderBy('created_at', 'desc')
+    .limit(limit)
+    .execute();
 }

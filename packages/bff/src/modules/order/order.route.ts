@@ -10,5 +10,7 @@ export function orderRoutes(deps: Deps) {
   const authed = requireSession(deps);
   return new Hono<AppEnv>()
     .get('/orders', authed, async (c) => c.json(await listOrders(deps, c.get('session')), 200))
-    .get('/orders/:orderNo', authed, validate('param', OrderParam), async (c) => c.json(await showOrder(deps, c.get('session'), c.req.valid('param').orderNo), 200));
+    .get('/orders/:orderNo', authed, validate('param', OrderParam), async (c) =>
+      c.json(await showOrder(deps, c.get('session'), c.req.valid('param').orderNo), 200),
+    );
 }

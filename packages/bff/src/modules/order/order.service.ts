@@ -77,9 +77,20 @@ export async function createOrder(deps: Deps, session: Session, policyNo: string
         // The order row first: a number another order already has (same second, same 6 random digits) fails here on
         // the primary key and is retried with a new number, before any hold is keyed by it.
         await insertOrder(trx, order);
-        if (q.insurerFen > 0 && !(await holdCoverage(trx, policy.policy_no, orderNo, q.insurerFen, now + config.orderTtlMs + config.holdGraceMs, now))) fail('ZF0050', 'coverage changed');
+        if (
+          q.insurerFen > 0 &&
+          !(await holdCoverage(trx, policy.policy_no, orderNo, q.insurerFen, now + config.orderTtlMs + config.holdGraceMs, now))
+        )
+          fail('ZF0050', 'coverage changed');
         await holdQuota(trx, order, order.deadline_at + config.holdGraceMs, now);
-        await enqueueCallback(trx, order, { event: 'order_created', resCode: 'ZF0230', resInfo: '订单已创建，等待支付', final: false, now, random: deps.random });
+        await enqueueCallback(trx, order, {
+          event: 'order_created',
+          resCode: 'ZF0230',
+          resInfo: '订单已创建，等待支付',
+          final: false,
+          now,
+          random: deps.random,
+        });
         return { order: (await findOrder(trx, orderNo)) ?? order, created: true };
       });
       if (result.created) await earlyQuotaWarning(deps, result.order);
@@ -149,7 +160,13 @@ export async function listOrders(deps: Deps, session: Session): Promise<OrderLis
  * a new order, tells the partner (`closed`, final); the coverage and quota holds are voided. Conditional, so a
  * concurrent payment and the close job cannot both win.
  */
-export async function closeOrder(deps: Deps, trx: Db, order: Order, now: number, resInfo = '订单已超过支付截止时间，已关闭'): Promise<boolean> {
+export async function closeOrder(
+  deps: Deps,
+  trx: Db,
+  order: Order,
+  now: number,
+  resInfo = '订单已超过支付截止时间，已关闭',
+): Promise<boolean> {
   if (!(await markOrderClosed(trx, order.order_no, now))) return false;
   await releaseCoverageHold(trx, order.order_no, now);
   await releaseHolds(trx, order.order_no, now);

@@ -38,7 +38,8 @@ export function toOrderView(order: Order, attempt: PaymentAttempt | undefined, n
   let display: OrderView['display'];
   if (order.status === 'paid' || order.status === 'settled' || order.status === 'paid_late') display = 'paid';
   else if (order.status === 'closed' || orderIsExpired(order, now)) display = 'closed';
-  else if (attempt && (attempt.status === 'submitted' || attempt.status === 'pending_bank' || attempt.status === 'created')) display = 'processing';
+  else if (attempt && (attempt.status === 'submitted' || attempt.status === 'pending_bank' || attempt.status === 'created'))
+    display = 'processing';
   else if (attempt && attempt.status === 'failed') display = 'failed';
   else display = 'unpaid';
   return {

@@ -31,7 +31,10 @@ describeEachDatabase('direct-pay flow', (get) => {
     expect(Number(row.deadline_at) - ctx.clock.now()).toBe(30 * 60_000);
 
     const cashier = await ctx.call('GET', `/api/orders/${orderNo}/cashier`, token);
-    expect(cashier.body.methods.find((m: { method: string }) => m.method === 'balance')).toMatchObject({ enabled: true, balance_fen: 500_000 });
+    expect(cashier.body.methods.find((m: { method: string }) => m.method === 'balance')).toMatchObject({
+      enabled: true,
+      balance_fen: 500_000,
+    });
 
     const paid = await ctx.call('POST', `/api/orders/${orderNo}/pay/balance`, token, { pin: '123456' });
     expect(paid.status).toBe(200);
@@ -52,7 +55,15 @@ describeEachDatabase('direct-pay flow', (get) => {
       expect(cb.headers['webhook-id']).toBe(cb.json.event_id);
     }
     const paidCb = ctx.partner.received[1]!.json;
-    expect(paidCb).toMatchObject({ order_no: orderNo, refer_no: 'REF-001', res_code: 0, event: 'paid', seq: 2, final: true, paid_amount: '100.50' });
+    expect(paidCb).toMatchObject({
+      order_no: orderNo,
+      refer_no: 'REF-001',
+      res_code: 0,
+      event: 'paid',
+      seq: 2,
+      final: true,
+      paid_amount: '100.50',
+    });
     expect(ctx.partner.received[0]!.json).toMatchObject({ event: 'order_created', seq: 1, final: false });
 
     // Re-entry with the same refer_no resumes the paid order's result, never a second order.
@@ -73,7 +84,10 @@ describeEachDatabase('direct-pay flow', (get) => {
     expect(repeat.body.order.order_no).toBe(order.order_no);
     const withOrderNo = await ctx.enter({ order_no: order.order_no });
     expect(withOrderNo.next).toEqual({ page: 'cashier', order_no: order.order_no });
-    const count = await ctx.deps.db.selectFrom('orders').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const count = await ctx.deps.db
+      .selectFrom('orders')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(1);
     expect(token).toBeTruthy();
   });
@@ -131,7 +145,9 @@ describeEachDatabase('direct-pay flow', (get) => {
     const unsigned: Record<string, string> = { ...good };
     delete unsigned.sign;
     expect((await ctx.call('POST', '/api/session', undefined, { params: unsigned })).body.code).toBe('ZF0020');
-    expect((await ctx.call('POST', '/api/session', undefined, { params: ctx.linkParams({ partner_id: 'nobody' }) })).body.code).toBe('ZF0020');
+    expect((await ctx.call('POST', '/api/session', undefined, { params: ctx.linkParams({ partner_id: 'nobody' }) })).body.code).toBe(
+      'ZF0020',
+    );
     const old = ctx.linkParams();
     ctx.clock.advance(6 * 60_000);
     expect((await ctx.call('POST', '/api/session', undefined, { params: old })).body.code).toBe('ZF0020');
@@ -139,7 +155,9 @@ describeEachDatabase('direct-pay flow', (get) => {
     expect(evil.status).toBe(403);
     expect(evil.body.code).toBe('ZF0030');
     expect((await ctx.call('POST', '/api/session', undefined, { params: ctx.linkParams({ amout: '10.001' }) })).body.code).toBe('ZF0010');
-    expect((await ctx.call('POST', '/api/session', undefined, { params: ctx.linkParams({ claim_no: DEMO.users.lisi.claimNo }) })).status).toBe(200);
+    expect(
+      (await ctx.call('POST', '/api/session', undefined, { params: ctx.linkParams({ claim_no: DEMO.users.lisi.claimNo }) })).status,
+    ).toBe(200);
     expect(await snapshot(ctx)).toBe(before);
   });
 
@@ -160,8 +178,12 @@ describeEachDatabase('direct-pay flow', (get) => {
     const stranger = await ctx.enter({ refer_no: 'REF-OTHER', claim_no: DEMO.users.wangwu.claimNo });
     const before = await snapshot(ctx);
     expect((await ctx.call('GET', `/api/orders/${order.order_no}`, stranger.token)).body.code).toBe('ZF0060');
-    expect((await ctx.call('POST', `/api/orders/${order.order_no}/pay/balance`, stranger.token, { pin: '123456' })).body.code).toBe('ZF0060');
-    const linkToForeign = await ctx.call('POST', '/api/session', undefined, { params: ctx.linkParams({ refer_no: 'REF-OTHER', order_no: order.order_no }) });
+    expect((await ctx.call('POST', `/api/orders/${order.order_no}/pay/balance`, stranger.token, { pin: '123456' })).body.code).toBe(
+      'ZF0060',
+    );
+    const linkToForeign = await ctx.call('POST', '/api/session', undefined, {
+      params: ctx.linkParams({ refer_no: 'REF-OTHER', order_no: order.order_no }),
+    });
     expect(linkToForeign.body.code).toBe('ZF0060');
     expect(await snapshot(ctx)).toBe(before);
   });
@@ -169,7 +191,9 @@ describeEachDatabase('direct-pay flow', (get) => {
   it('lets two concurrent balance payments of one order never both succeed', async () => {
     const ctx = get();
     const { token, order } = await ctx.newOrder();
-    const results = await Promise.all([1, 2, 3].map(() => ctx.call('POST', `/api/orders/${order.order_no}/pay/balance`, token, { pin: '123456' })));
+    const results = await Promise.all(
+      [1, 2, 3].map(() => ctx.call('POST', `/api/orders/${order.order_no}/pay/balance`, token, { pin: '123456' })),
+    );
     expect(results.filter((r) => r.status === 200)).toHaveLength(1);
     for (const r of results.filter((x) => x.status !== 200)) expect(r.body.code).toBe('ZF0080');
     expect(await balanceOf(ctx.deps.db, Accounts.userWallet(DEMO.users.zhangsan.id))).toBe(500_000 - order.self_pay_fen);
@@ -198,7 +222,16 @@ describeEachDatabase('direct-pay flow', (get) => {
     const ctx = get();
     // Drain the clearing ledger to 10.00 so an 80.00 insurer share cannot be cleared.
     const { transfer } = await import('../../ledger/ledger.ts');
-    await ctx.deps.db.transaction().execute((trx) => transfer(trx, { key: 'test:drain', from: Accounts.clearing, to: Accounts.world, amountFen: 5_000_000 - 1000, memo: 'test drain', now: ctx.clock.now() }));
+    await ctx.deps.db.transaction().execute((trx) =>
+      transfer(trx, {
+        key: 'test:drain',
+        from: Accounts.clearing,
+        to: Accounts.world,
+        amountFen: 5_000_000 - 1000,
+        memo: 'test drain',
+        now: ctx.clock.now(),
+      }),
+    );
     const { token, order } = await ctx.newOrder();
     const paid = await ctx.call('POST', `/api/orders/${order.order_no}/pay/balance`, token, { pin: '123456' });
     expect(paid.body.order.status).toBe('settled');
@@ -236,7 +269,11 @@ describeEachDatabase('direct-pay flow', (get) => {
     ctx.clock.advance(31 * 60_000);
     expect((await ctx.call('POST', `/api/orders/${order.order_no}/pay/balance`, token, { pin: '123456' })).body.code).toBe('ZF0070');
     expect(await closeExpiredOrders(ctx.deps)).toBe(1);
-    const policy = await ctx.deps.db.selectFrom('policies').select('coverage_left_fen').where('policy_no', '=', 'POL-PICC-001').executeTakeFirstOrThrow();
+    const policy = await ctx.deps.db
+      .selectFrom('policies')
+      .select('coverage_left_fen')
+      .where('policy_no', '=', 'POL-PICC-001')
+      .executeTakeFirstOrThrow();
     expect(Number(policy.coverage_left_fen)).toBe(1_000_000);
     await deliverDueCallbacks(ctx.deps);
     expect(ctx.partner.events()).toEqual(['order_created', 'closed']);
@@ -278,7 +315,11 @@ describeEachDatabase('direct-pay flow', (get) => {
       expect(second.orderNo).not.toBe(first.orderNo);
       expect(second.orderNo).toMatch(/^ZF\d{20}$/);
       for (const { orderNo, order } of [first, second]) {
-        const holds = await ctx.deps.db.selectFrom('ledger_pending').select(['status', 'amount_fen']).where('order_no', '=', orderNo).execute();
+        const holds = await ctx.deps.db
+          .selectFrom('ledger_pending')
+          .select(['status', 'amount_fen'])
+          .where('order_no', '=', orderNo)
+          .execute();
         expect(holds.map((h) => [h.status, Number(h.amount_fen)])).toEqual([
           ['pending', order.insurer_fen],
           ['pending', order.insurer_fen],

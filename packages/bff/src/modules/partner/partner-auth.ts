@@ -22,7 +22,8 @@ export const requirePartnerSignature = (deps: Deps): MiddlewareHandler<PartnerEn
     const timestamp = c.req.header(PARTNER_API_HEADERS.timestamp) ?? '';
     const nonce = c.req.header(PARTNER_API_HEADERS.nonce) ?? '';
     const signature = c.req.header(PARTNER_API_HEADERS.signature) ?? '';
-    if (!partnerId || !/^\d{1,12}$/.test(timestamp) || !/^[A-Za-z0-9_-]{16,64}$/.test(nonce) || !signature) throw new DomainError('ZF0220', 'missing or malformed signature headers');
+    if (!partnerId || !/^\d{1,12}$/.test(timestamp) || !/^[A-Za-z0-9_-]{16,64}$/.test(nonce) || !signature)
+      throw new DomainError('ZF0220', 'missing or malformed signature headers');
     const partner = await findPartner(deps.db, partnerId);
     if (!partner?.api_secret) throw new DomainError('ZF0220', 'unknown partner or no API secret');
     const url = new URL(c.req.url);

@@ -27,17 +27,28 @@ describe('OpenAPI document', () => {
   it('lists every partner route the app mounts, with its method', async () => {
     const doc = (await (await createApp(deps).request('/api/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };
     // Each route appears once per handler (validator, handler): the distinct method + path pairs are the routes.
-    const mounted = [...new Set(partnerRoutes(deps).routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method.toLowerCase()} /api/partner/v1${r.path.replace(/:(\w+)/g, '{$1}')}`))];
+    const mounted = [
+      ...new Set(
+        partnerRoutes(deps)
+          .routes.filter((r) => r.method !== 'ALL')
+          .map((r) => `${r.method.toLowerCase()} /api/partner/v1${r.path.replace(/:(\w+)/g, '{$1}')}`),
+      ),
+    ];
     expect(mounted.length).toBe(4);
     const documented = Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item).map((m) => `${m} ${path}`));
     for (const route of mounted) expect(documented).toContain(route);
   });
 
   it('describes the refund request, the order answer and the callback payload field by field', async () => {
-    const doc = (await (await createApp(deps).request('/api/openapi.json')).json()) as { components: { schemas: Record<string, { properties: Record<string, unknown>; required?: string[] }> }; webhooks: Record<string, unknown> };
+    const doc = (await (await createApp(deps).request('/api/openapi.json')).json()) as {
+      components: { schemas: Record<string, { properties: Record<string, unknown>; required?: string[] }> };
+      webhooks: Record<string, unknown>;
+    };
     const s = doc.components.schemas;
     expect(s.RefundRequest?.required).toEqual(expect.arrayContaining(['order_no', 'partner_refund_no', 'amount']));
-    expect(Object.keys(s.CallbackPayload?.properties ?? {})).toEqual(expect.arrayContaining(['res_code', 'event', 'seq', 'final', 'paid_amount', 'insurer_amount', 'self_pay_amount', 'method', 'refund']));
+    expect(Object.keys(s.CallbackPayload?.properties ?? {})).toEqual(
+      expect.arrayContaining(['res_code', 'event', 'seq', 'final', 'paid_amount', 'insurer_amount', 'self_pay_amount', 'method', 'refund']),
+    );
     expect(doc.webhooks.callback).toBeDefined();
     const page = await createApp(deps).request('/api/docs');
     expect(page.status).toBe(200);

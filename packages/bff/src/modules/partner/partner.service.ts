@@ -49,7 +49,14 @@ async function orderView(deps: Deps, order: Order): Promise<PartnerOrderView> {
     deadline_at: new Date(Number(order.deadline_at)).toISOString(),
     paid_at: iso(order.paid_at),
     created_at: new Date(Number(order.created_at)).toISOString(),
-    attempts: attempts.map((a) => ({ id: a.id, method: a.method, amount: formatYuan(a.amount_fen), status: a.status, failure_reason: a.failure_reason, created_at: new Date(Number(a.created_at)).toISOString() })),
+    attempts: attempts.map((a) => ({
+      id: a.id,
+      method: a.method,
+      amount: formatYuan(a.amount_fen),
+      status: a.status,
+      failure_reason: a.failure_reason,
+      created_at: new Date(Number(a.created_at)).toISOString(),
+    })),
     refunds: refunds.map(refundView),
     last_callback_seq: Number(order.next_seq) - 1,
   };
@@ -69,11 +76,22 @@ export async function partnerOrdersOfRefer(deps: Deps, partnerId: string, referN
 }
 
 /** Asks for a refund of the partner's order (see refund.service.ts). */
-export async function partnerRequestRefund(deps: Deps, partnerId: string, req: RefundRequest): Promise<{ refund: RefundView; created: boolean }> {
+export async function partnerRequestRefund(
+  deps: Deps,
+  partnerId: string,
+  req: RefundRequest,
+): Promise<{ refund: RefundView; created: boolean }> {
   const amountFen = parseYuan(req.amount);
   if (amountFen === null || amountFen <= 0) return fail('ZF0010', 'amount');
   const prior = await findPartnerRefund(deps.db, partnerId, req.partner_refund_no);
-  const refund = await requestOrderRefund(deps, refundProviders(deps), { partnerId, orderNo: req.order_no, partnerRefundNo: req.partner_refund_no, amountFen, reason: req.reason, source: 'partner' });
+  const refund = await requestOrderRefund(deps, refundProviders(deps), {
+    partnerId,
+    orderNo: req.order_no,
+    partnerRefundNo: req.partner_refund_no,
+    amountFen,
+    reason: req.reason,
+    source: 'partner',
+  });
   return { refund: refundView(refund), created: !prior };
 }
 

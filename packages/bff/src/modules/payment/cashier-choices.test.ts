@@ -13,7 +13,11 @@ import { createAttempt, recordProviderSuccess } from './payment.service.ts';
 /** A Guanaitong trip as the auth callback leaves it: an attempt `submitted` at Guanaitong's cashier. */
 async function openTrip(ctx: TestContext, orderNo: string): Promise<string> {
   const order = await findOrder(ctx.deps.db, orderNo);
-  const attempt = await createAttempt(ctx.deps.db, order!, 'guanaitong', ctx.clock.now(), { status: 'submitted', submitted_at: ctx.clock.now(), provider_ref: `GAT${orderNo}` });
+  const attempt = await createAttempt(ctx.deps.db, order!, 'guanaitong', ctx.clock.now(), {
+    status: 'submitted',
+    submitted_at: ctx.clock.now(),
+    provider_ref: `GAT${orderNo}`,
+  });
   return attempt.id;
 }
 
@@ -75,7 +79,11 @@ describeEachDatabase('cashier choices: change the policy, supersede a Guanaitong
     expect(refused.status).toBe(409);
     expect(refused.body.code).toBe('ZF0200');
     expect(await snapshot(ctx)).toBe(before);
-    const pinFailed = await ctx.deps.db.selectFrom('users').select('pin_failed').where('id', '=', DEMO.users.zhangsan.id).executeTakeFirstOrThrow();
+    const pinFailed = await ctx.deps.db
+      .selectFrom('users')
+      .select('pin_failed')
+      .where('id', '=', DEMO.users.zhangsan.id)
+      .executeTakeFirstOrThrow();
     expect(Number(pinFailed.pin_failed)).toBe(0);
 
     const wallet = await balanceOf(ctx.deps.db, Accounts.userWallet(DEMO.users.zhangsan.id));
@@ -101,7 +109,9 @@ describeEachDatabase('cashier choices: change the policy, supersede a Guanaitong
     const { token, orderNo } = await ctx.newOrder();
     await openTrip(ctx, orderNo);
     const before = await snapshot(ctx);
-    expect((await ctx.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: 'CARD-DEMO-001', pin: DEMO.pin })).body.code).toBe('ZF0200');
+    expect((await ctx.call('POST', `/api/orders/${orderNo}/pay/card`, token, { card_id: 'CARD-DEMO-001', pin: DEMO.pin })).body.code).toBe(
+      'ZF0200',
+    );
     expect(await snapshot(ctx)).toBe(before);
   });
 

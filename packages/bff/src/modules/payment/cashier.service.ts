@@ -20,7 +20,12 @@ export async function cashier(deps: Deps, session: Session, orderNo: string): Pr
   return {
     order: await viewOrder(deps, order),
     methods: [
-      { method: 'balance', enabled: user.pin_hash !== null && lockedUntil === null, balance_fen: balance, note: user.pin_hash === null ? '未设置支付密码' : lockedUntil !== null ? errorMessage('ZF0110') : null },
+      {
+        method: 'balance',
+        enabled: user.pin_hash !== null && lockedUntil === null,
+        balance_fen: balance,
+        note: user.pin_hash === null ? '未设置支付密码' : lockedUntil !== null ? errorMessage('ZF0110') : null,
+      },
       { method: 'card', enabled: true, balance_fen: null, note: cardNote(cards) },
       { method: 'guanaitong', enabled: true, balance_fen: null, note: '员工积分 / 额度' },
       { method: 'alipay', enabled: false, balance_fen: null, note: '暂未开通' },

@@ -24,7 +24,14 @@ export function findAttemptByProviderRef(db: Db, method: Method, ref: string): P
 }
 
 export function lastAttempt(db: Db, orderNo: string): Promise<PaymentAttempt | undefined> {
-  return db.selectFrom('payment_attempts').selectAll().where('order_no', '=', orderNo).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  return db
+    .selectFrom('payment_attempts')
+    .selectAll()
+    .where('order_no', '=', orderNo)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
 }
 
 export async function insertAttempt(db: Db, attempt: PaymentAttempt): Promise<void> {
@@ -44,29 +51,67 @@ export function findInFlightAttempt(db: Db, orderNo: string, method: Method, loc
 }
 
 /** Any in-flight attempt of the order (every method); `lock` takes the row locks (MySQL). */
-export function findAnyInFlightAttempt(db: Db, orderNo: string, lock: boolean): Promise<{ id: string; method: Method; created_at: number } | undefined> {
-  return db.selectFrom('payment_attempts').select(['id', 'method', 'created_at']).where('order_no', '=', orderNo).where('status', 'in', IN_FLIGHT).orderBy('created_at').$if(lock, (q) => q.forUpdate()).executeTakeFirst();
+export function findAnyInFlightAttempt(
+  db: Db,
+  orderNo: string,
+  lock: boolean,
+): Promise<{ id: string; method: Method; created_at: number } | undefined> {
+  return db
+    .selectFrom('payment_attempts')
+    .select(['id', 'method', 'created_at'])
+    .where('order_no', '=', orderNo)
+    .where('status', 'in', IN_FLIGHT)
+    .orderBy('created_at')
+    .$if(lock, (q) => q.forUpdate())
+    .executeTakeFirst();
 }
 
 /** The oldest in-flight attempt of the order by `method`, with when it started (the cashier's pending trip). */
 export function oldestInFlight(db: Db, orderNo: string, method: Method): Promise<{ id: string; created_at: number } | undefined> {
-  return db.selectFrom('payment_attempts').select(['id', 'created_at']).where('order_no', '=', orderNo).where('method', '=', method).where('status', 'in', IN_FLIGHT).orderBy('created_at').executeTakeFirst();
+  return db
+    .selectFrom('payment_attempts')
+    .select(['id', 'created_at'])
+    .where('order_no', '=', orderNo)
+    .where('method', '=', method)
+    .where('status', 'in', IN_FLIGHT)
+    .orderBy('created_at')
+    .executeTakeFirst();
 }
 
 /** An in-flight attempt paying with this card (any order); `lock` as above. */
 export function findInFlightCardAttempt(db: Db, cardId: string, lock: boolean): Promise<{ id: string } | undefined> {
-  return db.selectFrom('payment_attempts').select('id').where('card_id', '=', cardId).where('method', '=', 'card').where('status', 'in', IN_FLIGHT).$if(lock, (q) => q.forUpdate()).executeTakeFirst();
+  return db
+    .selectFrom('payment_attempts')
+    .select('id')
+    .where('card_id', '=', cardId)
+    .where('method', '=', 'card')
+    .where('status', 'in', IN_FLIGHT)
+    .$if(lock, (q) => q.forUpdate())
+    .executeTakeFirst();
 }
 
 /** The final outcomes of card attempts with these cards (for ordering the card list). */
-export function cardOutcomes(db: Db, cardIds: string[]): Promise<{ card_id: string | null; status: Status; failure_reason: string | null; updated_at: number }[]> {
+export function cardOutcomes(
+  db: Db,
+  cardIds: string[],
+): Promise<{ card_id: string | null; status: Status; failure_reason: string | null; updated_at: number }[]> {
   if (cardIds.length === 0) return Promise.resolve([]);
-  return db.selectFrom('payment_attempts').select(['card_id', 'status', 'failure_reason', 'updated_at']).where('card_id', 'in', cardIds).where('status', 'in', ['succeeded', 'failed']).execute();
+  return db
+    .selectFrom('payment_attempts')
+    .select(['card_id', 'status', 'failure_reason', 'updated_at'])
+    .where('card_id', 'in', cardIds)
+    .where('status', 'in', ['succeeded', 'failed'])
+    .execute();
 }
 
 /** Self-pay money of successful attempts of the order other than the one that paid it (DOUBLE_PAYMENT cases). */
 export async function extraPaidFen(db: Db, orderNo: string, paidAttemptId: string | null): Promise<number> {
-  const rows = await db.selectFrom('payment_attempts').select(['id', 'amount_fen']).where('order_no', '=', orderNo).where('status', '=', 'succeeded').execute();
+  const rows = await db
+    .selectFrom('payment_attempts')
+    .select(['id', 'amount_fen'])
+    .where('order_no', '=', orderNo)
+    .where('status', '=', 'succeeded')
+    .execute();
   return rows.filter((r) => r.id !== paidAttemptId).reduce((sum, r) => sum + Number(r.amount_fen), 0);
 }
 
@@ -74,7 +119,13 @@ export async function extraPaidFen(db: Db, orderNo: string, paidAttemptId: strin
 export async function markSucceeded(db: Db, attempt: PaymentAttempt, providerTradeNo: string | null, now: number): Promise<boolean> {
   const res = await db
     .updateTable('payment_attempts')
-    .set({ status: 'succeeded', provider_trade_no: providerTradeNo ?? attempt.provider_trade_no, failure_reason: null, next_poll_at: null, updated_at: now })
+    .set({
+      status: 'succeeded',
+      provider_trade_no: providerTradeNo ?? attempt.provider_trade_no,
+      failure_reason: null,
+      next_poll_at: null,
+      updated_at: now,
+    })
     .where('id', '=', attempt.id)
     .where('status', '!=', 'succeeded')
     .executeTakeFirst();
@@ -82,7 +133,14 @@ export async function markSucceeded(db: Db, attempt: PaymentAttempt, providerTra
 }
 
 /** `→ failed` from one of the states `from` (default: any in-flight one); false when it was not in them. */
-export async function markFailed(db: Db, id: string, reason: FailureReason, internal: string, now: number, from: Status[] = IN_FLIGHT): Promise<boolean> {
+export async function markFailed(
+  db: Db,
+  id: string,
+  reason: FailureReason,
+  internal: string,
+  now: number,
+  from: Status[] = IN_FLIGHT,
+): Promise<boolean> {
   const res = await db
     .updateTable('payment_attempts')
     .set({ status: 'failed', failure_reason: reason, internal_reason: internal.slice(0, 255), next_poll_at: null, updated_at: now })
@@ -94,18 +152,39 @@ export async function markFailed(db: Db, id: string, reason: FailureReason, inte
 
 /** `submitted → pending_bank` (the 5-second rule), once. */
 export async function markPendingBank(db: Db, id: string, now: number): Promise<boolean> {
-  const res = await db.updateTable('payment_attempts').set({ status: 'pending_bank', updated_at: now }).where('id', '=', id).where('status', '=', 'submitted').executeTakeFirst();
+  const res = await db
+    .updateTable('payment_attempts')
+    .set({ status: 'pending_bank', updated_at: now })
+    .where('id', '=', id)
+    .where('status', '=', 'submitted')
+    .executeTakeFirst();
   return Number(res.numUpdatedRows) === 1;
 }
 
 /** Attempts of `method` still `submitted` since `before` (oldest first). */
 export function submittedBefore(db: Db, method: Method, before: number, limit: number): Promise<{ id: string }[]> {
-  return db.selectFrom('payment_attempts').select('id').where('method', '=', method).where('status', '=', 'submitted').where('submitted_at', '<=', before).orderBy('submitted_at').limit(limit).execute();
+  return db
+    .selectFrom('payment_attempts')
+    .select('id')
+    .where('method', '=', method)
+    .where('status', '=', 'submitted')
+    .where('submitted_at', '<=', before)
+    .orderBy('submitted_at')
+    .limit(limit)
+    .execute();
 }
 
 /** In-flight attempts of `method` whose next poll is due. */
 export function duePolls(db: Db, method: Method, now: number, limit: number): Promise<PaymentAttempt[]> {
-  return db.selectFrom('payment_attempts').selectAll().where('method', '=', method).where('status', 'in', ['submitted', 'pending_bank']).where('next_poll_at', '<=', now).orderBy('next_poll_at').limit(limit).execute();
+  return db
+    .selectFrom('payment_attempts')
+    .selectAll()
+    .where('method', '=', method)
+    .where('status', 'in', ['submitted', 'pending_bank'])
+    .where('next_poll_at', '<=', now)
+    .orderBy('next_poll_at')
+    .limit(limit)
+    .execute();
 }
 
 /** Claims a due poll by moving its `next_poll_at` conditionally (several instances poll; one wins each attempt). */
@@ -132,7 +211,12 @@ export async function schedulePoll(db: Db, id: string, nextPollAt: number | null
 
 /** Keeps the provider's trade number the first time it is learnt. */
 export async function setProviderTradeNo(db: Db, id: string, tradeNo: string, now: number): Promise<void> {
-  await db.updateTable('payment_attempts').set({ provider_trade_no: tradeNo, updated_at: now }).where('id', '=', id).where('provider_trade_no', 'is', null).execute();
+  await db
+    .updateTable('payment_attempts')
+    .set({ provider_trade_no: tradeNo, updated_at: now })
+    .where('id', '=', id)
+    .where('provider_trade_no', 'is', null)
+    .execute();
 }
 
 /** Attempts of `method` still `submitted` for orders whose deadline passed before `deadlineBefore`. */

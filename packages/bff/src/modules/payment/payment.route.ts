@@ -12,12 +12,18 @@ import { confirmOrder } from './payment.service.ts';
 
 export function paymentRoutes(deps: Deps) {
   const authed = requireSession(deps);
-  return new Hono<AppEnv>()
-    .post('/orders', authed, limitPerSession(deps, 'order_per_session'), validate('json', CreateOrderRequest), async (c) => {
-      const confirmed = await confirmOrder(deps, c.get('session'), c.req.valid('json').policy_no);
-      return c.json(confirmed, confirmed.created ? 201 : 200);
-    })
-    .get('/orders/:orderNo/cashier', authed, validate('param', OrderParam), async (c) => c.json(await cashier(deps, c.get('session'), c.req.valid('param').orderNo), 200))
-    // 更换保单: close the open order (no attempt in flight) so the user can pick another policy.
-    .post('/orders/:orderNo/close', authed, validate('param', OrderParam), async (c) => c.json(await closeOrderByUser(deps, c.get('session'), c.req.valid('param').orderNo), 200));
+  return (
+    new Hono<AppEnv>()
+      .post('/orders', authed, limitPerSession(deps, 'order_per_session'), validate('json', CreateOrderRequest), async (c) => {
+        const confirmed = await confirmOrder(deps, c.get('session'), c.req.valid('json').policy_no);
+        return c.json(confirmed, confirmed.created ? 201 : 200);
+      })
+      .get('/orders/:orderNo/cashier', authed, validate('param', OrderParam), async (c) =>
+        c.json(await cashier(deps, c.get('session'), c.req.valid('param').orderNo), 200),
+      )
+      // 更换保单: close the open order (no attempt in flight) so the user can pick another policy.
+      .post('/orders/:orderNo/close', authed, validate('param', OrderParam), async (c) =>
+        c.json(await closeOrderByUser(deps, c.get('session'), c.req.valid('param').orderNo), 200),
+      )
+  );
 }

@@ -42,11 +42,20 @@ export async function assertTripSuperseded(deps: Deps, db: Db, orderNo: string, 
   const trip = await oldestInFlight(db, orderNo, 'guanaitong');
   if (!trip) return;
   if (!confirmed) fail('ZF0200', `guanaitong attempt ${trip.id} in flight`);
-  deps.logger.warn({ order_no: orderNo, guanaitong_attempt: trip.id }, 'paying another way while a guanaitong trip is in flight (user confirmed)');
+  deps.logger.warn(
+    { order_no: orderNo, guanaitong_attempt: trip.id },
+    'paying another way while a guanaitong trip is in flight (user confirmed)',
+  );
 }
 
 /** Creates an attempt row for an order's self-pay share. */
-export async function createAttempt(db: Db, order: Order, method: PaymentAttemptTable['method'], now: number, fields: Partial<PaymentAttempt> = {}): Promise<PaymentAttempt> {
+export async function createAttempt(
+  db: Db,
+  order: Order,
+  method: PaymentAttemptTable['method'],
+  now: number,
+  fields: Partial<PaymentAttempt> = {},
+): Promise<PaymentAttempt> {
   const attempt: PaymentAttempt = {
     id: newId('PA', now),
     order_no: order.order_no,
@@ -82,7 +91,13 @@ export type SuccessOutcome = 'paid' | 'duplicate' | 'late' | 'double';
  * closed order is kept as `paid_late` and raised (LATE_PAYMENT); a second success for a paid order is raised as
  * DOUBLE_PAYMENT (a refund case), never settled twice. Throws InsufficientFunds for a wallet that cannot cover it.
  */
-export async function applySuccess(deps: Deps, trx: Db, attemptId: string, providerTradeNo: string | null, now: number): Promise<SuccessOutcome> {
+export async function applySuccess(
+  deps: Deps,
+  trx: Db,
+  attemptId: string,
+  providerTradeNo: string | null,
+  now: number,
+): Promise<SuccessOutcome> {
   const attempt = await getAttempt(trx, attemptId);
   if (attempt.status === 'succeeded') return 'duplicate';
   // Conditional: when the same success arrives twice at once (notify and poll), the second waits for the first's row
@@ -93,18 +108,54 @@ export async function applySuccess(deps: Deps, trx: Db, attemptId: string, provi
   if (!order) throw new Error(`attempt ${attemptId} without order`);
   if (won) {
     if (Number(attempt.amount_fen) > 0) {
-      await transfer(trx, { key: `order:${order.order_no}:selfpay`, from: sourceAccount(order, attempt.method), to: Accounts.merchant(order.partner_id), amountFen: Number(attempt.amount_fen), orderNo: order.order_no, memo: `self-pay by ${attempt.method}`, now });
+      await transfer(trx, {
+        key: `order:${order.order_no}:selfpay`,
+        from: sourceAccount(order, attempt.method),
+        to: Accounts.merchant(order.partner_id),
+        amountFen: Number(attempt.amount_fen),
+        orderNo: order.order_no,
+        memo: `self-pay by ${attempt.method}`,
+        now,
+      });
     }
     return 'paid';
   }
   if (order.status === 'closed') {
     await markOrderPaidLate(trx, order.order_no, attemptId, now);
-    await raiseAlert(trx, deps.logger, { kind: 'LATE_PAYMENT', dedupeKey: `LATE_PAYMENT:${attemptId}`, orderNo: order.order_no, amountFen: Number(attempt.amount_fen), detail: `${attempt.method} success after the order closed; refunded automatically`, now });
-    await recordExtraPaymentRefund(trx, { attempt, partnerId: order.partner_id, alertKey: `LATE_PAYMENT:${attemptId}`, reason: '订单已关闭后到账，自动退款', now, random: deps.random });
+    await raiseAlert(trx, deps.logger, {
+      kind: 'LATE_PAYMENT',
+      dedupeKey: `LATE_PAYMENT:${attemptId}`,
+      orderNo: order.order_no,
+      amountFen: Number(attempt.amount_fen),
+      detail: `${attempt.method} success after the order closed; refunded automatically`,
+      now,
+    });
+    await recordExtraPaymentRefund(trx, {
+      attempt,
+      partnerId: order.partner_id,
+      alertKey: `LATE_PAYMENT:${attemptId}`,
+      reason: '订单已关闭后到账，自动退款',
+      now,
+      random: deps.random,
+    });
     return 'late';
   }
-  await raiseAlert(trx, deps.logger, { kind: 'DOUBLE_PAYMENT', dedupeKey: `DOUBLE_PAYMENT:${attemptId}`, orderNo: order.order_no, amountFen: Number(attempt.amount_fen), detail: `second successful ${attempt.method} attempt on a paid order; refunded automatically`, now });
-  await recordExtraPaymentRefund(trx, { attempt, partnerId: order.partner_id, alertKey: `DOUBLE_PAYMENT:${attemptId}`, reason: '重复支付，自动退款', now, random: deps.random });
+  await raiseAlert(trx, deps.logger, {
+    kind: 'DOUBLE_PAYMENT',
+    dedupeKey: `DOUBLE_PAYMENT:${attemptId}`,
+    orderNo: order.order_no,
+    amountFen: Number(attempt.amount_fen),
+    detail: `second successful ${attempt.method} attempt on a paid order; refunded automatically`,
+    now,
+  });
+  await recordExtraPaymentRefund(trx, {
+    attempt,
+    partnerId: order.partner_id,
+    alertKey: `DOUBLE_PAYMENT:${attemptId}`,
+    reason: '重复支付，自动退款',
+    now,
+    random: deps.random,
+  });
   return 'double';
 }
 
@@ -122,7 +173,13 @@ export async function recordProviderSuccess(deps: Deps, attemptId: string, provi
  * Records a provider's final failure for an attempt; the order stays open for another try.
  * @param callback whether the partner hears of it (bank results do; local failures do not, SPEC §3.6).
  */
-export async function recordFailure(deps: Deps, attemptId: string, reason: FailureReason, internal: string, callback: boolean): Promise<boolean> {
+export async function recordFailure(
+  deps: Deps,
+  attemptId: string,
+  reason: FailureReason,
+  internal: string,
+  callback: boolean,
+): Promise<boolean> {
   const now = deps.clock.now();
   return inTransaction(deps.db, async (trx) => {
     if (!(await markFailed(trx, attemptId, reason, internal, now))) return false;
@@ -130,7 +187,14 @@ export async function recordFailure(deps: Deps, attemptId: string, reason: Failu
     const attempt = await getAttempt(trx, attemptId);
     const order = await findOrder(trx, attempt.order_no);
     if (callback && order && order.status === 'open') {
-      await enqueueCallback(trx, order, { event: 'failed', resCode: 'ZF0090', resInfo: '支付失败，用户可继续支付', final: false, now, random: deps.random });
+      await enqueueCallback(trx, order, {
+        event: 'failed',
+        resCode: 'ZF0090',
+        resInfo: '支付失败，用户可继续支付',
+        final: false,
+        now,
+        random: deps.random,
+      });
     }
     return true;
   });

@@ -23,8 +23,17 @@ describeEachDatabase('policy coverage in the ledger', (get) => {
     expect(await listedCoverage(ctx, again.token, 'POL-PICC-001')).toBe(1_000_000 - 8000); // only the new order's hold
     await ctx.call('POST', `/api/orders/${again.orderNo}/pay/balance`, again.token, { pin: '123456' });
     expect(await pendingState(ctx.deps.db, coverageHoldKey(again.orderNo))).toEqual({ status: 'posted', amountFen: 8000 });
-    expect(await balancesOf(ctx.deps.db, Accounts.policyCoverage('POL-PICC-001'))).toEqual({ balanceFen: 1_000_000 - 8000, debitsPendingFen: 0, creditsPendingFen: 0, availableFen: 1_000_000 - 8000 });
-    const row = await ctx.deps.db.selectFrom('policies').select('coverage_left_fen').where('policy_no', '=', 'POL-PICC-001').executeTakeFirstOrThrow();
+    expect(await balancesOf(ctx.deps.db, Accounts.policyCoverage('POL-PICC-001'))).toEqual({
+      balanceFen: 1_000_000 - 8000,
+      debitsPendingFen: 0,
+      creditsPendingFen: 0,
+      availableFen: 1_000_000 - 8000,
+    });
+    const row = await ctx.deps.db
+      .selectFrom('policies')
+      .select('coverage_left_fen')
+      .where('policy_no', '=', 'POL-PICC-001')
+      .executeTakeFirstOrThrow();
     expect(Number(row.coverage_left_fen)).toBe(1_000_000); // as issued: the ledger holds what is left
   });
 

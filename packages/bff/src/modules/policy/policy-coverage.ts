@@ -17,7 +17,16 @@ export async function fundCoverage(db: Db, policy: Pick<Policy, 'policy_no' | 'c
   const account = Accounts.policyCoverage(policy.policy_no);
   if (await db.selectFrom('ledger_accounts').select('id').where('id', '=', account).executeTakeFirst()) return;
   const issued = Number(policy.coverage_left_fen);
-  if (issued > 0) await transfer(db, { key: `policy:${policy.policy_no}:coverage`, from: Accounts.coverageIssued, to: account, amountFen: issued, orderNo: null, memo: 'policy coverage issued', now });
+  if (issued > 0)
+    await transfer(db, {
+      key: `policy:${policy.policy_no}:coverage`,
+      from: Accounts.coverageIssued,
+      to: account,
+      amountFen: issued,
+      orderNo: null,
+      memo: 'policy coverage issued',
+      now,
+    });
 }
 
 /** The coverage a new order of the policy may still take (funding the account on first use). */
@@ -32,9 +41,25 @@ export async function withCoverageLeft(db: Db, policy: Policy, now: number): Pro
 }
 
 /** Holds an order's insurer share on the policy's coverage; false when less is left (a concurrent order took it). */
-export async function holdCoverage(trx: Db, policyNo: string, orderNo: string, amountFen: number, timeoutAt: number, now: number): Promise<boolean> {
+export async function holdCoverage(
+  trx: Db,
+  policyNo: string,
+  orderNo: string,
+  amountFen: number,
+  timeoutAt: number,
+  now: number,
+): Promise<boolean> {
   try {
-    await reserve(trx, { key: coverageHoldKey(orderNo), from: Accounts.policyCoverage(policyNo), to: Accounts.coverageIssued, amountFen, timeoutAt, orderNo, memo: 'coverage hold for an open order', now });
+    await reserve(trx, {
+      key: coverageHoldKey(orderNo),
+      from: Accounts.policyCoverage(policyNo),
+      to: Accounts.coverageIssued,
+      amountFen,
+      timeoutAt,
+      orderNo,
+      memo: 'coverage hold for an open order',
+      now,
+    });
     return true;
   } catch (err) {
     if (err instanceof InsufficientFunds) return false;

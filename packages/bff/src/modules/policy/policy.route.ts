@@ -13,5 +13,7 @@ export function policyRoutes(deps: Deps) {
   const authed = requireSession(deps);
   return new Hono<AppEnv>()
     .get('/policies', authed, async (c) => c.json(await listValidPolicies(deps, c.get('session')), 200))
-    .get('/policies/:policyNo/quote', authed, validate('param', PolicyParam), async (c) => c.json(await quotePolicy(deps, c.get('session'), c.req.valid('param').policyNo), 200));
+    .get('/policies/:policyNo/quote', authed, validate('param', PolicyParam), async (c) =>
+      c.json(await quotePolicy(deps, c.get('session'), c.req.valid('param').policyNo), 200),
+    );
 }

@@ -38,7 +38,9 @@ export async function listValidPolicies(deps: Deps, session: Session): Promise<P
   const now = deps.clock.now();
   const today = shanghaiDate(now);
   const inForce = await policiesInForce(deps.db, session.userId, today);
-  const rows = (await inTransaction(deps.db, (trx) => Promise.all(inForce.map((p) => withCoverageLeft(trx, p, now))))).filter((p) => isPolicyValid(p, today));
+  const rows = (await inTransaction(deps.db, (trx) => Promise.all(inForce.map((p) => withCoverageLeft(trx, p, now))))).filter((p) =>
+    isPolicyValid(p, today),
+  );
   if (rows.length === 0) return fail('ZF0040');
   return { amount_fen: session.amountFen, policies: rows.map(toPolicySummary) };
 }

@@ -55,7 +55,12 @@ export async function markRecounted(db: Db, icCode: string, now: number): Promis
 }
 
 export function trackedInsurers(db: Db): Promise<string[]> {
-  return db.selectFrom('quota_totals').select('ic_code').orderBy('ic_code').execute().then((rows) => rows.map((r) => r.ic_code));
+  return db
+    .selectFrom('quota_totals')
+    .select('ic_code')
+    .orderBy('ic_code')
+    .execute()
+    .then((rows) => rows.map((r) => r.ic_code));
 }
 
 export type Level = 'warning' | 'critical';
@@ -70,15 +75,35 @@ export function allThresholds(db: Db): Promise<QuotaThresholdTable[]> {
 
 /** Sets (or replaces) an insurer's levels; a new row starts armed. */
 export async function setThresholds(db: Db, icCode: string, warningFen: number, criticalFen: number, now: number): Promise<void> {
-  const created = await insertOnce(db, 'quota_thresholds', { ic_code: icCode, warning_fen: warningFen, critical_fen: criticalFen, warning_armed: 1, critical_armed: 1, warning_seq: 0, critical_seq: 0, updated_at: now });
-  if (!created) await db.updateTable('quota_thresholds').set({ warning_fen: warningFen, critical_fen: criticalFen, updated_at: now }).where('ic_code', '=', icCode).execute();
+  const created = await insertOnce(db, 'quota_thresholds', {
+    ic_code: icCode,
+    warning_fen: warningFen,
+    critical_fen: criticalFen,
+    warning_armed: 1,
+    critical_armed: 1,
+    warning_seq: 0,
+    critical_seq: 0,
+    updated_at: now,
+  });
+  if (!created)
+    await db
+      .updateTable('quota_thresholds')
+      .set({ warning_fen: warningFen, critical_fen: criticalFen, updated_at: now })
+      .where('ic_code', '=', icCode)
+      .execute();
 }
 
 /** Disarms a level for crossing `seq` (true for the one caller that wins: it raises the alert). */
 export async function disarm(db: Db, icCode: string, level: Level, seq: number, now: number): Promise<boolean> {
   const armed = level === 'warning' ? 'warning_armed' : 'critical_armed';
   const seqCol = level === 'warning' ? 'warning_seq' : 'critical_seq';
-  const res = await db.updateTable('quota_thresholds').set({ [armed]: 0, updated_at: now }).where('ic_code', '=', icCode).where(armed, '=', 1).where(seqCol, '=', seq).executeTakeFirst();
+  const res = await db
+    .updateTable('quota_thresholds')
+    .set({ [armed]: 0, updated_at: now })
+    .where('ic_code', '=', icCode)
+    .where(armed, '=', 1)
+    .where(seqCol, '=', seq)
+    .executeTakeFirst();
   return Number(res.numUpdatedRows) === 1;
 }
 
@@ -86,6 +111,12 @@ export async function disarm(db: Db, icCode: string, level: Level, seq: number, 
 export async function rearm(db: Db, icCode: string, level: Level, seq: number, now: number): Promise<boolean> {
   const armed = level === 'warning' ? 'warning_armed' : 'critical_armed';
   const seqCol = level === 'warning' ? 'warning_seq' : 'critical_seq';
-  const res = await db.updateTable('quota_thresholds').set({ [armed]: 1, [seqCol]: seq + 1, updated_at: now }).where('ic_code', '=', icCode).where(armed, '=', 0).where(seqCol, '=', seq).executeTakeFirst();
+  const res = await db
+    .updateTable('quota_thresholds')
+    .set({ [armed]: 1, [seqCol]: seq + 1, updated_at: now })
+    .where('ic_code', '=', icCode)
+    .where(armed, '=', 0)
+    .where(seqCol, '=', seq)
+    .executeTakeFirst();
   return Number(res.numUpdatedRows) === 1;
 }

@@ -15,7 +15,9 @@ const LAG = 10 * MIN; // the default QUOTA_SETTLE_LAG_SECONDS
 
 /** What another system does: a record written straight into api_core_v2, with its own created_at. */
 async function outsideRecord(ctx: TestContext, ic: string, type: 1 | 2, amount: number, createdAt: number): Promise<void> {
-  await sql`insert into insurer_quota_records (id, ic_code, type, amount, ref_no, created_at) values (${newId('EXT', createdAt)}, ${ic}, ${type}, ${amount}, ${`ext:${newId('R', createdAt)}`}, ${createdAt})`.execute(ctx.deps.db);
+  await sql`insert into insurer_quota_records (id, ic_code, type, amount, ref_no, created_at) values (${newId('EXT', createdAt)}, ${ic}, ${type}, ${amount}, ${`ext:${newId('R', createdAt)}`}, ${createdAt})`.execute(
+    ctx.deps.db,
+  );
 }
 
 /** A tiny deterministic generator, so a failing interleaving can be replayed from its seed. */
@@ -35,7 +37,8 @@ describeEachDatabase('quota book', (get) => {
     for (let step = 0; step < 120; step++) {
       const now = ctx.clock.now();
       const action = rnd(5);
-      if (action === 0) await outsideRecord(ctx, 'PICC', 1, 1 + rnd(50_000), now - rnd(LAG - MIN)); // late, but within the lag
+      if (action === 0)
+        await outsideRecord(ctx, 'PICC', 1, 1 + rnd(50_000), now - rnd(LAG - MIN)); // late, but within the lag
       else if (action === 1) await outsideRecord(ctx, 'PICC', 2, 1 + rnd(50_000), now - rnd(LAG - MIN));
       else if (action === 2) await ctx.deps.quota.deduct('PICC', 1 + rnd(9_999), `ORD-${ours++}`, now);
       else if (action === 3) await ctx.deps.quota.recharge('PICC', 1 + rnd(9_999), `RC-${step}`, now);
@@ -47,8 +50,14 @@ describeEachDatabase('quota book', (get) => {
     expect(Number(row.watermark_at)).toBeGreaterThan(ctx.clock.now() - LAG - MIN);
     // Every recharge, ours and theirs, is mirrored in the ledger's quota book.
     const ledger = await balancesOf(ctx.deps.db, Accounts.insurerQuota('PICC'));
-    const recharges = await sql<{ total: number }>`select coalesce(sum(amount), 0) as total from insurer_quota_records where ic_code = 'PICC' and type = 1`.execute(ctx.deps.db);
-    const mirrored = await sql<{ total: number }>`select coalesce(sum(amount_fen), 0) as total from ledger_transfers where to_account = 'insurer_quota:PICC' and idempotency_key like 'quota:recharge:%'`.execute(ctx.deps.db);
+    const recharges = await sql<{
+      total: number;
+    }>`select coalesce(sum(amount), 0) as total from insurer_quota_records where ic_code = 'PICC' and type = 1`.execute(ctx.deps.db);
+    const mirrored = await sql<{
+      total: number;
+    }>`select coalesce(sum(amount_fen), 0) as total from ledger_transfers where to_account = 'insurer_quota:PICC' and idempotency_key like 'quota:recharge:%'`.execute(
+      ctx.deps.db,
+    );
     expect(Number(mirrored.rows[0]?.total)).toBe(Number(recharges.rows[0]?.total));
     expect(ledger.balanceFen).toBe(Number(recharges.rows[0]?.total));
   });
@@ -72,8 +81,10 @@ describeEachDatabase('quota book', (get) => {
   it('raises each alert level once per crossing with the runway, re-armed by a recharge', async () => {
     const ctx = get();
     const { db, quota } = ctx.deps;
-    const level = async () => (await db.selectFrom('alerts').select(['kind', 'detail']).where('kind', 'in', ['QUOTA_LOW_WARNING', 'QUOTA_LOW_CRITICAL'])
-      .execute()).map((a) => a.kind);
+    const level = async () =>
+      (
+        await db.selectFrom('alerts').select(['kind', 'detail']).where('kind', 'in', ['QUOTA_LOW_WARNING', 'QUOTA_LOW_CRITICAL']).execute()
+      ).map((a) => a.kind);
     // PICC: 1 000 000.00, warning below 500 000.00, critical below 100 000.00.
     await quota.deduct('PICC', 40_000_000, 'BIG-1', ctx.clock.now());
     expect(await checkQuotaLevels(ctx.deps, 'PICC')).toEqual([]);
@@ -98,7 +109,11 @@ describeEachDatabase('quota book', (get) => {
     expect(await availableQuota(ctx.deps, 'PICC')).toEqual({ remainingFen: 100_000_000, heldFen: 8000, availableFen: 100_000_000 - 8000 });
     await ctx.call('POST', `/api/orders/${paid.orderNo}/pay/balance`, paid.token, { pin: '123456' });
     expect(await pendingState(ctx.deps.db, quotaHoldKey(paid.orderNo))).toEqual({ status: 'posted', amountFen: 8000 });
-    expect(await availableQuota(ctx.deps, 'PICC')).toEqual({ remainingFen: 100_000_000 - 8000, heldFen: 0, availableFen: 100_000_000 - 8000 });
+    expect(await availableQuota(ctx.deps, 'PICC')).toEqual({
+      remainingFen: 100_000_000 - 8000,
+      heldFen: 0,
+      availableFen: 100_000_000 - 8000,
+    });
     expect((await balancesOf(ctx.deps.db, Accounts.insurerQuota('PICC'))).balanceFen).toBe(100_000_000 - 8000);
 
     const unpaid = await ctx.newOrder({ refer_no: 'REF-H2' });
@@ -130,8 +145,18 @@ describeEachDatabase('quota book on a real server', (get) => {
       const fast = await pool.getConnection();
       const t0 = ctx.clock.now();
       await slow.beginTransaction();
-      await slow.query('insert into insurer_quota_records (id, ic_code, type, amount, ref_no, created_at) values (?, ?, 1, 500, ?, ?)', ['EXT-SLOW', 'PICC', 'ext:slow', t0]);
-      await fast.query('insert into insurer_quota_records (id, ic_code, type, amount, ref_no, created_at) values (?, ?, 2, 300, ?, ?)', ['EXT-FAST', 'PICC', 'ext:fast', t0 + 1000]);
+      await slow.query('insert into insurer_quota_records (id, ic_code, type, amount, ref_no, created_at) values (?, ?, 1, 500, ?, ?)', [
+        'EXT-SLOW',
+        'PICC',
+        'ext:slow',
+        t0,
+      ]);
+      await fast.query('insert into insurer_quota_records (id, ic_code, type, amount, ref_no, created_at) values (?, ?, 2, 300, ?, ?)', [
+        'EXT-FAST',
+        'PICC',
+        'ext:fast',
+        t0 + 1000,
+      ]);
       await ctx.deps.quota.deduct('PICC', 8000, 'ORD-A', t0 + 2000);
       ctx.clock.advance(5 * MIN);
       expect(await ctx.deps.quota.remaining('PICC')).toBe(100_000_000 - 300 - 8000); // the slow one is not committed yet
@@ -139,7 +164,12 @@ describeEachDatabase('quota book on a real server', (get) => {
       expect(await ctx.deps.quota.remaining('PICC')).toBe(100_000_000 + 500 - 300 - 8000);
       ctx.clock.advance(LAG);
       expect(await ctx.deps.quota.remaining('PICC')).toBe(100_000_000 + 500 - 300 - 8000); // settled into the book
-      expect(Number((await ctx.deps.db.selectFrom('quota_totals').select('watermark_at').where('ic_code', '=', 'PICC').executeTakeFirstOrThrow()).watermark_at)).toBeGreaterThan(t0 + 2000);
+      expect(
+        Number(
+          (await ctx.deps.db.selectFrom('quota_totals').select('watermark_at').where('ic_code', '=', 'PICC').executeTakeFirstOrThrow())
+            .watermark_at,
+        ),
+      ).toBeGreaterThan(t0 + 2000);
       slow.release();
       fast.release();
     } finally {

@@ -93,13 +93,26 @@ export class QuotaRepository {
 
   /** The records of one ref no. (an order's deduction, a recharge), for reconciliation. */
   async recordsByRef(refNo: string): Promise<QuotaRecord[]> {
-    const rows = (await this.db.selectFrom(this.tables.recordTable).selectAll().where('ref_no', '=', refNo).execute()) as Array<Record<string, unknown>>;
-    return rows.map((r) => ({ id: String(r.id), icCode: String(r.ic_code), type: Number(r.type), amountFen: Number(r.amount), refNo: String(r.ref_no), createdAt: Number(r.created_at) }));
+    const rows = (await this.db.selectFrom(this.tables.recordTable).selectAll().where('ref_no', '=', refNo).execute()) as Array<
+      Record<string, unknown>
+    >;
+    return rows.map((r) => ({
+      id: String(r.id),
+      icCode: String(r.ic_code),
+      type: Number(r.type),
+      amountFen: Number(r.amount),
+      refNo: String(r.ref_no),
+      createdAt: Number(r.created_at),
+    }));
   }
 
   /** Σ of type 2 records of the insurer since `since` (the recent burn rate). */
   async deductedSince(icCode: string, since: number): Promise<number> {
-    const { rows } = await sql<{ total: number | string | null }>`select sum(amount) as total from ${this.from()} where ${this.range(icCode, since, null)} and type = ${QUOTA_DEDUCTION}`.execute(this.db);
+    const { rows } = await sql<{
+      total: number | string | null;
+    }>`select sum(amount) as total from ${this.from()} where ${this.range(icCode, since, null)} and type = ${QUOTA_DEDUCTION}`.execute(
+      this.db,
+    );
     return Number(rows[0]?.total ?? 0);
   }
 
@@ -111,7 +124,10 @@ export class QuotaRepository {
       .where('ic_code', '=', icCode)
       .groupBy('type')
       .execute()) as Array<{ type: number; total: number | string | null }>;
-    return rows.reduce((t, r) => t + (Number(r.type) === QUOTA_RECHARGE ? 1 : Number(r.type) === QUOTA_DEDUCTION ? -1 : 0) * Number(r.total ?? 0), 0);
+    return rows.reduce(
+      (t, r) => t + (Number(r.type) === QUOTA_RECHARGE ? 1 : Number(r.type) === QUOTA_DEDUCTION ? -1 : 0) * Number(r.total ?? 0),
+      0,
+    );
   }
 
   /**
@@ -131,14 +147,15 @@ export class QuotaRepository {
 
   /** Every insurer code in the insurer table. */
   async insurerCodes(): Promise<string[]> {
-    const rows = (await this.db.selectFrom(this.tables.insurerTable).select('ic_code').orderBy('ic_code').execute()) as Array<{ ic_code: string }>;
+    const rows = (await this.db.selectFrom(this.tables.insurerTable).select('ic_code').orderBy('ic_code').execute()) as Array<{
+      ic_code: string;
+    }>;
     return rows.map((r) => r.ic_code);
   }
 
   async insurerName(icCode: string): Promise<string | null> {
     const row = (await this.db.selectFrom(this.tables.insurerTable).select('name').where('ic_code', '=', icCode).executeTakeFirst()) as
-      | { name: string }
-      | undefined;
+      { name: string } | undefined;
     return row?.name ?? null;
   }
 
@@ -149,7 +166,10 @@ export class QuotaRepository {
 
   /** Every insurer of the api_core_v2 table. */
   async insurers(): Promise<Array<{ ic_code: string; name: string }>> {
-    return (await this.db.selectFrom(this.tables.insurerTable).select(['ic_code', 'name']).orderBy('ic_code').execute()) as Array<{ ic_code: string; name: string }>;
+    return (await this.db.selectFrom(this.tables.insurerTable).select(['ic_code', 'name']).orderBy('ic_code').execute()) as Array<{
+      ic_code: string;
+      name: string;
+    }>;
   }
 
   /** The latest records of an insurer (`icCode`), or those of one order/reference (`refNo`), newest first. */
@@ -158,7 +178,14 @@ export class QuotaRepository {
     if (where.icCode) q = q.where('ic_code', '=', where.icCode);
     if (where.refNo) q = q.where('ref_no', '=', where.refNo);
     const rows = (await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute()) as Array<Record<string, unknown>>;
-    return rows.map((r) => ({ id: String(r.id), icCode: String(r.ic_code), type: Number(r.type), amountFen: Number(r.amount), refNo: String(r.ref_no), createdAt: Number(r.created_at) }));
+    return rows.map((r) => ({
+      id: String(r.id),
+      icCode: String(r.ic_code),
+      type: Number(r.type),
+      amountFen: Number(r.amount),
+      refNo: String(r.ref_no),
+      createdAt: Number(r.created_at),
+    }));
   }
 
   /** The running total, its watermark moved up to `now − lag` when it trails by more than a tenth of the lag. */
@@ -169,7 +196,8 @@ export class QuotaRepository {
     for (let tries = 0; tries < 3 && total.watermarkAt < target - step; tries++) {
       const delta = await this.sumRecords(icCode, total.watermarkAt, target);
       await this.mirrorRecharges(icCode, total.watermarkAt, target, now);
-      if (await advanceTotal(this.book.ours, icCode, total, target, delta, now)) return { settledFen: total.settledFen + delta, watermarkAt: target };
+      if (await advanceTotal(this.book.ours, icCode, total, target, delta, now))
+        return { settledFen: total.settledFen + delta, watermarkAt: target };
       // Another instance advanced it meanwhile: read theirs.
       total = (await findTotal(this.book.ours, icCode)) ?? total;
     }
@@ -184,12 +212,17 @@ export class QuotaRepository {
   }
 
   private range(icCode: string, after: number, upTo: number | null) {
-    return upTo === null ? sql`ic_code = ${icCode} and created_at > ${after}` : sql`ic_code = ${icCode} and created_at > ${after} and created_at <= ${upTo}`;
+    return upTo === null
+      ? sql`ic_code = ${icCode} and created_at > ${after}`
+      : sql`ic_code = ${icCode} and created_at > ${after} and created_at <= ${upTo}`;
   }
 
   /** Σ type 1 − Σ type 2 of the insurer's records with after < created_at ≤ upTo (no upper bound when null). */
   private async sumRecords(icCode: string, after: number, upTo: number | null): Promise<number> {
-    const { rows } = await sql<{ type: number; total: number | string | null }>`select type, sum(amount) as total from ${this.from()} where ${this.range(icCode, after, upTo)} group by type`.execute(this.db);
+    const { rows } = await sql<{
+      type: number;
+      total: number | string | null;
+    }>`select type, sum(amount) as total from ${this.from()} where ${this.range(icCode, after, upTo)} group by type`.execute(this.db);
     let total = 0;
     for (const r of rows) {
       const t = Number(r.total ?? 0);
@@ -201,14 +234,30 @@ export class QuotaRepository {
 
   /** Mirrors the type 1 records of a time range into the ledger (recharges are rare; each mirror is idempotent by key). */
   private async mirrorRecharges(icCode: string, after: number, upTo: number | null, now: number): Promise<void> {
-    const { rows } = await sql<{ amount: number | string; ref_no: string }>`select amount, ref_no from ${this.from()} where ${this.range(icCode, after, upTo)} and type = ${QUOTA_RECHARGE}`.execute(this.db);
+    const { rows } = await sql<{
+      amount: number | string;
+      ref_no: string;
+    }>`select amount, ref_no from ${this.from()} where ${this.range(icCode, after, upTo)} and type = ${QUOTA_RECHARGE}`.execute(this.db);
     for (let i = 0; i < rows.length; i += 500) {
       const batch = rows.slice(i, i + 500);
-      const known = new Set((await this.book.ours.selectFrom('ledger_transfers').select('idempotency_key').where('idempotency_key', 'in', batch.map((r) => mirrorKey(r.ref_no))).execute()).map((r) => r.idempotency_key));
+      const known = new Set(
+        (
+          await this.book.ours
+            .selectFrom('ledger_transfers')
+            .select('idempotency_key')
+            .where(
+              'idempotency_key',
+              'in',
+              batch.map((r) => mirrorKey(r.ref_no)),
+            )
+            .execute()
+        ).map((r) => r.idempotency_key),
+      );
       const missing = batch.filter((r) => !known.has(mirrorKey(r.ref_no)));
-      if (missing.length) await inTransaction(this.book.ours, async (trx) => {
-        for (const r of missing) await this.mirrorIn(trx, icCode, Number(r.amount), r.ref_no, now);
-      });
+      if (missing.length)
+        await inTransaction(this.book.ours, async (trx) => {
+          for (const r of missing) await this.mirrorIn(trx, icCode, Number(r.amount), r.ref_no, now);
+        });
     }
   }
 
@@ -217,7 +266,15 @@ export class QuotaRepository {
   }
 
   private async mirrorIn(trx: Db, icCode: string, amountFen: number, refNo: string, now: number): Promise<void> {
-    await transfer(trx, { key: mirrorKey(refNo), from: Accounts.quotaIssued, to: Accounts.insurerQuota(icCode), amountFen, orderNo: null, memo: 'insurer quota recharge (mirror of api_core_v2 type 1)', now });
+    await transfer(trx, {
+      key: mirrorKey(refNo),
+      from: Accounts.quotaIssued,
+      to: Accounts.insurerQuota(icCode),
+      amountFen,
+      orderNo: null,
+      memo: 'insurer quota recharge (mirror of api_core_v2 type 1)',
+      now,
+    });
   }
 
   private async insertRecord(icCode: string, type: number, amountFen: number, refNo: string, now: number): Promise<boolean> {

@@ -17,7 +17,11 @@ describeEachDatabase(
       const { token } = await ctx.enter();
       const created = await ctx.call('POST', '/api/orders', token, { policy_no: 'POL-PICC-001' });
       await ctx.call('POST', `/api/orders/${created.body.order.order_no}/pay/balance`, token, { pin: '123456' });
-      const rows = await sql<{ type: number; amount: number; ref_no: string }>`select type, amount, ref_no from ${sql.table('ic_quota_log')} where ic_code = 'PICC' order by type`.execute(ctx.deps.db);
+      const rows = await sql<{
+        type: number;
+        amount: number;
+        ref_no: string;
+      }>`select type, amount, ref_no from ${sql.table('ic_quota_log')} where ic_code = 'PICC' order by type`.execute(ctx.deps.db);
       expect(rows.rows.map((r) => [Number(r.type), Number(r.amount), r.ref_no])).toEqual([
         [1, 100_000_000, 'seed:PICC'],
         [2, 8000, created.body.order.order_no],
@@ -33,10 +37,19 @@ describeEachDatabase(
 describe('insurer quota on its own connection [sqlite]', () => {
   it('reads and writes the quota records in the other database, not ours', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'zf-quota-'));
-    const runtime = await createRuntime(testConfig({ DATABASE_URL: `sqlite:${join(dir, 'wallet.db')}`, QUOTA_DATABASE_URL: `sqlite:${join(dir, 'api_core_v2.db')}`, SEED_DEMO: 'true' }), { logger: createLogger('silent') });
+    const runtime = await createRuntime(
+      testConfig({
+        DATABASE_URL: `sqlite:${join(dir, 'wallet.db')}`,
+        QUOTA_DATABASE_URL: `sqlite:${join(dir, 'api_core_v2.db')}`,
+        SEED_DEMO: 'true',
+      }),
+      { logger: createLogger('silent') },
+    );
     try {
       expect(await runtime.deps.quota.remaining('PICC')).toBe(100_000_000);
-      const ours = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name = 'insurer_quota_records'`.execute(runtime.deps.db);
+      const ours = await sql<{
+        name: string;
+      }>`select name from sqlite_master where type = 'table' and name = 'insurer_quota_records'`.execute(runtime.deps.db);
       expect(ours.rows).toHaveLength(0);
     } finally {
       await runtime.close();

@@ -26,7 +26,12 @@ const MAX_KEY = 120;
  * Reusable by any module (admin sign-in per user and per IP, say): `rateLimit(deps, 'admin:user:alice', 10, 900_000)`.
  * Every hit counts, refused ones too, so hammering does not reopen the window early.
  */
-export async function rateLimit(deps: Pick<Deps, 'db' | 'dialect' | 'clock'>, key: string, limit: number, windowMs: number): Promise<RateLimitResult> {
+export async function rateLimit(
+  deps: Pick<Deps, 'db' | 'dialect' | 'clock'>,
+  key: string,
+  limit: number,
+  windowMs: number,
+): Promise<RateLimitResult> {
   const now = deps.clock.now();
   const start = Math.floor(now / windowMs) * windowMs;
   const subject = key.length > MAX_KEY ? `h:${createHash('sha256').update(key).digest('base64url')}` : key;
@@ -85,7 +90,8 @@ export const limitPerIp = (deps: Deps, name: RateLimitName, scope = ''): Middlew
   rateLimitBy(deps, name, (c) => `${scope}${clientIp(c, deps.config.trustProxyHops)}`);
 
 /** Per session user (after `requireSession`). */
-export const limitPerUser = (deps: Deps, name: RateLimitName): MiddlewareHandler => rateLimitBy(deps, name, (c) => (c.get('session') as Session | undefined)?.userId ?? null);
+export const limitPerUser = (deps: Deps, name: RateLimitName): MiddlewareHandler =>
+  rateLimitBy(deps, name, (c) => (c.get('session') as Session | undefined)?.userId ?? null);
 
 /** Per session: the (partner, claim, refer_no) a verified link granted (tokens are stateless, so re-entering counts the same). */
 export const limitPerSession = (deps: Deps, name: RateLimitName): MiddlewareHandler =>

@@ -29,7 +29,8 @@ async function post(app: App, path: string, body: unknown, ip: string, token?: s
   return { status: res.status, retryAfter: res.headers.get('retry-after'), body: text.startsWith('{') ? JSON.parse(text) : text };
 }
 
-const session = (ctx: TestContext, ip: string, overrides: Record<string, string> = {}, app: App = ctx.app) => post(app, '/api/session', { params: ctx.linkParams(overrides) }, ip);
+const session = (ctx: TestContext, ip: string, overrides: Record<string, string> = {}, app: App = ctx.app) =>
+  post(app, '/api/session', { params: ctx.linkParams(overrides) }, ip);
 
 describeEachDatabase(
   'abuse limits',
@@ -43,7 +44,7 @@ describeEachDatabase(
       expect((await rateLimit(ctx.deps, 'test:parallel', 7, 60_000)).allowed).toBe(true);
     });
 
-    it('limits deep-link sessions per IP (ZF0120, 429, Retry-After) and per partner; forged links do not use up the partner\'s', async () => {
+    it("limits deep-link sessions per IP (ZF0120, 429, Retry-After) and per partner; forged links do not use up the partner's", async () => {
       const ctx = get();
       for (let i = 0; i < 3; i++) expect((await session(ctx, '198.51.100.7')).status).toBe(200);
       const refused = await session(ctx, '198.51.100.7');
@@ -51,7 +52,10 @@ describeEachDatabase(
       expect(refused.body.code).toBe('ZF0120');
       expect(Number(refused.retryAfter)).toBeGreaterThan(0);
       // Forged links from many IPs: refused as forged (ZF0020), and not counted against the demo partner.
-      for (let i = 0; i < 6; i++) expect((await post(ctx.app, '/api/session', { params: ctx.linkParams({}, 'wrong-secret') }, `203.0.113.${i}`)).body.code).toBe('ZF0020');
+      for (let i = 0; i < 6; i++)
+        expect((await post(ctx.app, '/api/session', { params: ctx.linkParams({}, 'wrong-secret') }, `203.0.113.${i}`)).body.code).toBe(
+          'ZF0020',
+        );
       expect((await session(ctx, '192.0.2.1')).status).toBe(200);
       expect((await session(ctx, '192.0.2.2')).status).toBe(200);
       const partnerFull = await session(ctx, '192.0.2.3');
@@ -65,7 +69,10 @@ describeEachDatabase(
       const { token } = await session(ctx, '198.51.100.1').then((r) => ({ token: r.body.token as string }));
       const created = await post(ctx.app, '/api/orders', { policy_no: 'POL-PICC-001' }, '198.51.100.1', token);
       const orderNo = created.body.order.order_no as string;
-      for (let i = 0; i < 3; i++) expect((await post(ctx.app, `/api/orders/${orderNo}/pay/balance`, { pin: '000000' }, `198.51.100.${10 + i}`, token)).body.code).toBe('ZF0090');
+      for (let i = 0; i < 3; i++)
+        expect(
+          (await post(ctx.app, `/api/orders/${orderNo}/pay/balance`, { pin: '000000' }, `198.51.100.${10 + i}`, token)).body.code,
+        ).toBe('ZF0090');
       const before = await snapshot(ctx);
       const limited = await post(ctx.app, `/api/orders/${orderNo}/pay/balance`, { pin: DEMO.pin }, '198.51.100.20', token);
       expect(limited.status).toBe(429);
@@ -82,7 +89,8 @@ describeEachDatabase(
       expect((await post(ctx.app, '/api/orders', { policy_no: 'POL-PICC-001' }, '198.51.100.2', token)).status).toBe(201);
       expect((await post(ctx.app, '/api/orders', { policy_no: 'POL-PICC-001' }, '198.51.100.2', token)).status).toBe(200);
       expect((await post(ctx.app, '/api/orders', { policy_no: 'POL-PICC-001' }, '198.51.100.3', token)).body.code).toBe('ZF0120');
-      for (let i = 0; i < 2; i++) expect((await post(ctx.app, '/api/providers/payzero/notify', { junk: true }, '198.51.100.9')).status).toBe(400);
+      for (let i = 0; i < 2; i++)
+        expect((await post(ctx.app, '/api/providers/payzero/notify', { junk: true }, '198.51.100.9')).status).toBe(400);
       const notify = await post(ctx.app, '/api/providers/payzero/notify', { junk: true }, '198.51.100.9');
       expect(notify.status).toBe(429);
       expect(notify.body.code).toBe('ZF0120');
@@ -93,7 +101,13 @@ describeEachDatabase(
     it('holds across two app instances on one database', async () => {
       const ctx = get();
       // On MariaDB the second instance is a separate runtime with its own connection pool; SQLite in memory has one.
-      const second = ctx.db === 'mariadb' ? await createRuntime(testConfig({ DATABASE_URL: ctx.deps.config.databaseUrl, SEED_DEMO: 'true', ...LIMITS }), { clock: ctx.clock, logger: createLogger('silent') }) : null;
+      const second =
+        ctx.db === 'mariadb'
+          ? await createRuntime(testConfig({ DATABASE_URL: ctx.deps.config.databaseUrl, SEED_DEMO: 'true', ...LIMITS }), {
+              clock: ctx.clock,
+              logger: createLogger('silent'),
+            })
+          : null;
       try {
         const apps: App[] = [ctx.app, createApp(second?.deps ?? ctx.deps)];
         const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => session(ctx, '198.51.100.77', {}, apps[i % 2]!)));
@@ -112,6 +126,9 @@ it('takes X-Forwarded-For only behind a trusted proxy, and the limits from confi
   expect(defaults.trustProxyHops).toBe(0);
   expect(defaults.rateLimits.session_per_ip).toEqual({ limit: 30, windowMs: 60_000 });
   expect(defaults.rateLimits.pin_per_user).toEqual({ limit: 20, windowMs: 900_000 });
-  expect(loadConfig({ NODE_ENV: 'test', RATE_LIMIT_SESSION_PER_IP: '5000/1' }).rateLimits.session_per_ip).toEqual({ limit: 5000, windowMs: 1000 });
+  expect(loadConfig({ NODE_ENV: 'test', RATE_LIMIT_SESSION_PER_IP: '5000/1' }).rateLimits.session_per_ip).toEqual({
+    limit: 5000,
+    windowMs: 1000,
+  });
   expect(() => loadConfig({ NODE_ENV: 'test', RATE_LIMIT_PIN_PER_IP: 'lots' })).toThrow(/RATE_LIMIT_PIN_PER_IP/);
 });

@@ -26,13 +26,27 @@ type Action =
   | { t: 'outside'; ic: 'PICC' | 'PAIC'; type: 1 | 2; fen: number; lateMs: number };
 
 const action: fc.Arbitrary<Action> = fc.oneof(
-  fc.record({ t: fc.constant('create' as const), policy: fc.constantFrom('POL-PICC-001' as const, 'POL-PAIC-001' as const), yuan: fc.integer({ min: 1, max: 900 }) }),
+  fc.record({
+    t: fc.constant('create' as const),
+    policy: fc.constantFrom('POL-PICC-001' as const, 'POL-PAIC-001' as const),
+    yuan: fc.integer({ min: 1, max: 900 }),
+  }),
   fc.record({ t: fc.constant('pay' as const), i: fc.nat(20), pin: fc.constantFrom('123456' as const, '000000' as const) }),
   fc.record({ t: fc.constant('payThenCrash' as const), i: fc.nat(20) }),
   fc.constant({ t: 'resume' as const }),
   fc.constant({ t: 'expire' as const }),
-  fc.record({ t: fc.constant('recharge' as const), ic: fc.constantFrom('PICC' as const, 'PAIC' as const), fen: fc.integer({ min: 1, max: 100_000 }) }),
-  fc.record({ t: fc.constant('outside' as const), ic: fc.constantFrom('PICC' as const, 'PAIC' as const), type: fc.constantFrom(1 as const, 2 as const), fen: fc.integer({ min: 1, max: 100_000 }), lateMs: fc.integer({ min: 0, max: 9 * 60_000 }) }),
+  fc.record({
+    t: fc.constant('recharge' as const),
+    ic: fc.constantFrom('PICC' as const, 'PAIC' as const),
+    fen: fc.integer({ min: 1, max: 100_000 }),
+  }),
+  fc.record({
+    t: fc.constant('outside' as const),
+    ic: fc.constantFrom('PICC' as const, 'PAIC' as const),
+    type: fc.constantFrom(1 as const, 2 as const),
+    fen: fc.integer({ min: 1, max: 100_000 }),
+    lateMs: fc.integer({ min: 0, max: 9 * 60_000 }),
+  }),
 );
 
 let refs = 0;
@@ -75,7 +89,9 @@ async function run(ctx: TestContext, actions: Action[], outsideDeductions: { fen
     } else if (a.t === 'recharge') await rechargeQuota(ctx.deps, a.ic, a.fen, `RC-${refs++}`);
     else {
       const ref = `ext:${refs++}`;
-      await sql`insert into insurer_quota_records (id, ic_code, type, amount, ref_no, created_at) values (${newId('X', now)}, ${a.ic}, ${a.type}, ${a.fen}, ${ref}, ${now - a.lateMs})`.execute(ctx.deps.db);
+      await sql`insert into insurer_quota_records (id, ic_code, type, amount, ref_no, created_at) values (${newId('X', now)}, ${a.ic}, ${a.type}, ${a.fen}, ${ref}, ${now - a.lateMs})`.execute(
+        ctx.deps.db,
+      );
       if (a.type === 2) outsideDeductions.fen.set(a.ic, (outsideDeductions.fen.get(a.ic) ?? 0) + a.fen);
     }
     ctx.clock.advance(20_000);
@@ -95,7 +111,10 @@ describeEachDatabase('money under random interleavings', (get) => {
         await run(ctx, actions, outside);
         const report = await reconcile(ctx.deps, { since: 0 });
         // Outside deductions are not mirrored in our ledger by design: reconciliation must name exactly them.
-        const mirror = report.differences.filter((d) => d.check === 'quota_mirror').map((d) => d.icCode).sort();
+        const mirror = report.differences
+          .filter((d) => d.check === 'quota_mirror')
+          .map((d) => d.icCode)
+          .sort();
         expect(mirror).toEqual([...outside.fen.keys()].sort());
         expect(report.differences.filter((d) => d.check !== 'quota_mirror')).toEqual([]);
       }),
@@ -105,7 +124,14 @@ describeEachDatabase('money under random interleavings', (get) => {
         // Regression cases, always run first: the shrunk counter-example the property gives when a close leaves its
         // holds live, and a short insurer's order paid across a crash, an expiry and the resume.
         examples: [
-          [[{ t: 'create', policy: 'POL-PICC-001', yuan: 100 }, { t: 'expire' }, { t: 'create', policy: 'POL-PICC-001', yuan: 100 }, { t: 'pay', i: 1, pin: '123456' }]],
+          [
+            [
+              { t: 'create', policy: 'POL-PICC-001', yuan: 100 },
+              { t: 'expire' },
+              { t: 'create', policy: 'POL-PICC-001', yuan: 100 },
+              { t: 'pay', i: 1, pin: '123456' },
+            ],
+          ],
           [[{ t: 'create', policy: 'POL-PAIC-001', yuan: 600 }, { t: 'payThenCrash', i: 0 }, { t: 'expire' }, { t: 'resume' }]],
         ],
       },

@@ -24,7 +24,12 @@ export async function dailyReconcile(deps: Deps, days = 2): Promise<ReconcileRep
   if (report.differences.length) {
     const date = new Date(now + 8 * 3600_000).toISOString().slice(0, 10);
     const checks = [...new Set(report.differences.map((d) => d.check))].join(', ');
-    await raiseAlert(deps.db, deps.logger, { kind: 'RECONCILE_DIFFERENCE', dedupeKey: `RECONCILE_DIFFERENCE:${date}`, detail: `${report.differences.length} difference(s) (${checks}); run pnpm reconcile for the list`, now });
+    await raiseAlert(deps.db, deps.logger, {
+      kind: 'RECONCILE_DIFFERENCE',
+      dedupeKey: `RECONCILE_DIFFERENCE:${date}`,
+      detail: `${report.differences.length} difference(s) (${checks}); run pnpm reconcile for the list`,
+      now,
+    });
   }
   return report;
 }

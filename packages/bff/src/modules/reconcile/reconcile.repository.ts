@@ -11,25 +11,46 @@ export function attemptsOfOrders(db: Db, orderNos: string[]) {
 }
 
 export function transfersOfOrders(db: Db, orderNos: string[]) {
-  return orderNos.length ? db.selectFrom('ledger_transfers').select(['order_no', 'idempotency_key', 'amount_fen']).where('order_no', 'in', orderNos).execute() : Promise.resolve([]);
+  return orderNos.length
+    ? db.selectFrom('ledger_transfers').select(['order_no', 'idempotency_key', 'amount_fen']).where('order_no', 'in', orderNos).execute()
+    : Promise.resolve([]);
 }
 
 export function holdsOfOrders(db: Db, orderNos: string[]) {
-  return orderNos.length ? db.selectFrom('ledger_pending').select(['order_no', 'idempotency_key', 'status']).where('order_no', 'in', orderNos).execute() : Promise.resolve([]);
+  return orderNos.length
+    ? db.selectFrom('ledger_pending').select(['order_no', 'idempotency_key', 'status']).where('order_no', 'in', orderNos).execute()
+    : Promise.resolve([]);
 }
 
 export function finalCallbacksOfOrders(db: Db, orderNos: string[]) {
-  return orderNos.length ? db.selectFrom('callback_events').select(['id', 'order_no', 'event', 'status']).where('order_no', 'in', orderNos).where('final', '=', 1).execute() : Promise.resolve([]);
+  return orderNos.length
+    ? db
+        .selectFrom('callback_events')
+        .select(['id', 'order_no', 'event', 'status'])
+        .where('order_no', 'in', orderNos)
+        .where('final', '=', 1)
+        .execute()
+    : Promise.resolve([]);
 }
 
 export function clearingTasksOfOrders(db: Db, orderNos: string[]) {
-  return orderNos.length ? db.selectFrom('clearing_tasks').select(['order_no', 'amount_fen']).where('order_no', 'in', orderNos).execute() : Promise.resolve([]);
+  return orderNos.length
+    ? db.selectFrom('clearing_tasks').select(['order_no', 'amount_fen']).where('order_no', 'in', orderNos).execute()
+    : Promise.resolve([]);
 }
 
 export function alertKeysOfOrders(db: Db, orderNos: string[]) {
-  return orderNos.length ? db.selectFrom('alerts').select(['order_no', 'kind', 'dedupe_key']).where('order_no', 'in', orderNos).execute() : Promise.resolve([]);
+  return orderNos.length
+    ? db.selectFrom('alerts').select(['order_no', 'kind', 'dedupe_key']).where('order_no', 'in', orderNos).execute()
+    : Promise.resolve([]);
 }
 
 export function notificationsOfAttempts(db: Db, attemptIds: string[]) {
-  return attemptIds.length ? db.selectFrom('provider_notifications').select(['attempt_id', 'dedupe_key', 'payload']).where('attempt_id', 'in', attemptIds).execute() : Promise.resolve([]);
+  return attemptIds.length
+    ? db
+        .selectFrom('provider_notifications')
+        .select(['attempt_id', 'dedupe_key', 'payload'])
+        .where('attempt_id', 'in', attemptIds)
+        .execute()
+    : Promise.resolve([]);
 }

@@ -63,7 +63,9 @@ export async function reconcile(deps: Deps, opts: ReconcileOptions): Promise<Rec
       finalCallbacks: finals.get(order.order_no) ?? [],
       clearingTaskFen: (tasks.get(order.order_no) ?? []).reduce((s, t) => s + Number(t.amount_fen), 0) || null,
       alertKinds: new Set((alerts.get(order.order_no) ?? []).map((a) => a.kind)),
-      deadAlerts: new Set((alerts.get(order.order_no) ?? []).filter((a) => a.kind === 'CALLBACK_DEAD').map((a) => a.dedupe_key.split(':')[1] ?? '')),
+      deadAlerts: new Set(
+        (alerts.get(order.order_no) ?? []).filter((a) => a.kind === 'CALLBACK_DEAD').map((a) => a.dedupe_key.split(':')[1] ?? ''),
+      ),
     };
     for (const d of expectedTransfers(facts)) differences.push({ ...d, orderNo: order.order_no });
     differences.push(...(await deductionRecords(deps, order)));
@@ -74,9 +76,15 @@ export async function reconcile(deps: Deps, opts: ReconcileOptions): Promise<Rec
   for (const ic of insurers) {
     const fast = await quota.remaining(ic);
     const full = await quota.fullSum(ic);
-    if (fast !== full) differences.push({ check: 'quota_book', icCode: ic, detail: `quota book reads ${fast}, the records sum to ${full}` });
+    if (fast !== full)
+      differences.push({ check: 'quota_book', icCode: ic, detail: `quota book reads ${fast}, the records sum to ${full}` });
     const mirrored = (await balancesOf(db, Accounts.insurerQuota(ic))).balanceFen;
-    if (mirrored !== full) differences.push({ check: 'quota_mirror', icCode: ic, detail: `ledger insurer_quota:${ic} is ${mirrored}, the records sum to ${full} (a deduction written outside, or a deduction not mirrored)` });
+    if (mirrored !== full)
+      differences.push({
+        check: 'quota_mirror',
+        icCode: ic,
+        detail: `ledger insurer_quota:${ic} is ${mirrored}, the records sum to ${full} (a deduction written outside, or a deduction not mirrored)`,
+      });
   }
 
   const ledger = await checkLedger(db);
@@ -92,14 +100,27 @@ async function deductionRecords(deps: Deps, order: Order): Promise<Difference[]>
   const want = settledWithShare ? [x] : [];
   const got = records.map((r) => r.amountFen);
   if (JSON.stringify(got) === JSON.stringify(want) && records.every((r) => r.icCode === order.ic_code)) return [];
-  return [{ check: 'quota_record', orderNo: order.order_no, icCode: order.ic_code, detail: `type 2 records ${JSON.stringify(records.map((r) => [r.icCode, r.amountFen]))}, expected ${JSON.stringify(want.map((a) => [order.ic_code, a]))}` }];
+  return [
+    {
+      check: 'quota_record',
+      orderNo: order.order_no,
+      icCode: order.ic_code,
+      detail: `type 2 records ${JSON.stringify(records.map((r) => [r.icCode, r.amountFen]))}, expected ${JSON.stringify(want.map((a) => [order.ic_code, a]))}`,
+    },
+  ];
 }
 
 /** Each provider-paid attempt against the provider's own record. Returns how many were checked. */
 async function providerRecords(deps: Deps, order: Order, facts: OrderFacts, opts: ReconcileOptions, out: Difference[]): Promise<number> {
   let checked = 0;
   const paid = facts.attempts.filter((a) => a.status === 'succeeded' && (a.method === 'card' || a.method === 'guanaitong'));
-  const notes = groupBy(await repo.notificationsOfAttempts(deps.db, paid.map((a) => a.id)), (n) => n.attempt_id);
+  const notes = groupBy(
+    await repo.notificationsOfAttempts(
+      deps.db,
+      paid.map((a) => a.id),
+    ),
+    (n) => n.attempt_id,
+  );
   for (const a of paid) {
     if (a.method === 'card') {
       if (!opts.cardLookup) {
@@ -110,10 +131,18 @@ async function providerRecords(deps: Deps, order: Order, facts: OrderFacts, opts
       try {
         const r = await opts.cardLookup(a.provider_ref ?? a.id);
         if (r.payStatus !== 'PAY_SUCCEED' || (r.paymentAmount !== null && r.paymentAmount !== Number(a.amount_fen))) {
-          out.push({ check: 'provider_record', orderNo: order.order_no, detail: `card attempt ${a.id} succeeded here; Payzero says ${r.payStatus} ${r.paymentAmount ?? ''}` });
+          out.push({
+            check: 'provider_record',
+            orderNo: order.order_no,
+            detail: `card attempt ${a.id} succeeded here; Payzero says ${r.payStatus} ${r.paymentAmount ?? ''}`,
+          });
         }
       } catch (err) {
-        out.push({ check: 'provider_record', orderNo: order.order_no, detail: `card attempt ${a.id}: Payzero lookup failed (${(err as Error).name})` });
+        out.push({
+          check: 'provider_record',
+          orderNo: order.order_no,
+          detail: `card attempt ${a.id}: Payzero lookup failed (${(err as Error).name})`,
+        });
       }
     } else {
       checked++;
@@ -121,7 +150,11 @@ async function providerRecords(deps: Deps, order: Order, facts: OrderFacts, opts
       const trade = (notes.get(a.id) ?? []).find((n) => n.dedupe_key.startsWith('guanaitong:'));
       const total = trade ? Number((JSON.parse(trade.payload) as { totalFen?: number }).totalFen) : NaN;
       if (!trade || total !== Number(a.amount_fen)) {
-        out.push({ check: 'provider_record', orderNo: order.order_no, detail: `guanaitong attempt ${a.id} succeeded here; notified trade ${trade ? `of ${total}` : 'missing'}` });
+        out.push({
+          check: 'provider_record',
+          orderNo: order.order_no,
+          detail: `guanaitong attempt ${a.id} succeeded here; notified trade ${trade ? `of ${total}` : 'missing'}`,
+        });
       }
     }
   }

@@ -28,10 +28,18 @@ async function realisticDay(ctx: TestContext, env: CardPayEnv): Promise<{ paid: 
   const wrongPin = await ctx.newOrder({ refer_no: 'REF-R3' });
   await ctx.call('POST', `/api/orders/${wrongPin.orderNo}/pay/balance`, wrongPin.token, { pin: '000000' });
   // An outside system recharges PAIC straight into api_core_v2.
-  await sql`insert into insurer_quota_records (id, ic_code, type, amount, ref_no, created_at) values ('EXT-1', 'PAIC', 1, 100000, 'ext:rc-1', ${ctx.clock.now()})`.execute(ctx.deps.db);
+  await sql`insert into insurer_quota_records (id, ic_code, type, amount, ref_no, created_at) values ('EXT-1', 'PAIC', 1, 100000, 'ext:rc-1', ${ctx.clock.now()})`.execute(
+    ctx.deps.db,
+  );
   const c = await env.newOrder({ refer_no: 'REF-R4' });
   await env.call('POST', `/api/orders/${c.orderNo}/pay/card`, c.token, { card_id: 'CARD-DEMO-001', pin: DEMO.pin });
-  await vi.waitFor(async () => expect((await ctx.deps.db.selectFrom('orders').select('status').where('order_no', '=', c.orderNo).executeTakeFirstOrThrow()).status).toBe('settled'), { timeout: 5000, interval: 10 });
+  await vi.waitFor(
+    async () =>
+      expect(
+        (await ctx.deps.db.selectFrom('orders').select('status').where('order_no', '=', c.orderNo).executeTakeFirstOrThrow()).status,
+      ).toBe('settled'),
+    { timeout: 5000, interval: 10 },
+  );
   ctx.clock.advance(31 * MIN);
   await closeExpiredOrders(ctx.deps);
   await deliverDueCallbacks(ctx.deps);
@@ -52,8 +60,15 @@ describeEachDatabase('reconciliation', (get) => {
 
       // Planted: a deduction written outside that the ledger does not mirror, an undelivered final callback, a
       // success Payzero never saw.
-      await sql`insert into insurer_quota_records (id, ic_code, type, amount, ref_no, created_at) values ('EXT-DUP', 'PICC', 2, 8000, ${`${paid}-dup`}, ${ctx.clock.now()})`.execute(ctx.deps.db);
-      await ctx.deps.db.updateTable('callback_events').set({ status: 'pending' }).where('order_no', '=', closed).where('final', '=', 1).execute();
+      await sql`insert into insurer_quota_records (id, ic_code, type, amount, ref_no, created_at) values ('EXT-DUP', 'PICC', 2, 8000, ${`${paid}-dup`}, ${ctx.clock.now()})`.execute(
+        ctx.deps.db,
+      );
+      await ctx.deps.db
+        .updateTable('callback_events')
+        .set({ status: 'pending' })
+        .where('order_no', '=', closed)
+        .where('final', '=', 1)
+        .execute();
       await ctx.deps.db.updateTable('payment_attempts').set({ provider_ref: 'PA-NEVER-SENT' }).where('order_no', '=', card).execute();
       const found = await reconcile(ctx.deps, { since: 0, cardLookup: lookup });
       expect(found.differences.map((d) => [d.check, d.orderNo ?? d.icCode]).sort()).toEqual([
@@ -74,11 +89,19 @@ describeEachDatabase('reconciliation', (get) => {
     expect((await reconcile(ctx.deps, { since: 0 })).differences).toEqual([]);
     // The order's deduction record changed in place, and its insurer-share transfer no longer tied to it.
     await sql`update insurer_quota_records set amount = 7000 where ref_no = ${o.orderNo} and type = 2`.execute(ctx.deps.db);
-    await ctx.deps.db.updateTable('ledger_transfers').set({ order_no: null }).where('idempotency_key', '=', `order:${o.orderNo}:insurer`).execute();
+    await ctx.deps.db
+      .updateTable('ledger_transfers')
+      .set({ order_no: null })
+      .where('idempotency_key', '=', `order:${o.orderNo}:insurer`)
+      .execute();
     const found = await reconcile(ctx.deps, { since: 0 });
     expect(found.differences.map((d) => d.check).sort()).toEqual(['quota_mirror', 'quota_record', 'transfers']);
     // Put back what the ledger check after the test reads (the quota record is outside it).
-    await ctx.deps.db.updateTable('ledger_transfers').set({ order_no: o.orderNo }).where('idempotency_key', '=', `order:${o.orderNo}:insurer`).execute();
+    await ctx.deps.db
+      .updateTable('ledger_transfers')
+      .set({ order_no: o.orderNo })
+      .where('idempotency_key', '=', `order:${o.orderNo}:insurer`)
+      .execute();
   });
 });
 
@@ -91,14 +114,21 @@ describe('pnpm reconcile [sqlite]', () => {
     const root = fileURLToPath(new URL('../../../../../', import.meta.url));
     const run = (out: string) =>
       new Promise<{ code: number; stdout: string }>((resolve) => {
-        execFile('node', ['--import', 'tsx', 'scripts/reconcile.ts', '--since', '2020-01-01', '--out', out], { cwd: root, env: { ...process.env, DATABASE_URL: url, NODE_ENV: 'development', LOG_LEVEL: 'silent' } }, (err, stdout) => resolve({ code: err ? Number((err as { code?: number }).code) : 0, stdout }));
+        execFile(
+          'node',
+          ['--import', 'tsx', 'scripts/reconcile.ts', '--since', '2020-01-01', '--out', out],
+          { cwd: root, env: { ...process.env, DATABASE_URL: url, NODE_ENV: 'development', LOG_LEVEL: 'silent' } },
+          (err, stdout) => resolve({ code: err ? Number((err as { code?: number }).code) : 0, stdout }),
+        );
       });
     try {
       const ok = await run(join(dir, 'clean.json'));
       expect(ok.stdout).toContain('clean: no differences');
       expect(ok.code).toBe(0);
       const planted = await createRuntime(testConfig({ DATABASE_URL: url, SEED_DEMO: 'false' }), { logger: createLogger('silent') });
-      await sql`insert into insurer_quota_records (id, ic_code, type, amount, ref_no, created_at) values ('EXT-D', 'PICC', 2, 123, 'ext:deduction', ${Date.now()})`.execute(planted.deps.db);
+      await sql`insert into insurer_quota_records (id, ic_code, type, amount, ref_no, created_at) values ('EXT-D', 'PICC', 2, 123, 'ext:deduction', ${Date.now()})`.execute(
+        planted.deps.db,
+      );
       await planted.close();
       const bad = await run(join(dir, 'bad.json'));
       expect(bad.code).toBe(1);

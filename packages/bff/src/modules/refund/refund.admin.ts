@@ -24,17 +24,37 @@ export async function refundAttempt(deps: Deps, providers: RefundProviders, atte
   const now = deps.clock.now();
   const attempt = (await findAttempt(deps.db, attemptId)) ?? fail('ZF0060');
   const order = (await findOrder(deps.db, attempt.order_no)) ?? fail('ZF0060');
-  if (attempt.status !== 'succeeded' || attempt.method === 'balance' || attempt.method === 'insurer_only') fail('ZF0228', 'not an extra provider payment');
+  if (attempt.status !== 'succeeded' || attempt.method === 'balance' || attempt.method === 'insurer_only')
+    fail('ZF0228', 'not an extra provider payment');
   if (order.paid_attempt_id === attempt.id && order.status !== 'paid_late') fail('ZF0228', 'the attempt paid its order');
   const existing = await refundOfAttempt(deps.db, attempt.id);
   if (existing?.status === 'failed') {
     // A new provider refund number: the failed one is final at the provider.
     const providerRef = providerRefFor({ ...existing, refund_no: newId('RF', now, deps.random) }, providers.sellerAppid);
-    const retry = { status: 'requested' as const, provider_ref: providerRef, provider_status: null, provider_detail: null, poll_count: 0, next_poll_at: now, finished_at: null, task_done_by: adminId.slice(0, 64), updated_at: now };
+    const retry = {
+      status: 'requested' as const,
+      provider_ref: providerRef,
+      provider_status: null,
+      provider_detail: null,
+      poll_count: 0,
+      next_poll_at: now,
+      finished_at: null,
+      task_done_by: adminId.slice(0, 64),
+      updated_at: now,
+    };
     await updateRefund(deps.db, existing.refund_no, ['failed'], retry);
   }
   const refundNo =
     existing?.refund_no ??
-    (await inTransaction(deps.db, (trx) => recordExtraPaymentRefund(trx, { attempt, partnerId: order.partner_id, alertKey: `MANUAL:${attempt.id}`, reason: `管理员退款（${adminId.slice(0, 32)}）`, now, random: deps.random })));
+    (await inTransaction(deps.db, (trx) =>
+      recordExtraPaymentRefund(trx, {
+        attempt,
+        partnerId: order.partner_id,
+        alertKey: `MANUAL:${attempt.id}`,
+        reason: `管理员退款（${adminId.slice(0, 32)}）`,
+        now,
+        random: deps.random,
+      }),
+    ));
   return advanceRefund(deps, providers, refundNo);
 }

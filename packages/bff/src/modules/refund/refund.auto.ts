@@ -13,7 +13,10 @@ import type { Refund } from './refund.table.ts';
  * Records the refund of a whole extra attempt (once per attempt), the arrived money as held for it, and marks the
  * alert it answers. Returns the refund number.
  */
-export async function recordExtraPaymentRefund(trx: Db, input: { attempt: PaymentAttempt; partnerId: string; alertKey: string; reason: string; now: number; random?: RandomSource }): Promise<string> {
+export async function recordExtraPaymentRefund(
+  trx: Db,
+  input: { attempt: PaymentAttempt; partnerId: string; alertKey: string; reason: string; now: number; random?: RandomSource },
+): Promise<string> {
   const { attempt, now } = input;
   const prior = await refundOfAttempt(trx, attempt.id);
   if (prior) return prior.refund_no;

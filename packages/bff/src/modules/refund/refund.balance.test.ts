@@ -22,14 +22,23 @@ async function paidByBalance(ctx: TestContext, refer = 'REF-001'): Promise<strin
   return orderNo;
 }
 
-const refund = (ctx: TestContext, body: Record<string, unknown>) => partnerCall(ctx.app, ctx.clock.now(), 'POST', '/api/partner/v1/refunds', body);
+const refund = (ctx: TestContext, body: Record<string, unknown>) =>
+  partnerCall(ctx.app, ctx.clock.now(), 'POST', '/api/partner/v1/refunds', body);
 
 /** The api_core_v2 records of an order's refunds (same database in tests, table name from config). */
 async function refundQuotaRecords(ctx: TestContext): Promise<Array<{ type: number; amount: number; ref_no: string }>> {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the quota tables have configurable names
   const db = ctx.deps.db as any;
-  const rows = await db.selectFrom(ctx.deps.config.quota.recordTable).select(['type', 'amount', 'ref_no']).where('ref_no', 'like', 'refund:%').execute();
-  return rows.map((r: { type: number; amount: number; ref_no: string }) => ({ type: Number(r.type), amount: Number(r.amount), ref_no: r.ref_no }));
+  const rows = await db
+    .selectFrom(ctx.deps.config.quota.recordTable)
+    .select(['type', 'amount', 'ref_no'])
+    .where('ref_no', 'like', 'refund:%')
+    .execute();
+  return rows.map((r: { type: number; amount: number; ref_no: string }) => ({
+    type: Number(r.type),
+    amount: Number(r.amount),
+    ref_no: r.ref_no,
+  }));
 }
 
 describeEachDatabase('refunds of balance payments', (get) => {
@@ -40,7 +49,16 @@ describeEachDatabase('refunds of balance payments', (get) => {
     expect(await balanceOf(ctx.deps.db, MERCHANT)).toBe(10_000);
     const res = await refund(ctx, { order_no: orderNo, partner_refund_no: 'R-FULL-1', amount: '100.00', reason: '退药' });
     expect(res.status).toBe(201);
-    expect(res.body.refund).toMatchObject({ order_no: orderNo, partner_refund_no: 'R-FULL-1', amount: '100.00', insurer_amount: '80.00', self_pay_amount: '20.00', method: 'balance', status: 'succeeded', waiting_for_admin: false });
+    expect(res.body.refund).toMatchObject({
+      order_no: orderNo,
+      partner_refund_no: 'R-FULL-1',
+      amount: '100.00',
+      insurer_amount: '80.00',
+      self_pay_amount: '20.00',
+      method: 'balance',
+      status: 'succeeded',
+      waiting_for_admin: false,
+    });
 
     expect(await balanceOf(ctx.deps.db, USER)).toBe(walletBefore);
     expect(await balanceOf(ctx.deps.db, MERCHANT)).toBe(0);
@@ -49,13 +67,29 @@ describeEachDatabase('refunds of balance payments', (get) => {
     expect(await ctx.deps.quota.remaining('PICC')).toBe(DEMO.quota.PICC.rechargeFen);
     expect(await balanceOf(ctx.deps.db, Accounts.insurerQuota('PICC'))).toBe(DEMO.quota.PICC.rechargeFen); // mirrored once (quota:recharge:refund:<no>)
     expect((await balancesOf(ctx.deps.db, Accounts.policyCoverage('POL-PICC-001'))).availableFen).toBe(1_000_000); // coverage back through the ledger
-    const keys = (await ctx.deps.db.selectFrom('ledger_transfers').select(['idempotency_key', 'amount_fen']).where('idempotency_key', 'like', 'refund:%').orderBy('idempotency_key').execute()).map((t) => `${t.idempotency_key.split(':')[2]}:${Number(t.amount_fen)}`);
+    const keys = (
+      await ctx.deps.db
+        .selectFrom('ledger_transfers')
+        .select(['idempotency_key', 'amount_fen'])
+        .where('idempotency_key', 'like', 'refund:%')
+        .orderBy('idempotency_key')
+        .execute()
+    ).map((t) => `${t.idempotency_key.split(':')[2]}:${Number(t.amount_fen)}`);
     expect(keys).toEqual(['clearing:8000', 'coverage:8000', 'hold:10000', 'selfpay:2000']);
     expect(await refundQuotaRecords(ctx)).toEqual([{ type: 1, amount: 8_000, ref_no: `refund:${res.body.refund.refund_no}` }]);
 
     await deliverDueCallbacks(ctx.deps);
     const last = ctx.partner.received.at(-1)!.json;
-    expect(last).toMatchObject({ event: 'refunded', res_code: 'ZF0232', seq: 3, final: true, insurer_amount: '80.00', self_pay_amount: '20.00', method: 'balance', refund: { partner_refund_no: 'R-FULL-1', amount: '100.00', status: 'succeeded' } });
+    expect(last).toMatchObject({
+      event: 'refunded',
+      res_code: 'ZF0232',
+      seq: 3,
+      final: true,
+      insurer_amount: '80.00',
+      self_pay_amount: '20.00',
+      method: 'balance',
+      refund: { partner_refund_no: 'R-FULL-1', amount: '100.00', status: 'succeeded' },
+    });
     expect(ctx.partner.events()).toEqual(['order_created', 'paid', 'refunded']);
 
     const view = await partnerCall(ctx.app, ctx.clock.now(), 'GET', `/api/partner/v1/orders/${orderNo}`);
@@ -92,7 +126,9 @@ describeEachDatabase('refunds of balance payments', (get) => {
     const { orderNo } = await ctx.newOrder();
     const before = await snapshot(ctx);
     expect((await refund(ctx, { order_no: orderNo, partner_refund_no: 'R-U-1', amount: '1.00' })).body.code).toBe('ZF0225');
-    expect((await refund(ctx, { order_no: 'ZF00000000000000000000', partner_refund_no: 'R-U-2', amount: '1.00' })).body.code).toBe('ZF0060');
+    expect((await refund(ctx, { order_no: 'ZF00000000000000000000', partner_refund_no: 'R-U-2', amount: '1.00' })).body.code).toBe(
+      'ZF0060',
+    );
     expect(await snapshot(ctx)).toBe(before);
   });
 
@@ -100,7 +136,14 @@ describeEachDatabase('refunds of balance payments', (get) => {
     const ctx = get();
     const orderNo = await paidByBalance(ctx);
     // The merchant's money was paid out to the partner meanwhile (what a settlement to its bank account would do).
-    await transfer(ctx.deps.db, { key: 'test:payout', from: MERCHANT, to: Accounts.world, amountFen: 9_000, memo: 'payout', now: ctx.clock.now() });
+    await transfer(ctx.deps.db, {
+      key: 'test:payout',
+      from: MERCHANT,
+      to: Accounts.world,
+      amountFen: 9_000,
+      memo: 'payout',
+      now: ctx.clock.now(),
+    });
     const res = await refund(ctx, { order_no: orderNo, partner_refund_no: 'R-S-1', amount: '50.00' });
     expect(res.status).toBe(201);
     expect(res.body.refund).toMatchObject({ status: 'requested', waiting_for_admin: true });
@@ -109,8 +152,17 @@ describeEachDatabase('refunds of balance payments', (get) => {
     const providers = refundProviders(ctx.deps);
     const refundNo = res.body.refund.refund_no as string;
     await expect(completeRefundTask(ctx.deps, providers, refundNo, 'admin')).rejects.toMatchObject({ code: 'ZF0227' });
-    expect((await partnerCall(ctx.app, ctx.clock.now(), 'GET', `/api/partner/v1/refunds/${refundNo}`)).body.refund.waiting_for_admin).toBe(true);
-    await transfer(ctx.deps.db, { key: 'test:topup', from: Accounts.world, to: MERCHANT, amountFen: 9_000, memo: 'partner tops up', now: ctx.clock.now() });
+    expect((await partnerCall(ctx.app, ctx.clock.now(), 'GET', `/api/partner/v1/refunds/${refundNo}`)).body.refund.waiting_for_admin).toBe(
+      true,
+    );
+    await transfer(ctx.deps.db, {
+      key: 'test:topup',
+      from: Accounts.world,
+      to: MERCHANT,
+      amountFen: 9_000,
+      memo: 'partner tops up',
+      now: ctx.clock.now(),
+    });
     const done = await completeRefundTask(ctx.deps, providers, refundNo, 'admin');
     expect(done).toMatchObject({ status: 'succeeded', task_status: 'done', task_done_by: 'admin' });
     await expect(completeRefundTask(ctx.deps, providers, refundNo, 'admin')).rejects.toMatchObject({ code: 'ZF0228' });

@@ -46,16 +46,26 @@ describeEachDatabase('refunds of card payments through Payzero', (get) => {
   afterEach(async () => {
     await env.close();
   });
-  const refund = (ctx: TestContext, body: Record<string, unknown>) => partnerCall(env.url, ctx.clock.now(), 'POST', '/api/partner/v1/refunds', body);
+  const refund = (ctx: TestContext, body: Record<string, unknown>) =>
+    partnerCall(env.url, ctx.clock.now(), 'POST', '/api/partner/v1/refunds', body);
 
   it('refunds in full: submitted to Payzero, REFUND_SUCCEED by polling; the bank pays the self-pay back, quota and clearing restored', async () => {
     const ctx = get();
     const orderNo = await paidByCard(ctx, env);
     const res = await refund(ctx, { order_no: orderNo, partner_refund_no: 'RC-1', amount: '100.00', reason: '取消处方' });
     expect(res.status).toBe(201);
-    expect(res.body.refund).toMatchObject({ status: 'submitted', method: 'card', self_pay_amount: '20.00', provider_status: 'REFUND_REQUESTED' });
+    expect(res.body.refund).toMatchObject({
+      status: 'submitted',
+      method: 'card',
+      self_pay_amount: '20.00',
+      provider_status: 'REFUND_REQUESTED',
+    });
     const refundNo = res.body.refund.refund_no as string;
-    const attempt = await ctx.deps.db.selectFrom('payment_attempts').select('provider_ref').where('order_no', '=', orderNo).executeTakeFirstOrThrow();
+    const attempt = await ctx.deps.db
+      .selectFrom('payment_attempts')
+      .select('provider_ref')
+      .where('order_no', '=', orderNo)
+      .executeTakeFirstOrThrow();
     expect(env.sim.refunds.get(refundNo)).toMatchObject({ mchtOrderNo: attempt.provider_ref, refundAmount: 2_000 });
     expect(await balanceOf(ctx.deps.db, Accounts.refundPending)).toBe(10_000);
     expect(await settleRefund(ctx, env, refundNo)).toBe('succeeded');
@@ -65,10 +75,15 @@ describeEachDatabase('refunds of card payments through Payzero', (get) => {
     expect(await balanceOf(ctx.deps.db, Accounts.clearing)).toBe(DEMO.clearingFen);
     expect(await ctx.deps.quota.remaining('PICC')).toBe(DEMO.quota.PICC.rechargeFen);
     const again = await refund(ctx, { order_no: orderNo, partner_refund_no: 'RC-1', amount: '100.00', reason: '取消处方' });
-    expect(again).toMatchObject({ status: 200, body: { refund: { refund_no: refundNo, status: 'succeeded', provider_status: 'REFUND_SUCCEED' } } });
+    expect(again).toMatchObject({
+      status: 200,
+      body: { refund: { refund_no: refundNo, status: 'succeeded', provider_status: 'REFUND_SUCCEED' } },
+    });
     expect((await refund(ctx, { order_no: orderNo, partner_refund_no: 'RC-2', amount: '0.01' })).body.code).toBe('ZF0223');
     // The attempt that paid the order is refunded through the order, not as an extra payment.
-    await expect(refundAttempt(env.deps, refundProviders(env.deps), attempt.provider_ref!, 'finance-1')).rejects.toMatchObject({ code: 'ZF0228' });
+    await expect(refundAttempt(env.deps, refundProviders(env.deps), attempt.provider_ref!, 'finance-1')).rejects.toMatchObject({
+      code: 'ZF0228',
+    });
     await deliverDueCallbacks(env.deps);
     expect(ctx.partner.received.at(-1)?.json).toMatchObject({ event: 'refunded', res_code: 'ZF0232', final: true, method: 'card' });
   });
@@ -120,7 +135,11 @@ describeEachDatabase('refunds of card payments through Payzero', (get) => {
     await deliverDueCallbacks(env.deps);
     await deliverDueCallbacks(env.deps);
     expect(ctx.partner.events()).toContain('refunded');
-    expect(ctx.partner.received.at(-1)?.json).toMatchObject({ event: 'refunded', res_code: 'ZF0232', refund: { partner_refund_no: expect.stringMatching(/^auto:/), amount: '20.00' } });
+    expect(ctx.partner.received.at(-1)?.json).toMatchObject({
+      event: 'refunded',
+      res_code: 'ZF0232',
+      refund: { partner_refund_no: expect.stringMatching(/^auto:/), amount: '20.00' },
+    });
     const view = await partnerCall(env.url, ctx.clock.now(), 'GET', `/api/partner/v1/orders/${orderNo}`);
     expect(view.body.order.refunds).toEqual([expect.objectContaining({ kind: 'extra_attempt', status: 'succeeded' })]);
     // The console's "refund this attempt" on the same alert answers the refund already made, and refunds nothing twice.

@@ -22,17 +22,26 @@ describeEachDatabase('refunds of Guanaitong payments', (get) => {
     env = await startGuanaitongPayEnv(ctx, options);
     const { token, orderNo } = await ctx.newOrder();
     await env.payWithPoints(token, orderNo);
-    expect((await ctx.deps.db.selectFrom('orders').select('status').where('order_no', '=', orderNo).executeTakeFirstOrThrow()).status).toBe('settled');
+    expect((await ctx.deps.db.selectFrom('orders').select('status').where('order_no', '=', orderNo).executeTakeFirstOrThrow()).status).toBe(
+      'settled',
+    );
     return { env, orderNo };
   }
-  const refund = (ctx: TestContext, e: GuanaitongPayEnv, body: Record<string, unknown>) => partnerCall(e.url, ctx.clock.now(), 'POST', '/api/partner/v1/refunds', body);
+  const refund = (ctx: TestContext, e: GuanaitongPayEnv, body: Record<string, unknown>) =>
+    partnerCall(e.url, ctx.clock.now(), 'POST', '/api/partner/v1/refunds', body);
 
   it('partial then the rest: each syncRefund gives points back at once; quota, clearing and merchant end where they began', async () => {
     const ctx = get();
     const { env: e, orderNo } = await paidByPoints(ctx);
     expect(e.sim.control.employee().pointsFen).toBe(100_000 - 2_000);
     const first = await refund(ctx, e, { order_no: orderNo, partner_refund_no: 'RG-1', amount: '30.00' });
-    expect(first.body.refund).toMatchObject({ status: 'succeeded', insurer_amount: '24.00', self_pay_amount: '6.00', method: 'guanaitong', provider_status: 'REFUNDED' });
+    expect(first.body.refund).toMatchObject({
+      status: 'succeeded',
+      insurer_amount: '24.00',
+      self_pay_amount: '6.00',
+      method: 'guanaitong',
+      provider_status: 'REFUNDED',
+    });
     expect(e.sim.control.employee().pointsFen).toBe(100_000 - 1_400);
     const rest = await refund(ctx, e, { order_no: orderNo, partner_refund_no: 'RG-2', amount: '70.00' });
     expect(rest.body.refund).toMatchObject({ status: 'succeeded', insurer_amount: '56.00', self_pay_amount: '14.00' });

@@ -32,14 +32,20 @@ function fromPayzero(res: PayzeroRefundResult): ProviderAnswer {
 }
 
 function payzeroFailure(err: unknown): ProviderAnswer {
-  if (err instanceof PayzeroError && !err.retryable) return { outcome: 'failed', status: `ERROR_${err.errorCode ?? err.kind}`, detail: err.message.slice(0, 255) };
+  if (err instanceof PayzeroError && !err.retryable)
+    return { outcome: 'failed', status: `ERROR_${err.errorCode ?? err.kind}`, detail: err.message.slice(0, 255) };
   return { outcome: 'pending', status: 'UNKNOWN', detail: err instanceof Error ? err.message.slice(0, 255) : 'network error' };
 }
 
 /** `POST /order/refund` (idempotent by our `mchtRefundOrderNo`). */
 export async function submitCardRefund(client: PayzeroClient, r: Refund, attempt: PaymentAttempt): Promise<ProviderAnswer> {
   try {
-    const res = await client.requestRefund({ mchtOrderNo: attempt.provider_ref ?? attempt.id, mchtRefundOrderNo: r.provider_ref ?? r.refund_no, refundAmountFen: providerAmount(r), reason: r.reason || '退款' });
+    const res = await client.requestRefund({
+      mchtOrderNo: attempt.provider_ref ?? attempt.id,
+      mchtRefundOrderNo: r.provider_ref ?? r.refund_no,
+      refundAmountFen: providerAmount(r),
+      reason: r.reason || '退款',
+    });
     return fromPayzero(res);
   } catch (err) {
     return payzeroFailure(err);
@@ -57,9 +63,19 @@ export async function pollCardRefund(client: PayzeroClient, r: Refund, attempt: 
 }
 
 /** syncRefund: code 0 → refunded; a business code → refused; no answer → unknown (asked again, same number). */
-export async function guanaitongRefund(client: GuanaitongClient, sellerAppid: string, r: Refund, attempt: PaymentAttempt): Promise<ProviderAnswer> {
+export async function guanaitongRefund(
+  client: GuanaitongClient,
+  sellerAppid: string,
+  r: Refund,
+  attempt: PaymentAttempt,
+): Promise<ProviderAnswer> {
   try {
-    const res = await client.syncRefund({ outerTradeNo: attempt.provider_ref ?? '', outerRefundNo: r.provider_ref ?? outerTradeNo(sellerAppid, r.refund_no), refundAmountFen: providerAmount(r), reason: r.reason || '退款' });
+    const res = await client.syncRefund({
+      outerTradeNo: attempt.provider_ref ?? '',
+      outerRefundNo: r.provider_ref ?? outerTradeNo(sellerAppid, r.refund_no),
+      refundAmountFen: providerAmount(r),
+      reason: r.reason || '退款',
+    });
     return { outcome: 'succeeded', status: 'REFUNDED', detail: res.refundNo };
   } catch (err) {
     if (err instanceof GuanaitongError) return { outcome: 'failed', status: `ERROR_${err.code}`, detail: err.msg.slice(0, 255) };

@@ -14,7 +14,12 @@ export function findRefund(db: Db, refundNo: string): Promise<Refund | undefined
 }
 
 export function findPartnerRefund(db: Db, partnerId: string, partnerRefundNo: string): Promise<Refund | undefined> {
-  return db.selectFrom('refunds').selectAll().where('partner_id', '=', partnerId).where('partner_refund_no', '=', partnerRefundNo).executeTakeFirst();
+  return db
+    .selectFrom('refunds')
+    .selectAll()
+    .where('partner_id', '=', partnerId)
+    .where('partner_refund_no', '=', partnerRefundNo)
+    .executeTakeFirst();
 }
 
 export function refundsOfOrder(db: Db, orderNo: string): Promise<Refund[]> {
@@ -26,7 +31,13 @@ export function refundOfAttempt(db: Db, attemptId: string): Promise<Refund | und
 }
 
 /** Changes a refund only while it is in one of `from` (and, when given, its task in `task`): one caller wins. */
-export async function updateRefund(db: Db, refundNo: string, from: Refund['status'][], set: Updateable<RefundTable>, task?: Refund['task_status']): Promise<boolean> {
+export async function updateRefund(
+  db: Db,
+  refundNo: string,
+  from: Refund['status'][],
+  set: Updateable<RefundTable>,
+  task?: Refund['task_status'],
+): Promise<boolean> {
   const res = await db
     .updateTable('refunds')
     .set(set)

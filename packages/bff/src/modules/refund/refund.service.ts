@@ -12,7 +12,14 @@ import { enqueueCallback } from '../callback/callback.service.ts';
 import { findOrder, lockOrder } from '../order/order.repository.ts';
 import { getAttempt } from '../payment/payment.repository.ts';
 import { holdFromMerchant, payOut, release } from './refund.ledger.ts';
-import { guanaitongRefund, pollCardRefund, providerRefFor, submitCardRefund, type ProviderAnswer, type RefundProviders } from './refund.providers.ts';
+import {
+  guanaitongRefund,
+  pollCardRefund,
+  providerRefFor,
+  submitCardRefund,
+  type ProviderAnswer,
+  type RefundProviders,
+} from './refund.providers.ts';
 import { claimRefund, dueRefunds, findPartnerRefund, findRefund, insertRefund, refundsOfOrder, updateRefund } from './refund.repository.ts';
 import { splitRefund } from './refund.split.ts';
 import type { Refund } from './refund.table.ts';
@@ -36,7 +43,8 @@ export interface RefundInput {
 
 /** The same refund number again: the refund it made, when it asked for the same; ZF0224 otherwise. */
 function sameRequest(prior: Refund, input: RefundInput): Refund {
-  if (prior.order_no !== input.orderNo || Number(prior.amount_fen) !== input.amountFen) fail('ZF0224', `refund ${input.partnerRefundNo} reused`);
+  if (prior.order_no !== input.orderNo || Number(prior.amount_fen) !== input.amountFen)
+    fail('ZF0224', `refund ${input.partnerRefundNo} reused`);
   return prior;
 }
 
@@ -56,7 +64,8 @@ export async function requestOrderRefund(deps: Deps, providers: RefundProviders,
     const attempt = await getAttempt(trx, order.paid_attempt_id);
     const before = (await refundsOfOrder(trx, order.order_no)).filter((r) => r.kind === 'order' && r.status !== 'failed');
     const already = before.reduce((sum, r) => sum + Number(r.amount_fen), 0);
-    if (already + input.amountFen > Number(order.amount_fen)) return fail('ZF0223', `${already} + ${input.amountFen} > ${order.amount_fen}`);
+    if (already + input.amountFen > Number(order.amount_fen))
+      return fail('ZF0223', `${already} + ${input.amountFen} > ${order.amount_fen}`);
     const split = splitRefund({ amountFen: Number(order.amount_fen), insurerFen: Number(order.insurer_fen) }, already, input.amountFen);
     const row: Refund = {
       refund_no: newId('RF', now, deps.random),
@@ -99,8 +108,14 @@ export async function advanceRefund(deps: Deps, providers: RefundProviders, refu
     if (!r.held) {
       if (!(await hold(deps, r))) continue;
     } else if (r.status === 'requested') {
-      if (r.method === 'balance' || r.method === 'insurer_only' || Number(r.self_pay_fen) === 0) await finish(deps, r, { outcome: 'succeeded', status: 'LOCAL', detail: null });
-      else await updateRefund(deps.db, r.refund_no, ['requested'], { status: 'submitted', provider_ref: r.provider_ref ?? providerRefFor(r, providers.sellerAppid), updated_at: deps.clock.now() });
+      if (r.method === 'balance' || r.method === 'insurer_only' || Number(r.self_pay_fen) === 0)
+        await finish(deps, r, { outcome: 'succeeded', status: 'LOCAL', detail: null });
+      else
+        await updateRefund(deps.db, r.refund_no, ['requested'], {
+          status: 'submitted',
+          provider_ref: r.provider_ref ?? providerRefFor(r, providers.sellerAppid),
+          updated_at: deps.clock.now(),
+        });
     } else {
       const answer = await askProvider(deps, providers, r);
       if (answer.outcome === 'pending') return schedule(deps, r, answer);
@@ -115,14 +130,22 @@ async function hold(deps: Deps, r: Refund): Promise<boolean> {
   const now = deps.clock.now();
   try {
     await inTransaction(deps.db, async (trx) => {
-      if (await updateRefund(trx, r.refund_no, ['requested'], { held: 1, updated_at: now }, r.task_status)) await holdFromMerchant(trx, r, now);
+      if (await updateRefund(trx, r.refund_no, ['requested'], { held: 1, updated_at: now }, r.task_status))
+        await holdFromMerchant(trx, r, now);
     });
     return true;
   } catch (err) {
     if (!(err instanceof InsufficientFunds)) throw err;
     await inTransaction(deps.db, async (trx) => {
       if (!(await updateRefund(trx, r.refund_no, ['requested'], { task_status: 'open', updated_at: now }, r.task_status))) return;
-      await raiseAlert(trx, deps.logger, { kind: 'REFUND_MERCHANT_SHORT', dedupeKey: `REFUND_MERCHANT_SHORT:${r.refund_no}`, orderNo: r.order_no, amountFen: Number(r.amount_fen), detail: `merchant ledger of ${r.partner_id} cannot cover refund ${r.refund_no} (${formatYuan(r.amount_fen)}); manual task`, now });
+      await raiseAlert(trx, deps.logger, {
+        kind: 'REFUND_MERCHANT_SHORT',
+        dedupeKey: `REFUND_MERCHANT_SHORT:${r.refund_no}`,
+        orderNo: r.order_no,
+        amountFen: Number(r.amount_fen),
+        detail: `merchant ledger of ${r.partner_id} cannot cover refund ${r.refund_no} (${formatYuan(r.amount_fen)}); manual task`,
+        now,
+      });
     });
     return false;
   }
@@ -130,7 +153,8 @@ async function hold(deps: Deps, r: Refund): Promise<boolean> {
 
 async function askProvider(deps: Deps, providers: RefundProviders, r: Refund): Promise<ProviderAnswer> {
   const attempt = await getAttempt(deps.db, r.attempt_id);
-  if (r.method === 'card') return r.poll_count === 0 ? submitCardRefund(providers.payzero(), r, attempt) : pollCardRefund(providers.payzero(), r, attempt);
+  if (r.method === 'card')
+    return r.poll_count === 0 ? submitCardRefund(providers.payzero(), r, attempt) : pollCardRefund(providers.payzero(), r, attempt);
   if (r.method === 'guanaitong') return guanaitongRefund(providers.guanaitong(), providers.sellerAppid, r, attempt);
   return { outcome: 'succeeded', status: 'LOCAL', detail: null };
 }
@@ -138,7 +162,13 @@ async function askProvider(deps: Deps, providers: RefundProviders, r: Refund): P
 async function schedule(deps: Deps, r: Refund, answer: ProviderAnswer): Promise<Refund> {
   const now = deps.clock.now();
   const delay = REFUND_POLL_SCHEDULE_MS[Math.min(Number(r.poll_count), REFUND_POLL_SCHEDULE_MS.length - 1)] ?? 60_000;
-  await updateRefund(deps.db, r.refund_no, ['submitted'], { provider_status: answer.status, provider_detail: answer.detail, poll_count: Number(r.poll_count) + 1, next_poll_at: now + delay, updated_at: now });
+  await updateRefund(deps.db, r.refund_no, ['submitted'], {
+    provider_status: answer.status,
+    provider_detail: answer.detail,
+    poll_count: Number(r.poll_count) + 1,
+    next_poll_at: now + delay,
+    updated_at: now,
+  });
   return (await findRefund(deps.db, r.refund_no)) ?? r;
 }
 
@@ -156,11 +186,27 @@ async function finish(deps: Deps, r: Refund, answer: ProviderAnswer): Promise<vo
   if (ok && Number(r.insurer_fen) > 0) await rechargeQuota(deps, order.ic_code, Number(r.insurer_fen), `refund:${r.refund_no}`);
   await inTransaction(deps.db, async (trx) => {
     const keepHeld = !ok && r.kind === 'extra_attempt';
-    const set = { status: ok ? ('succeeded' as const) : ('failed' as const), held: keepHeld ? 1 : 0, provider_status: answer.status, provider_detail: answer.detail, next_poll_at: null, finished_at: now, updated_at: now };
+    const set = {
+      status: ok ? ('succeeded' as const) : ('failed' as const),
+      held: keepHeld ? 1 : 0,
+      provider_status: answer.status,
+      provider_detail: answer.detail,
+      next_poll_at: null,
+      finished_at: now,
+      updated_at: now,
+    };
     if (!(await updateRefund(trx, r.refund_no, ['requested', 'submitted'], set))) return;
     if (ok) await payOut(trx, r, order, now);
     else if (r.kind === 'order') await release(trx, r, now);
-    if (!ok) await raiseAlert(trx, deps.logger, { kind: 'REFUND_FAILED', dedupeKey: `REFUND_FAILED:${r.refund_no}:${now}`, orderNo: r.order_no, amountFen: Number(r.amount_fen), detail: `refund ${r.refund_no} by ${r.method} failed: ${answer.status} ${answer.detail ?? ''}`, now });
+    if (!ok)
+      await raiseAlert(trx, deps.logger, {
+        kind: 'REFUND_FAILED',
+        dedupeKey: `REFUND_FAILED:${r.refund_no}:${now}`,
+        orderNo: r.order_no,
+        amountFen: Number(r.amount_fen),
+        detail: `refund ${r.refund_no} by ${r.method} failed: ${answer.status} ${answer.detail ?? ''}`,
+        now,
+      });
     await enqueueCallback(trx, order, {
       event: 'refunded',
       resCode: ok ? 'ZF0232' : 'ZF0233',
@@ -168,7 +214,14 @@ async function finish(deps: Deps, r: Refund, answer: ProviderAnswer): Promise<vo
       final: true,
       now,
       random: deps.random,
-      refund: { refund_no: r.refund_no, partner_refund_no: r.partner_refund_no, amount_fen: Number(r.amount_fen), insurer_fen: Number(r.insurer_fen), self_pay_fen: Number(r.self_pay_fen), status: ok ? 'succeeded' : 'failed' },
+      refund: {
+        refund_no: r.refund_no,
+        partner_refund_no: r.partner_refund_no,
+        amount_fen: Number(r.amount_fen),
+        insurer_fen: Number(r.insurer_fen),
+        self_pay_fen: Number(r.self_pay_fen),
+        status: ok ? 'succeeded' : 'failed',
+      },
     });
   });
 }
@@ -198,7 +251,16 @@ export async function completeRefundTask(deps: Deps, providers: RefundProviders,
   const r = (await findRefund(deps.db, refundNo)) ?? fail('ZF0226');
   if (r.task_status !== 'open' || r.status !== 'requested') fail('ZF0228');
   // Claimed open → done first, so two admins cannot both complete it; a still-short ledger reopens it (ZF0227).
-  if (!(await updateRefund(deps.db, refundNo, ['requested'], { task_status: 'done', task_done_by: adminId.slice(0, 64), updated_at: now }, 'open'))) fail('ZF0228');
+  if (
+    !(await updateRefund(
+      deps.db,
+      refundNo,
+      ['requested'],
+      { task_status: 'done', task_done_by: adminId.slice(0, 64), updated_at: now },
+      'open',
+    ))
+  )
+    fail('ZF0228');
   if (!(await hold(deps, { ...r, task_status: 'done' }))) fail('ZF0227');
   return advanceRefund(deps, providers, refundNo);
 }

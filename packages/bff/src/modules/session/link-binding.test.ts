@@ -10,19 +10,41 @@ const WANGWU = DEMO.users.wangwu.claimNo;
 /** A second partner with its own claim (user 赵六), as an operator would add one. */
 async function addOtherPartner(ctx: TestContext): Promise<{ link(overrides?: Record<string, string>): Record<string, string> }> {
   const now = ctx.clock.now();
-  await ctx.deps.db.insertInto('partners').values({ id: 'other', name: '另一家药房', link_secret: 'other-link-secret', callback_secret: 'whsec_b3RoZXItc2VjcmV0', callback_hosts: JSON.stringify(['127.0.0.1:*']), is_demo: 0, created_at: now }).execute();
-  await ctx.deps.db.insertInto('users').values({ id: 'U-OTHER-001', name: '赵六', pin_hash: null, pin_locked_at: null, created_at: now }).execute();
-  await ctx.deps.db.insertInto('claims').values({ claim_no: 'CLM-OTHER-001', user_id: 'U-OTHER-001', partner_id: 'other', created_at: now }).execute();
+  await ctx.deps.db
+    .insertInto('partners')
+    .values({
+      id: 'other',
+      name: '另一家药房',
+      link_secret: 'other-link-secret',
+      callback_secret: 'whsec_b3RoZXItc2VjcmV0',
+      callback_hosts: JSON.stringify(['127.0.0.1:*']),
+      is_demo: 0,
+      created_at: now,
+    })
+    .execute();
+  await ctx.deps.db
+    .insertInto('users')
+    .values({ id: 'U-OTHER-001', name: '赵六', pin_hash: null, pin_locked_at: null, created_at: now })
+    .execute();
+  await ctx.deps.db
+    .insertInto('claims')
+    .values({ claim_no: 'CLM-OTHER-001', user_id: 'U-OTHER-001', partner_id: 'other', created_at: now })
+    .execute();
   return {
     link(overrides = {}) {
-      const url = buildSignedLink('http://localhost/wallet/index.html', { partner_id: 'other', amout: '100.00', refer_no: 'REF-O-1', claim_no: 'CLM-OTHER-001', callback: ctx.partner.url, ...overrides }, 'other-link-secret', Math.floor(ctx.clock.now() / 1000));
+      const url = buildSignedLink(
+        'http://localhost/wallet/index.html',
+        { partner_id: 'other', amout: '100.00', refer_no: 'REF-O-1', claim_no: 'CLM-OTHER-001', callback: ctx.partner.url, ...overrides },
+        'other-link-secret',
+        Math.floor(ctx.clock.now() / 1000),
+      );
       return Object.fromEntries(new URLSearchParams(url.split('?')[1]));
     },
   };
 }
 
 describeEachDatabase('link binding (holes 3 and 4)', (get) => {
-  it('refuses a link for claim B carrying the refer_no of claim A\'s open order with ZF0180, showing nothing of it', async () => {
+  it("refuses a link for claim B carrying the refer_no of claim A's open order with ZF0180, showing nothing of it", async () => {
     const ctx = get();
     const { orderNo } = await ctx.newOrder({ refer_no: 'REF-SHARED' });
     const before = await snapshot(ctx);
@@ -31,7 +53,9 @@ describeEachDatabase('link binding (holes 3 and 4)', (get) => {
     expect(res.body).toEqual({ code: 'ZF0180', request_id: expect.any(String) });
     expect(JSON.stringify(res.body)).not.toContain(orderNo);
     // The same with the order's number in the link.
-    const withNo = await ctx.call('POST', '/api/session', undefined, { params: ctx.linkParams({ refer_no: 'REF-SHARED', claim_no: WANGWU, order_no: orderNo }) });
+    const withNo = await ctx.call('POST', '/api/session', undefined, {
+      params: ctx.linkParams({ refer_no: 'REF-SHARED', claim_no: WANGWU, order_no: orderNo }),
+    });
     expect(withNo.body.code).toBe('ZF0180');
     expect(await snapshot(ctx)).toBe(before);
   });
@@ -48,7 +72,7 @@ describeEachDatabase('link binding (holes 3 and 4)', (get) => {
     expect((await ctx.enter({ refer_no: 'REF-AMT', amout: '100' })).next).toEqual({ page: 'cashier', order_no: orderNo });
   });
 
-  it('a session for claim B opened before A\'s order was created cannot reach it: order creation, entry and the order answer ZF0180/ZF0060', async () => {
+  it("a session for claim B opened before A's order was created cannot reach it: order creation, entry and the order answer ZF0180/ZF0060", async () => {
     const ctx = get();
     const b = await ctx.enter({ refer_no: 'REF-RACE', claim_no: WANGWU });
     expect(b.next).toEqual({ page: 'policies' });
@@ -74,7 +98,7 @@ describeEachDatabase('link binding (holes 3 and 4)', (get) => {
     expect(await snapshot(ctx)).toBe(before);
   });
 
-  it('ties claims to their partner: the demo claims belong to the demo partner (migration), another partner\'s link for one is refused', async () => {
+  it("ties claims to their partner: the demo claims belong to the demo partner (migration), another partner's link for one is refused", async () => {
     const ctx = get();
     const claims = await ctx.deps.db.selectFrom('claims').select(['claim_no', 'partner_id']).orderBy('claim_no').execute();
     expect(claims.every((c) => c.partner_id === DEMO.partnerId)).toBe(true);

@@ -6,10 +6,26 @@ export function listPartners(db: Db): Promise<Partner[]> {
   return db.selectFrom('partners').selectAll().orderBy('created_at').orderBy('id').execute();
 }
 
-export async function insertPartner(db: Db, p: { id: string; name: string; linkSecret: string; callbackSecret: string; hosts: string[]; now: number }): Promise<void> {
+export async function insertPartner(
+  db: Db,
+  p: { id: string; name: string; linkSecret: string; callbackSecret: string; hosts: string[]; now: number },
+): Promise<void> {
   await db
     .insertInto('partners')
-    .values({ id: p.id, name: p.name, link_secret: p.linkSecret, callback_secret: p.callbackSecret, callback_hosts: JSON.stringify(p.hosts), is_demo: 0, disabled_at: null, prev_link_secret: null, prev_link_secret_until: null, prev_callback_secret: null, prev_callback_secret_until: null, created_at: p.now })
+    .values({
+      id: p.id,
+      name: p.name,
+      link_secret: p.linkSecret,
+      callback_secret: p.callbackSecret,
+      callback_hosts: JSON.stringify(p.hosts),
+      is_demo: 0,
+      disabled_at: null,
+      prev_link_secret: null,
+      prev_link_secret_until: null,
+      prev_callback_secret: null,
+      prev_callback_secret_until: null,
+      created_at: p.now,
+    })
     .execute();
 }
 
@@ -18,11 +34,21 @@ export async function setPartnerDisabled(db: Db, id: string, disabledAt: number 
 }
 
 export async function setPartnerHosts(db: Db, id: string, hosts: string[]): Promise<void> {
-  await db.updateTable('partners').set({ callback_hosts: JSON.stringify(hosts) }).where('id', '=', id).execute();
+  await db
+    .updateTable('partners')
+    .set({ callback_hosts: JSON.stringify(hosts) })
+    .where('id', '=', id)
+    .execute();
 }
 
 /** Replaces a secret, keeping the old one accepted until `overlapUntil`. */
-export async function rotatePartnerSecret(db: Db, p: Partner, which: 'link' | 'callback', secret: string, overlapUntil: number): Promise<void> {
+export async function rotatePartnerSecret(
+  db: Db,
+  p: Partner,
+  which: 'link' | 'callback',
+  secret: string,
+  overlapUntil: number,
+): Promise<void> {
   const set =
     which === 'link'
       ? { link_secret: secret, prev_link_secret: p.link_secret, prev_link_secret_until: overlapUntil }

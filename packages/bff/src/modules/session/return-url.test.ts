@@ -6,7 +6,9 @@ import { describeEachDatabase, snapshot } from '../../../testing/harness.ts';
 describeEachDatabase('return_url and payment records', (get) => {
   it('answers the signed return_url of an allowed host, and null without one', async () => {
     const ctx = get();
-    const withUrl = await ctx.call('POST', '/api/session', undefined, { params: ctx.linkParams({ return_url: 'http://localhost:5180/done?rx=1' }) });
+    const withUrl = await ctx.call('POST', '/api/session', undefined, {
+      params: ctx.linkParams({ return_url: 'http://localhost:5180/done?rx=1' }),
+    });
     expect(withUrl.status).toBe(200);
     expect(withUrl.body.return_url).toBe('http://localhost:5180/done?rx=1');
     const without = await ctx.call('POST', '/api/session', undefined, { params: ctx.linkParams() });
@@ -16,7 +18,9 @@ describeEachDatabase('return_url and payment records', (get) => {
   it('refuses a return_url off the allow-list (ZF0030) or not signed (ZF0020), changing nothing', async () => {
     const ctx = get();
     const before = await snapshot(ctx);
-    const foreign = await ctx.call('POST', '/api/session', undefined, { params: ctx.linkParams({ return_url: 'https://evil.example/phish' }) });
+    const foreign = await ctx.call('POST', '/api/session', undefined, {
+      params: ctx.linkParams({ return_url: 'https://evil.example/phish' }),
+    });
     expect(foreign).toMatchObject({ status: 403, body: { code: 'ZF0030' } });
     const script = await ctx.call('POST', '/api/session', undefined, { params: ctx.linkParams({ return_url: 'javascript:alert(1)' }) });
     expect(script.body.code).toMatch(/ZF0010|ZF0030/);
@@ -34,7 +38,14 @@ describeEachDatabase('return_url and payment records', (get) => {
     const list = await ctx.call('GET', '/api/orders', token);
     expect(list.status).toBe(200);
     const record = list.body.orders.find((o: { order_no: string }) => o.order_no === orderNo);
-    expect(record).toMatchObject({ partner_id: 'demo', refer_no: 'REF-001', amount_fen: 10000, insurer_fen: 8000, self_pay_fen: 2000, display: 'paid' });
+    expect(record).toMatchObject({
+      partner_id: 'demo',
+      refer_no: 'REF-001',
+      amount_fen: 10000,
+      insurer_fen: 8000,
+      self_pay_fen: 2000,
+      display: 'paid',
+    });
     expect(typeof record.partner_name).toBe('string');
     expect(record.last_attempt).toMatchObject({ method: 'balance', status: 'succeeded', card_last4: null });
     expect(Date.parse(record.last_attempt.finished_at)).not.toBeNaN();

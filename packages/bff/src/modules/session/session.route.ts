@@ -10,6 +10,8 @@ import { entryForSession, openSession } from './session.service.ts';
 
 export function sessionRoutes(deps: Deps) {
   return new Hono<AppEnv>()
-    .post('/session', limitPerIp(deps, 'session_per_ip'), validate('json', SessionRequest), async (c) => c.json(await openSession(deps, c.req.valid('json').params), 200))
+    .post('/session', limitPerIp(deps, 'session_per_ip'), validate('json', SessionRequest), async (c) =>
+      c.json(await openSession(deps, c.req.valid('json').params), 200),
+    )
     .get('/entry', requireSession(deps), async (c) => c.json({ next: await entryForSession(deps, c.get('session')) }, 200));
 }

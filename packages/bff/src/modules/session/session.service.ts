@@ -38,11 +38,23 @@ export async function openSession(deps: Deps, raw: Record<string, string>): Prom
 
   // Another partner's claim answers like an unknown one (hole 4): no oracle for which claims exist elsewhere.
   const claim = await findClaim(db, partner.id, params.claim_no);
-  if (!claim) return fail('ZF0040', 'unknown claim (or another partner\'s)');
+  if (!claim) return fail('ZF0040', "unknown claim (or another partner's)");
 
-  const next = await resolveEntry(deps, { partnerId: params.partner_id, referNo: params.refer_no, claimNo: params.claim_no, amountFen }, params.order_no || undefined);
+  const next = await resolveEntry(
+    deps,
+    { partnerId: params.partner_id, referNo: params.refer_no, claimNo: params.claim_no, amountFen },
+    params.order_no || undefined,
+  );
   const exp = now + config.session.ttlMs;
-  const session: Session = { partnerId: partner.id, claimNo: params.claim_no, referNo: params.refer_no, userId: claim.user_id, amountFen, callbackUrl: params.callback, exp };
+  const session: Session = {
+    partnerId: partner.id,
+    claimNo: params.claim_no,
+    referNo: params.refer_no,
+    userId: claim.user_id,
+    amountFen,
+    callbackUrl: params.callback,
+    exp,
+  };
   return {
     token: signSession(session, config.session.secret),
     expires_at: new Date(exp).toISOString(),
@@ -66,7 +78,8 @@ type LinkBill = Pick<Session, 'partnerId' | 'referNo' | 'claimNo' | 'amountFen'>
 async function resolveEntry(deps: Deps, bill: LinkBill, orderNo: string | undefined): Promise<EntryNext> {
   const { db, clock } = deps;
   const order = orderNo ? await findOrder(db, orderNo) : await findLiveOrder(db, bill.partnerId, bill.referNo);
-  if (orderNo && (!order || order.partner_id !== bill.partnerId || order.refer_no !== bill.referNo)) return fail('ZF0060', 'order of the link not found');
+  if (orderNo && (!order || order.partner_id !== bill.partnerId || order.refer_no !== bill.referNo))
+    return fail('ZF0060', 'order of the link not found');
   if (!order) return { page: 'policies' };
   const expiredOpen = order.status === 'open' && orderIsExpired(order, clock.now());
   // An expired open order is closed by the next confirm anyway, so it does not bind a link without order_no.
@@ -83,4 +96,3 @@ async function resolveEntry(deps: Deps, bill: LinkBill, orderNo: string | undefi
 export function entryForSession(deps: Deps, session: Session): Promise<EntryNext> {
   return resolveEntry(deps, session, undefined);
 }
-

@@ -20,7 +20,8 @@ export async function settleOrder(deps: Deps, orderNo: string): Promise<Settleme
     const order = await findOrder(deps.db, orderNo);
     // Crash tests: die right after a step was committed (`settlement:pending` = paid, before any settlement step).
     if (order?.settlement_step) faultPoint(deps.config, `settlement:${order.settlement_step}`);
-    if (!order || order.status !== 'paid' || order.settlement_step === null || order.settlement_step === 'notified') return order?.settlement_step ?? null;
+    if (!order || order.status !== 'paid' || order.settlement_step === null || order.settlement_step === 'notified')
+      return order?.settlement_step ?? null;
     await runStep(deps, order, order.settlement_step);
   }
   throw new Error(`settlement of ${orderNo} did not finish`);
@@ -45,7 +46,14 @@ async function runStep(deps: Deps, order: Order, step: SettlementStep): Promise<
         if (!(await advance(trx, order, 'pending', directPay ? 'quota_checked' : 'cleared', now))) return;
         await useCoverage(trx, order.order_no, now);
         if (remaining < insurerFen) {
-          await raiseAlert(trx, logger, { kind: 'INSURER_QUOTA_SHORT', dedupeKey: `INSURER_QUOTA_SHORT:${order.order_no}`, orderNo: order.order_no, amountFen: insurerFen, detail: `insurer ${order.ic_code} quota ${formatYuan(remaining)} < share ${formatYuan(insurerFen)}`, now });
+          await raiseAlert(trx, logger, {
+            kind: 'INSURER_QUOTA_SHORT',
+            dedupeKey: `INSURER_QUOTA_SHORT:${order.order_no}`,
+            orderNo: order.order_no,
+            amountFen: insurerFen,
+            detail: `insurer ${order.ic_code} quota ${formatYuan(remaining)} < share ${formatYuan(insurerFen)}`,
+            now,
+          });
         }
       });
       return;
@@ -68,7 +76,15 @@ async function runStep(deps: Deps, order: Order, step: SettlementStep): Promise<
         await inTransaction(db, async (trx) => {
           if (!(await advance(trx, order, 'deducted', 'cleared', now))) return;
           if (insurerFen > 0) {
-            await transfer(trx, { key: `order:${order.order_no}:insurer`, from: Accounts.clearing, to: merchant, amountFen: insurerFen, orderNo: order.order_no, memo: 'insurer share cleared', now });
+            await transfer(trx, {
+              key: `order:${order.order_no}:insurer`,
+              from: Accounts.clearing,
+              to: merchant,
+              amountFen: insurerFen,
+              orderNo: order.order_no,
+              memo: 'insurer share cleared',
+              now,
+            });
           }
         });
       } catch (err) {
@@ -76,8 +92,21 @@ async function runStep(deps: Deps, order: Order, step: SettlementStep): Promise<
         // Not enough in the clearing ledger: park it for an admin before today's cut-off, alert, and go on.
         await inTransaction(db, async (trx) => {
           if (!(await advance(trx, order, 'deducted', 'clearing_parked', now))) return;
-          await createClearingTask(trx, { orderNo: order.order_no, amountFen: insurerFen, toAccount: merchant, dueAt: clearingDueAt(now, config.clearingCutoff), now });
-          await raiseAlert(trx, logger, { kind: 'CLEARING_LEDGER_SHORT', dedupeKey: `CLEARING_LEDGER_SHORT:${order.order_no}`, orderNo: order.order_no, amountFen: insurerFen, detail: `clearing ledger cannot cover ${formatYuan(insurerFen)}; manual clearing task created`, now });
+          await createClearingTask(trx, {
+            orderNo: order.order_no,
+            amountFen: insurerFen,
+            toAccount: merchant,
+            dueAt: clearingDueAt(now, config.clearingCutoff),
+            now,
+          });
+          await raiseAlert(trx, logger, {
+            kind: 'CLEARING_LEDGER_SHORT',
+            dedupeKey: `CLEARING_LEDGER_SHORT:${order.order_no}`,
+            orderNo: order.order_no,
+            amountFen: insurerFen,
+            detail: `clearing ledger cannot cover ${formatYuan(insurerFen)}; manual clearing task created`,
+            now,
+          });
         });
       }
       return;

@@ -30,7 +30,17 @@ describeEachDatabase('settlement recovery', (get) => {
       // Replay what had committed before the crash: the steps before `stopAt`, with their effects.
       if (stopAt === 'deducted') {
         await ctx.deps.quota.deduct('PICC', 8000, orderNo, now);
-        await ctx.deps.db.transaction().execute((trx) => transfer(trx, { key: `order:${orderNo}:quota`, from: Accounts.insurerQuota('PICC'), to: Accounts.quotaIssued, amountFen: 8000, orderNo, memo: 'insurer quota deduction', now }));
+        await ctx.deps.db.transaction().execute((trx) =>
+          transfer(trx, {
+            key: `order:${orderNo}:quota`,
+            from: Accounts.insurerQuota('PICC'),
+            to: Accounts.quotaIssued,
+            amountFen: 8000,
+            orderNo,
+            memo: 'insurer quota deduction',
+            now,
+          }),
+        );
       }
       await ctx.deps.db.updateTable('orders').set({ settlement_step: stopAt }).where('order_no', '=', orderNo).execute();
 
@@ -54,7 +64,12 @@ describeEachDatabase('settlement recovery', (get) => {
     const orderNo = await paidButUnsettled(ctx);
     await Promise.all([settleOrder(ctx.deps, orderNo), settleOrder(ctx.deps, orderNo), resumeSettlements(ctx.deps)]);
     const records = await ctx.deps.db.selectFrom('ledger_transfers').select('idempotency_key').where('order_no', '=', orderNo).execute();
-    expect(records.map((r) => r.idempotency_key).sort()).toEqual([`order:${orderNo}:coverage`, `order:${orderNo}:insurer`, `order:${orderNo}:quota`, `order:${orderNo}:selfpay`]);
+    expect(records.map((r) => r.idempotency_key).sort()).toEqual([
+      `order:${orderNo}:coverage`,
+      `order:${orderNo}:insurer`,
+      `order:${orderNo}:quota`,
+      `order:${orderNo}:selfpay`,
+    ]);
     const paidEvents = await ctx.deps.db.selectFrom('callback_events').select('event').where('event', '=', 'paid').execute();
     expect(paidEvents).toHaveLength(1);
     expect(await ctx.deps.quota.remaining('PICC')).toBe(100_000_000 - 8000);

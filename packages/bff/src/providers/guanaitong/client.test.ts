@@ -255,7 +255,13 @@ describe('guanaitong: the browser flow', () => {
     await control.notifiesIdle();
     expect(recv.received).toHaveLength(1);
     const notify = recv.settled.get(tradeNo ?? '');
-    expect(notify).toMatchObject({ outerTradeNo: req.outerTradeNo, totalAmount: '123.45', totalFen: 12_345, buyerOpenId, attach: 'order=ZF1' });
+    expect(notify).toMatchObject({
+      outerTradeNo: req.outerTradeNo,
+      totalAmount: '123.45',
+      totalFen: 12_345,
+      buyerOpenId,
+      attach: 'order=ZF1',
+    });
     expect(control.notifyLog.map((a) => a.outcome)).toEqual(['acknowledged']);
     expect(control.employee().quotas[0]?.balanceFen).toBe(200_000 - 12_345);
     expect(control.employee().pointsFen).toBe(100_000);
@@ -269,7 +275,9 @@ describe('guanaitong: the browser flow', () => {
   it('cancel at the cashier returns pay_result=fail and sends no notify', async () => {
     const h = await harness();
     const recv = await startReceiver(h.client);
-    const { cashierUrl } = await h.client.checkUserAndToPay(payRequest(h, { returnUrl: `${recv.url}/return`, notifyUrl: `${recv.url}/notify` }));
+    const { cashierUrl } = await h.client.checkUserAndToPay(
+      payRequest(h, { returnUrl: `${recv.url}/return`, notifyUrl: `${recv.url}/notify` }),
+    );
     const fields = formFields(await (await fetch(cashierUrl)).text());
     const cancel = await fetch(`${h.server.url}/cashier/cancel`, { method: 'POST', body: new URLSearchParams(fields), redirect: 'manual' });
     const ret = new URL(cancel.headers.get('location') ?? '');
@@ -294,7 +302,11 @@ describe('guanaitong: the browser flow', () => {
 
 /** A paid trade whose notify goes to `notifyPath` of the receiver. */
 async function paidTrade(h: GuanaitongHarness, recv: Receiver, fen = 1020, notifyPath = '/notify') {
-  const req = payRequest(h, { pointFen: fen, notifyUrl: `${recv.url}${notifyPath}`, tradeInfo: buildTradeInfo({ orderNo: 'ZF9', selfPayFen: fen }) });
+  const req = payRequest(h, {
+    pointFen: fen,
+    notifyUrl: `${recv.url}${notifyPath}`,
+    tradeInfo: buildTradeInfo({ orderNo: 'ZF9', selfPayFen: fen }),
+  });
   recv.orders.set(req.outerTradeNo, fen);
   const { tradeNo } = await h.client.checkUserAndToPay(req);
   expect(h.sim.control.confirm(tradeNo ?? '')).toMatchObject({ ok: true });

@@ -12,13 +12,7 @@ import {
   type GuanaitongLogger,
 } from './client-types.ts';
 import { GuanaitongError, GuanaitongTransportError } from './errors.ts';
-import {
-  verifyNotify,
-  verifyReturnParams,
-  type GuanaitongNotify,
-  type GuanaitongReturn,
-  type ReceivedParams,
-} from './notify.ts';
+import { verifyNotify, verifyReturnParams, type GuanaitongNotify, type GuanaitongReturn, type ReceivedParams } from './notify.ts';
 import { GAT_CODES, GAT_PATHS, unixSeconds } from './protocol.ts';
 import { signParams } from './sign.ts';
 import { serializeTradeInfo } from './trade.ts';
@@ -44,9 +38,10 @@ const EnvelopeSchema = z.object({ code: z.coerce.number().int(), msg: z.string()
 const TokenSchema = z.object({ access_token: z.string().min(1), expires_in: z.coerce.number().positive() });
 const PayDataSchema = z.union([
   z.url().transform((cashierUrl) => ({ tradeNo: null, cashierUrl })),
-  z
-    .object({ trade_no: z.union([z.string(), z.number()]).nullish(), cashier_url: z.url() })
-    .transform((d) => ({ tradeNo: d.trade_no === null || d.trade_no === undefined ? null : String(d.trade_no), cashierUrl: d.cashier_url })),
+  z.object({ trade_no: z.union([z.string(), z.number()]).nullish(), cashier_url: z.url() }).transform((d) => ({
+    tradeNo: d.trade_no === null || d.trade_no === undefined ? null : String(d.trade_no),
+    cashierUrl: d.cashier_url,
+  })),
 ]);
 const yuanToFen = z.string().transform((v, ctx) => {
   const fen = parseYuan(v);
@@ -57,13 +52,15 @@ const yuanToFen = z.string().transform((v, ctx) => {
   return fen;
 });
 /** ASSUMPTION: PROVIDERS.md names syncRefund's request, not its answer; code 0 means refunded, with these fields. */
-const RefundDataSchema = z.object({ refund_no: z.coerce.string().min(1), outer_refund_no: z.string().min(1), refund_amount: z.coerce.string() });
+const RefundDataSchema = z.object({
+  refund_no: z.coerce.string().min(1),
+  outer_refund_no: z.string().min(1),
+  refund_amount: z.coerce.string(),
+});
 
 const AssetsSchema = z.object({
   buyer_open_id: z.string().min(1),
-  assets: z.array(
-    z.object({ type: z.enum(['points', 'quota']), account_openid: z.string().min(1), name: z.string(), balance: yuanToFen }),
-  ),
+  assets: z.array(z.object({ type: z.enum(['points', 'quota']), account_openid: z.string().min(1), name: z.string(), balance: yuanToFen })),
 });
 
 interface CachedToken {
@@ -159,7 +156,12 @@ export class GuanaitongClient {
    * is a refund done; a business code (GuanaitongError) is a refusal, nothing refunded; a transport error leaves it
    * unknown (ask again with the same `outer_refund_no`).
    */
-  async syncRefund(req: { outerTradeNo: string; outerRefundNo: string; refundAmountFen: number; reason: string }): Promise<{ refundNo: string; outerRefundNo: string }> {
+  async syncRefund(req: {
+    outerTradeNo: string;
+    outerRefundNo: string;
+    refundAmountFen: number;
+    reason: string;
+  }): Promise<{ refundNo: string; outerRefundNo: string }> {
     const data = await this.call(GAT_PATHS.syncRefund, {
       outer_trade_no: req.outerTradeNo,
       outer_refund_no: req.outerRefundNo,

@@ -35,7 +35,10 @@ describe('guanaitong notify and return verification', () => {
   it('accepts a signed notify (form of seed 001) and parses the amount exactly', () => {
     const n = verifyNotify(new URLSearchParams(signed(notifyFields())), opts);
     expect(n).toMatchObject({ tradeNo: '2018070920000005', totalFen: 10_000, attach: null });
-    expect(verifyNotify(signed({ ...notifyFields(), total_amount: '10.2', attach: 'a=1' }), opts)).toMatchObject({ totalFen: 1020, attach: 'a=1' });
+    expect(verifyNotify(signed({ ...notifyFields(), total_amount: '10.2', attach: 'a=1' }), opts)).toMatchObject({
+      totalFen: 1020,
+      attach: 'a=1',
+    });
   });
 
   it('refuses tampering, a wrong secret, stale and future timestamps, another appid, and malformed forms', () => {
@@ -57,7 +60,12 @@ describe('guanaitong notify and return verification', () => {
   });
 
   it('verifies return parameters over the documented keys, ignoring our own query parameters', () => {
-    const fields = { appid: '10000001', outer_trade_no: '100000010000000001', pay_result: 'success', timestamp: String(unixSeconds(clock.now())) };
+    const fields = {
+      appid: '10000001',
+      outer_trade_no: '100000010000000001',
+      pay_result: 'success',
+      timestamp: String(unixSeconds(clock.now())),
+    };
     const query = new URLSearchParams({ order_no: 'ZF1', ...signed(fields) });
     expect(verifyReturnParams(query, opts)).toMatchObject({ payResult: 'success', outerTradeNo: '100000010000000001' });
     query.set('pay_result', 'fail');

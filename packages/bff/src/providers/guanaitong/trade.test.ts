@@ -16,9 +16,7 @@ describe('guanaitong trade_info and outer_trade_no', () => {
   });
 
   it('keeps large amounts exact and escapes text', () => {
-    const json = serializeTradeInfo(
-      buildTradeInfo({ orderNo: 'A"1', selfPayFen: 9_999_999_999, costFen: 0, goodsName: '自付"部分' }),
-    );
+    const json = serializeTradeInfo(buildTradeInfo({ orderNo: 'A"1', selfPayFen: 9_999_999_999, costFen: 0, goodsName: '自付"部分' }));
     expect(json).toContain('"third_pay_amount":99999999.99');
     expect(json).toContain('"third_cost_amount":0.00');
     expect(JSON.parse(json)).toMatchObject({ third_trade_no: 'A"1', goods_detail: [{ name: '自付"部分' }] });

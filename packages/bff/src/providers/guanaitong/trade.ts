@@ -109,8 +109,7 @@ export function outerTradeNo(sellerAppid: string, attemptId: string): string {
   const room = OUTER_TRADE_NO_MAX - sellerAppid.length;
   if (sellerAppid.length === 0 || room < 1) throw new RangeError('seller_appid leaves no room for an outer_trade_no');
   if (!ATTEMPT_ID_PATTERN.test(attemptId)) throw new RangeError(`attempt id must match ${ATTEMPT_ID_PATTERN}`);
-  const suffix =
-    attemptId.length <= room ? attemptId : createHash('sha1').update(attemptId, 'utf8').digest('hex').slice(0, room);
+  const suffix = attemptId.length <= room ? attemptId : createHash('sha1').update(attemptId, 'utf8').digest('hex').slice(0, room);
   const padding = Math.max(0, OUTER_TRADE_NO_MIN - sellerAppid.length - suffix.length);
   return `${sellerAppid}${'0'.repeat(padding)}${suffix}`;
 }

@@ -229,9 +229,7 @@ describe('late notify', () => {
     await h.client.createAndPay(a);
     const controller = new AbortController();
     setTimeout(() => controller.abort(new Error('stop polling')), 40);
-    await expect(
-      h.client.pollUntilFinal(a.mchtOrderNo, { schedule: [5], signal: controller.signal }),
-    ).rejects.toThrow('stop polling');
+    await expect(h.client.pollUntilFinal(a.mchtOrderNo, { schedule: [5], signal: controller.signal })).rejects.toThrow('stop polling');
   });
 
   it('polling gives up with a retryable pending error after maxWaitMs', async () => {
@@ -245,9 +243,7 @@ describe('late notify', () => {
 
   it('resends an unacknowledged notify on the documented schedule and stops once answered OK', async () => {
     let answers = 0;
-    const receiver = await serveApp(
-      new Hono().post('/notify', (c) => c.text(++answers < 4 ? 'RECEIVED' : 'OK')),
-    );
+    const receiver = await serveApp(new Hono().post('/notify', (c) => c.text(++answers < 4 ? 'RECEIVED' : 'OK')));
     cleanups.push(receiver.close);
     h = await startPayzeroHarness({ sim: { timeScale: 0.001, notifyUrl: `${receiver.url}/notify` } });
     await h.client.createAndPay(order('6222020000'));
@@ -289,9 +285,7 @@ describe('notify verification', () => {
 
   it('signs the three strings sorted, not in field order (fixed vector computed with sha1sum)', () => {
     // sorted: "1555816968018" < "tok" < '{"mchtOrderNo":"A1"}'
-    expect(payzeroNotifySign('tok', '1555816968018', '{"mchtOrderNo":"A1"}')).toBe(
-      'efa1613fce238e45008e664f422648e5d7576231',
-    );
+    expect(payzeroNotifySign('tok', '1555816968018', '{"mchtOrderNo":"A1"}')).toBe('efa1613fce238e45008e664f422648e5d7576231');
   });
 
   it('accepts a valid notify, with the signature in upper case too', () => {

@@ -46,12 +46,7 @@ export {
 } from './notify.ts';
 export type { PayzeroOrderResult, PayzeroRefundResult, PayStatus, RefundStatus } from './protocol.ts';
 export type { PayzeroLogger } from './logger.ts';
-export type {
-  PayzeroBatchSummary,
-  PayzeroClientOptions,
-  PayzeroPollOptions,
-  PayzeroPollResult,
-} from './client-types.ts';
+export type { PayzeroBatchSummary, PayzeroClientOptions, PayzeroPollOptions, PayzeroPollResult } from './client-types.ts';
 export type { PayzeroOrderInput } from './order.ts';
 export { PAYZERO_POLL_SCHEDULE_MS } from './poll.ts';
 
@@ -132,11 +127,7 @@ export class PayzeroClient {
   }
 
   /** One page (from 1, ≤ 100 rows) of a batch's order results, newest first (§2.5). */
-  async batchFeedback(
-    orderBatchId: number,
-    page = 1,
-    pagesize = FEEDBACK_PAGE_SIZE_MAX,
-  ): Promise<z.output<typeof feedbackPageData>> {
+  async batchFeedback(orderBatchId: number, page = 1, pagesize = FEEDBACK_PAGE_SIZE_MAX): Promise<z.output<typeof feedbackPageData>> {
     const path = `${PZ_PATHS.orderBatch}/${orderBatchId}/feedback`;
     return this.call('GET', path, { query: { page, pagesize } }, feedbackPageData);
   }
@@ -145,8 +136,18 @@ export class PayzeroClient {
    * Asks for a refund of a paid order (`POST /order/refund`), idempotent by `mchtRefundOrderNo`; the answer's status
    * is usually not final yet: read it later with `queryRefund`.
    */
-  async requestRefund(input: { mchtOrderNo: string; mchtRefundOrderNo: string; refundAmountFen: number; reason: string }): Promise<PayzeroRefundResult> {
-    const body = { mchtOrderNo: input.mchtOrderNo, mchtRefundOrderNo: input.mchtRefundOrderNo, refundAmount: input.refundAmountFen, reason: input.reason };
+  async requestRefund(input: {
+    mchtOrderNo: string;
+    mchtRefundOrderNo: string;
+    refundAmountFen: number;
+    reason: string;
+  }): Promise<PayzeroRefundResult> {
+    const body = {
+      mchtOrderNo: input.mchtOrderNo,
+      mchtRefundOrderNo: input.mchtRefundOrderNo,
+      refundAmount: input.refundAmountFen,
+      reason: input.reason,
+    };
     return this.call('POST', PZ_PATHS.refund, { body }, refundResultSchema);
   }
 
@@ -262,12 +263,7 @@ export class PayzeroClient {
     return this.unwrap(res, path, schema);
   }
 
-  private send(
-    method: 'GET' | 'POST',
-    path: string,
-    request: { query?: Query; body?: unknown },
-    token: string | null,
-  ): Promise<Response> {
+  private send(method: 'GET' | 'POST', path: string, request: { query?: Query; body?: unknown }, token: string | null): Promise<Response> {
     const transport = { baseUrl: this.baseUrl, fetchImpl: this.fetchImpl, timeoutMs: this.timeoutMs };
     return sendRequest(transport, method, path, request, token);
   }

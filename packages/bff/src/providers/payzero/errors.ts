@@ -12,15 +12,7 @@ import { PZ_CODE_TEXT, PZ_CODES, type PayzeroOrderResult } from './protocol.ts';
  * - `malformed`: an answer that is not the documented envelope/shape;
  * - `pending`: polling gave up before the order reached a final status.
  */
-export type PayzeroErrorKind =
-  | 'invalid_request'
-  | 'network'
-  | 'timeout'
-  | 'http'
-  | 'auth'
-  | 'business'
-  | 'malformed'
-  | 'pending';
+export type PayzeroErrorKind = 'invalid_request' | 'network' | 'timeout' | 'http' | 'auth' | 'business' | 'malformed' | 'pending';
 
 /** A failed Payzero call. `errorCode` is Payzero's own code (e.g. '50010') when it sent one. */
 export class PayzeroError extends Error {

@@ -1,13 +1,7 @@
 // Receiving Payzero's signed status notifies (§3): verify the SHA1 signature, parse the order result, answer "OK".
 import { Hono } from 'hono';
 import { z } from 'zod';
-import {
-  NOTIFY_ACK,
-  NOTIFY_NACK,
-  PAY_STATUS_NOTIFY,
-  orderResultSchema,
-  type PayzeroOrderResult,
-} from './protocol.ts';
+import { NOTIFY_ACK, NOTIFY_NACK, PAY_STATUS_NOTIFY, orderResultSchema, type PayzeroOrderResult } from './protocol.ts';
 import { verifyPayzeroNotifySign } from './sign.ts';
 import type { PayzeroLogger } from './logger.ts';
 
@@ -57,10 +51,7 @@ const notifyBodySchema = z.object({
  * No timestamp window: the doc defines none, and resends arrive up to 6 h after the first send; a replay is harmless
  * because the content is signed and our handling is idempotent.
  */
-export function verifyPayzeroNotify(
-  body: unknown,
-  signToken: string,
-): { msgType: string; timestamp: string; order: PayzeroOrderResult } {
+export function verifyPayzeroNotify(body: unknown, signToken: string): { msgType: string; timestamp: string; order: PayzeroOrderResult } {
   const parsed = notifyBodySchema.safeParse(body);
   if (!parsed.success) throw new PayzeroNotifyError('malformed', `notify envelope: ${z.prettifyError(parsed.error)}`);
   const { timestamp, msgType, msgBody, sign } = parsed.data;
@@ -149,4 +140,3 @@ export function createPayzeroNotifyRoute(options: PayzeroNotifyRouteOptions): Ho
     return c.text(NOTIFY_ACK);
   });
 }
-

@@ -100,7 +100,10 @@ export interface PayzeroEnvelope<T = unknown> {
 /** Parses an envelope leniently: `errorCode` may arrive as a number, missing fields as null. */
 export const envelopeSchema = z.object({
   success: z.boolean(),
-  errorMsg: z.string().nullish().transform((v) => v ?? null),
+  errorMsg: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? null),
   errorCode: z
     .union([z.string(), z.number()])
     .nullish()
@@ -108,7 +111,10 @@ export const envelopeSchema = z.object({
   data: z.unknown(),
 });
 
-const optionalText = z.string().nullish().transform((v) => v ?? null);
+const optionalText = z
+  .string()
+  .nullish()
+  .transform((v) => v ?? null);
 
 /**
  * `orderResultDto` (§2.4): the answer of `/order/feedback` and `/order/queryOrder`, each row of the batch feedback,
@@ -117,7 +123,11 @@ const optionalText = z.string().nullish().transform((v) => v ?? null);
  */
 export const orderResultSchema = z.object({
   mchtOrderNo: z.string().min(1),
-  paymentAmount: z.number().int().nullish().transform((v) => v ?? null),
+  paymentAmount: z
+    .number()
+    .int()
+    .nullish()
+    .transform((v) => v ?? null),
   payerName: optionalText,
   payerNumber: optionalText,
   payerPhone: optionalText,

@@ -23,7 +23,11 @@ describe('cashier methods', () => {
 
   it('says when a locked PIN unlocks, in Beijing time', () => {
     const options = methodOptions(makeCashier().methods, true, '2026-11-22T02:35:00.000Z');
-    expect(options[0]).toMatchObject({ method: 'balance', enabled: false, note: '支付密码错误次数过多，已锁定，2026-11-22 10:35 后可再试' });
+    expect(options[0]).toMatchObject({
+      method: 'balance',
+      enabled: false,
+      note: '支付密码错误次数过多，已锁定，2026-11-22 10:35 后可再试',
+    });
   });
 
   it('never enables a method the wallet cannot pay with, even if the server says so', () => {
@@ -36,10 +40,19 @@ describe('cashier methods', () => {
   });
 
   it('marks a balance below the amount to pay 余额不足, not selectable, and defaults to the next usable method', () => {
-    const options = methodOptions(makeCashier({ methods: [{ method: 'balance', enabled: true, balance_fen: 100, note: null }, ...makeCashier().methods.slice(1)] }).methods, false, null, 2500);
+    const options = methodOptions(
+      makeCashier({ methods: [{ method: 'balance', enabled: true, balance_fen: 100, note: null }, ...makeCashier().methods.slice(1)] })
+        .methods,
+      false,
+      null,
+      2500,
+    );
     expect(options[0]).toMatchObject({ method: 'balance', enabled: false, insufficient: true, note: '余额不足', balanceFen: 100 });
     expect(defaultMethod(options)).toBe('card');
     // Exactly enough is enough.
-    expect(methodOptions([{ method: 'balance', enabled: true, balance_fen: 2500, note: null }], false, null, 2500)[0]).toMatchObject({ enabled: true, insufficient: false });
+    expect(methodOptions([{ method: 'balance', enabled: true, balance_fen: 2500, note: null }], false, null, 2500)[0]).toMatchObject({
+      enabled: true,
+      insufficient: false,
+    });
   });
 });

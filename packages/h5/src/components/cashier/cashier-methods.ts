@@ -56,7 +56,12 @@ export function isPayable(method: CashierMethod): method is PayableMethod {
  * unlocks, Beijing time, when the server tells), and so does a balance below `amountFen` (marked 余额不足: asking
  * for the PIN first would only end in a refusal).
  */
-export function methodOptions(methods: MethodView[], pinLocked: boolean, pinLockedUntil: string | null = null, amountFen = 0): MethodOption[] {
+export function methodOptions(
+  methods: MethodView[],
+  pinLocked: boolean,
+  pinLockedUntil: string | null = null,
+  amountFen = 0,
+): MethodOption[] {
   return ALWAYS_LISTED.flatMap((method): MethodOption[] => {
     const view = methods.find((m) => m.method === method);
     if (!view && isPayable(method)) return [];

@@ -109,7 +109,10 @@ describe('cashier: bound card payment', () => {
     await chooseCard(wrapper);
     await wrapper.get('[data-test="card-add"]').trigger('click');
     await settle();
-    api.on(ADD_CARD, { status: 202, body: { binding: { binding_id: 'BIND-1', phone_masked: '138****8000', expires_at: '2026-11-22T10:05:00.000Z' } } });
+    api.on(ADD_CARD, {
+      status: 202,
+      body: { binding: { binding_id: 'BIND-1', phone_masked: '138****8000', expires_at: '2026-11-22T10:05:00.000Z' } },
+    });
     api.on('POST /api/cards/confirm', { status: 201, body: { card: NEW_CARD, created: true } });
     api.on(CARDS, { body: { cards: [NEW_CARD, DEMO_CARD] } });
 
@@ -215,7 +218,10 @@ describe('cashier: bound card payment', () => {
     const api = mockApi({
       [CASHIER]: { body: { ...makeCashier(), pin_set: false } },
       [CARDS]: { body: { cards: [DEMO_CARD] } },
-      'POST /api/pin/sms': { status: 202, body: { challenge_id: 'PINSMS-1', phone_masked: '138****8000', expires_at: '2026-11-22T10:05:00.000Z' } },
+      'POST /api/pin/sms': {
+        status: 202,
+        body: { challenge_id: 'PINSMS-1', phone_masked: '138****8000', expires_at: '2026-11-22T10:05:00.000Z' },
+      },
       'PUT /api/pin': { body: { pin_set: true } },
     });
     const { wrapper } = await mountPage(URL);
@@ -236,7 +242,9 @@ describe('cashier: bound card payment', () => {
     await wrapper.get('[data-test="pin-setup-confirm"] input').setValue('246810');
     await wrapper.get('[data-test="pin-setup-submit"]').trigger('click');
     await settle();
-    expect(api.callsTo('PUT /api/pin').map((c) => c.body)).toEqual([{ challenge_id: 'PINSMS-1', sms_code: '123456', pin: '246810', pin_confirm: '246810' }]);
+    expect(api.callsTo('PUT /api/pin').map((c) => c.body)).toEqual([
+      { challenge_id: 'PINSMS-1', sms_code: '123456', pin: '246810', pin_confirm: '246810' },
+    ]);
     expect(api.callsTo(CASHIER)).toHaveLength(2);
   });
 

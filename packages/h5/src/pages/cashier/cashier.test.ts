@@ -117,7 +117,11 @@ describe('cashier page', () => {
   });
 
   it('goes to the result when the order turns out already paid (ZF0080)', async () => {
-    mockApi({ [CASHIER]: { body: makeCashier() }, [PAY_BALANCE]: errorReply(409, 'ZF0080'), [`GET /api/orders/${NO}`]: { body: { order: paidOrder } } });
+    mockApi({
+      [CASHIER]: { body: makeCashier() },
+      [PAY_BALANCE]: errorReply(409, 'ZF0080'),
+      [`GET /api/orders/${NO}`]: { body: { order: paidOrder } },
+    });
     const { router, wrapper } = await mountPage(URL);
     await typePin(wrapper, '123456');
     expect(router.currentRoute.value.fullPath).toBe(`/pages/pay-result/pay-result?order_no=${NO}`);

@@ -58,7 +58,12 @@ describe('orders page', () => {
   it('distinguishes records by partner, amount and an unbroken order number', async () => {
     mockApi({
       'GET /api/orders': {
-        body: { orders: [makeOrder({ order_no: 'ZF20261122100000000001', partner_name: '示例医院' }), makeOrder({ order_no: 'ZF20261122100000000002' })] },
+        body: {
+          orders: [
+            makeOrder({ order_no: 'ZF20261122100000000001', partner_name: '示例医院' }),
+            makeOrder({ order_no: 'ZF20261122100000000002' }),
+          ],
+        },
       },
     });
     const { wrapper } = await mountPage(URL);

@@ -12,11 +12,19 @@ vi.mock('@/utils/leave-wallet.ts', () => ({ leaveWallet: vi.fn(), markWalletEntr
 const NO = 'ZF20261122100000123456';
 const URL = `/pages/pay-result/pay-result?order_no=${NO}`;
 const GET_ORDER = `GET /api/orders/${NO}`;
-const paid = makeOrder({ status: 'settled', display: 'paid', paid_at: SERVER_NOW, last_attempt: makeAttempt({ method: 'balance', status: 'succeeded' }) });
+const paid = makeOrder({
+  status: 'settled',
+  display: 'paid',
+  paid_at: SERVER_NOW,
+  last_attempt: makeAttempt({ method: 'balance', status: 'succeeded' }),
+});
 const left = vi.mocked(leaveWallet);
 
 function storeSession(returnUrl?: string): void {
-  sessionStorage.setItem(SESSION_STORAGE_KEY, JSON.stringify({ sign: 'a'.repeat(64), session: { ...makeSession(), return_url: returnUrl } }));
+  sessionStorage.setItem(
+    SESSION_STORAGE_KEY,
+    JSON.stringify({ sign: 'a'.repeat(64), session: { ...makeSession(), return_url: returnUrl } }),
+  );
 }
 
 beforeEach(() => {
@@ -56,7 +64,11 @@ describe('pay-result: leaving the wallet', () => {
 
   it('lets back through while the order can still be paid, and to the records page by push', async () => {
     storeSession();
-    mockApi({ [GET_ORDER]: { body: { order: makeOrder({ display: 'failed', last_attempt: makeAttempt({ status: 'failed', failure_reason: 'declined' }) }) } } });
+    mockApi({
+      [GET_ORDER]: {
+        body: { order: makeOrder({ display: 'failed', last_attempt: makeAttempt({ status: 'failed', failure_reason: 'declined' }) }) },
+      },
+    });
     const { router, wrapper } = await mountPage('/pages/orders/orders');
     await router.push(URL);
     await settle();
@@ -68,7 +80,10 @@ describe('pay-result: leaving the wallet', () => {
 
   it('shows the user’s own cancel as a neutral 已取消 with 再次支付, not a red 支付失败', async () => {
     storeSession();
-    const cancelled = makeOrder({ display: 'failed', last_attempt: makeAttempt({ method: 'guanaitong', status: 'failed', failure_reason: 'cancelled' }) });
+    const cancelled = makeOrder({
+      display: 'failed',
+      last_attempt: makeAttempt({ method: 'guanaitong', status: 'failed', failure_reason: 'cancelled' }),
+    });
     mockApi({ [GET_ORDER]: { body: { order: cancelled } } });
     const { wrapper } = await mountPage(URL);
     expect(wrapper.get('[data-test="result-title"]').text()).toBe('已取消');

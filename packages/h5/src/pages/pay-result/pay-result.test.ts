@@ -124,7 +124,10 @@ describe('pay-result page', () => {
   });
 
   it('offers 更换支付方式 while a Guanaitong payment waits for its notify, and 再次支付 once it was cancelled', async () => {
-    const gat = (status: AttemptView['status'], reason: string | null = null): AttemptView => ({ ...cardAttempt(status, reason), method: 'guanaitong' });
+    const gat = (status: AttemptView['status'], reason: string | null = null): AttemptView => ({
+      ...cardAttempt(status, reason),
+      method: 'guanaitong',
+    });
     const api = mockApi({ [GET_ORDER]: { body: { order: makeOrder({ display: 'processing', last_attempt: gat('submitted') }) } } });
     const first = await mountPage(URL);
     expect(first.wrapper.get('[data-test="result-title"]').text()).toBe('处理中');

@@ -96,7 +96,9 @@ describe('policy-detail page', () => {
     expect(first.wrapper.get('[data-test="quote-note"]').text()).toContain('保单剩余保额仅 ¥500.00');
     first.wrapper.unmount();
 
-    api.on('GET /api/policies/POL-PICC-001/quote', { body: { policy: PAIC_POLICY, amount_fen: 8_000, insurer_fen: 0, self_pay_fen: 8_000 } });
+    api.on('GET /api/policies/POL-PICC-001/quote', {
+      body: { policy: PAIC_POLICY, amount_fen: 8_000, insurer_fen: 0, self_pay_fen: 8_000 },
+    });
     const { wrapper } = await mountPage(URL);
     expect(wrapper.get('[data-test="quote-note"]').text()).toContain('未超过免赔额 ¥100.00');
   });

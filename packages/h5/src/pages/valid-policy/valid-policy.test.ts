@@ -54,7 +54,11 @@ describe('valid-policy page', () => {
 
   it('reuses the stored session when the same link is refreshed, without verifying it again', async () => {
     sessionStorage.setItem(SESSION_STORAGE_KEY, JSON.stringify({ sign: SIGN, session: { ...makeSession(), token: 'tok-stored' } }));
-    const api = mockApi({ 'POST /api/session': errorReply(401, 'ZF0020'), 'GET /api/entry': { body: { next: { page: 'policies' } } }, 'GET /api/policies': { body: POLICY_LIST } });
+    const api = mockApi({
+      'POST /api/session': errorReply(401, 'ZF0020'),
+      'GET /api/entry': { body: { next: { page: 'policies' } } },
+      'GET /api/policies': { body: POLICY_LIST },
+    });
     const { wrapper } = await mountPage(entryUrl());
     expect(api.callsTo('POST /api/session')).toHaveLength(0);
     expect(api.callsTo('GET /api/policies')[0]?.headers.authorization).toBe('Bearer tok-stored');
