@@ -8,7 +8,8 @@ import { createPool } from 'mysql2/promise';
 import { createRuntime } from '../../src/bootstrap.ts';
 import { inTransaction } from '../../src/db/database.ts';
 import { loadConfig, RATE_LIMIT_DEFAULTS } from '../../src/env.ts';
-import { Accounts, transfer } from '../../src/ledger/ledger.ts';
+import { Accounts, ensureAccount, transfer } from '../../src/ledger/ledger.ts';
+import { fundCoverage } from '../../src/modules/policy/policy-coverage.ts';
 import { createLogger } from '../../src/lib/logger.ts';
 import { hashPin } from '../../src/lib/pin-hash.ts';
 import { DEMO } from '../../src/modules/demo/demo.seed.ts';
@@ -92,8 +93,12 @@ export async function seedDatabase(databaseUrl: string, perGroup: number): Promi
           memo: 'bench wallet top-up',
           now,
         });
+        // Its coverage account now, so the fast order supply (bench/servers/raw-seed.ts) can place holds on it.
+        await fundCoverage(trx, { policy_no: u.policyNo, coverage_left_fen: 100_000_000 }, now);
       }
     }
+    for (const account of [Accounts.insurerQuota('PICC'), Accounts.quotaIssued, Accounts.coverageIssued])
+      await ensureAccount(trx, account, now);
     // The demo clearing ledger (¥50 000) covers 62 500 insurer shares of ¥0.80; 100 000 payments need more.
     await transfer(trx, {
       key: 'bench:clearing',

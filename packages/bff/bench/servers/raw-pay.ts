@@ -20,6 +20,7 @@ interface OrderRow {
   partner_id: string;
   refer_no: string;
   user_id: string;
+  policy_no: string;
   ic_code: string;
   amount_fen: number;
   insurer_fen: number;
@@ -39,7 +40,7 @@ interface Exec {
 
 const S = {
   order:
-    'SELECT order_no, partner_id, refer_no, user_id, ic_code, amount_fen, insurer_fen, self_pay_fen, callback_url, status, next_seq FROM orders WHERE order_no = ?',
+    'SELECT order_no, partner_id, refer_no, user_id, policy_no, ic_code, amount_fen, insurer_fen, self_pay_fen, callback_url, status, next_seq FROM orders WHERE order_no = ?',
   user: 'SELECT pin_hash, pin_locked_at FROM users WHERE id = ?',
   attempt:
     "INSERT INTO payment_attempts (id, order_no, method, amount_fen, status, submitted_at, poll_count, created_at, updated_at) VALUES (?, ?, 'balance', ?, 'succeeded', ?, 0, ?, ?)",
@@ -51,6 +52,10 @@ const S = {
     'UPDATE ledger_accounts SET balance_fen = balance_fen - ?, updated_at = ? WHERE id = ? AND (allow_negative = 1 OR balance_fen >= ?)',
   credit: 'UPDATE ledger_accounts SET balance_fen = balance_fen + ?, updated_at = ? WHERE id = ?',
   entries: 'INSERT INTO ledger_entries (transfer_id, account_id, amount_fen, created_at) VALUES (?, ?, ?, ?), (?, ?, ?, ?)',
+  postHold:
+    "UPDATE ledger_pending SET status = 'posted', posted_fen = amount_fen, resolved_at = ? WHERE idempotency_key = ? AND status = 'pending'",
+  releaseDebit: 'UPDATE ledger_accounts SET debits_pending_fen = debits_pending_fen - ?, updated_at = ? WHERE id = ?',
+  releaseCredit: 'UPDATE ledger_accounts SET credits_pending_fen = credits_pending_fen - ?, updated_at = ? WHERE id = ?',
   quota: `INSERT INTO ${quotaTable} (id, ic_code, type, amount, ref_no, created_at) VALUES (?, ?, 2, ?, ?, ?)`,
   event:
     "INSERT INTO callback_events (id, order_no, partner_id, url, event, seq, final, payload, status, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, 'paid', ?, 1, ?, 'pending', 0, ?, ?)",
@@ -74,7 +79,13 @@ async function transfer(
   await x.run(S.entries, [tid, from, -amount, now, tid, to, amount, now]);
 }
 
-/** The payment transaction's body: 2 reads + 1 + 1 + 3 × 4 + 1 + 1 = 18 statements for a split order. */
+/** An order's holds (key, held-from account, held-for account), placed at its creation (raw-seed.ts or the BFF). */
+const holdsOf = (o: OrderRow): Array<[string, string, string]> => [
+  [`order:${o.order_no}:coverage-hold`, `policy_coverage:${o.policy_no}`, 'coverage_issued'],
+  [`order:${o.order_no}:quota-hold`, `insurer_quota:${o.ic_code}`, 'quota_issued'],
+];
+
+/** The payment transaction's body: 2 reads + 1 + 1 + 2 × 3 (holds posted) + 4 × 4 (transfers) + 1 + 1 = 28 statements for a split order. */
 async function pay(x: Exec, orderNo: string, lock: string): Promise<OrderRow> {
   const now = Date.now();
   const o = (await x.one(S.order + lock, [orderNo])) as OrderRow | undefined;
@@ -89,6 +100,23 @@ async function pay(x: Exec, orderNo: string, lock: string): Promise<OrderRow> {
   if (self > 0)
     await transfer(x, `order:${orderNo}:selfpay`, 'cash', `user_wallet:${o.user_id}`, merchant, self, orderNo, 'self-pay by balance', now);
   if (ins > 0) {
+    // The order's two holds are posted (released, then moved by a transfer), as the BFF's settlement does.
+    for (const [hold, from, to] of holdsOf(o)) {
+      if ((await x.run(S.postHold, [now, hold])) !== 1) throw new Conflict(`no live hold ${hold}`);
+      await x.run(S.releaseDebit, [ins, now, from]);
+      await x.run(S.releaseCredit, [ins, now, to]);
+    }
+    await transfer(
+      x,
+      `order:${orderNo}:coverage`,
+      'coverage',
+      `policy_coverage:${o.policy_no}`,
+      'coverage_issued',
+      ins,
+      orderNo,
+      'coverage used by a paid order',
+      now,
+    );
     await x.run(S.quota, [id('QR'), o.ic_code, ins, orderNo, now]);
     await transfer(
       x,
@@ -164,6 +192,19 @@ function sqlitePay(path: string): PayFn {
     };
     if (self > 0) tr(`order:${orderNo}:selfpay`, 'cash', `user_wallet:${o.user_id}`, merchant, self, 'self-pay by balance');
     if (ins > 0) {
+      for (const [hold, from, to] of holdsOf(o)) {
+        if (xs.run(S.postHold, [now, hold]) !== 1) throw new Conflict(`no live hold ${hold}`);
+        xs.run(S.releaseDebit, [ins, now, from]);
+        xs.run(S.releaseCredit, [ins, now, to]);
+      }
+      tr(
+        `order:${orderNo}:coverage`,
+        'coverage',
+        `policy_coverage:${o.policy_no}`,
+        'coverage_issued',
+        ins,
+        'coverage used by a paid order',
+      );
       xs.run(S.quota, [id('QR'), o.ic_code, ins, orderNo, now]);
       tr(`order:${orderNo}:quota`, 'quota', `insurer_quota:${o.ic_code}`, 'quota_issued', ins, 'insurer quota deduction');
       tr(`order:${orderNo}:insurer`, 'cash', 'clearing', merchant, ins, 'insurer share cleared');
