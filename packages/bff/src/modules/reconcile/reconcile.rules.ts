@@ -59,10 +59,9 @@ export function expectedTransfers(f: OrderFacts): Finding[] {
   if (order.status === 'paid' && order.settlement_step !== 'notified')
     out.push({ check: 'settlement', detail: `paid, settlement stopped at ${order.settlement_step}` });
 
-  // Exactly its transfers (settled); none but the self-pay of a late payment otherwise.
+  // Exactly its transfers (settled); none otherwise — the money of a late payment is held for its automatic refund
+  // under the refund's own legs (`refund:<no>:…`), never paid to the merchant as the order's self-pay.
   const want = order.status === 'settled' ? settledTransfers(f) : new Map<string, number>();
-  if (order.status === 'paid_late' && Number(order.self_pay_fen) > 0)
-    want.set(`order:${order.order_no}:selfpay`, Number(order.self_pay_fen));
   // A refund's legs (`refund:<no>:<leg>`) are the refund module's, not the order's payment: left out here.
   const got = new Map(f.transfers.filter((t) => !t.key.startsWith('refund:')).map((t) => [t.key, t.amountFen]));
   for (const [key, amount] of want)
