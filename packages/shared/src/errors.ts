@@ -22,7 +22,11 @@ export const ERROR_CATALOGUE = {
     zh: '该订单有一笔银行卡支付正在处理中，请稍候查看结果',
     en: 'a card payment of this order is still in progress (one in flight per order)',
   },
-  ZF0260: { status: 429, zh: '登录尝试次数过多，请稍后再试', en: 'too many admin sign-in attempts (per user or per IP)' },
+  ZF0260: {
+    status: 429,
+    zh: '登录尝试次数过多，请稍后再试',
+    en: 'too many admin sign-in attempts (retired: the sign-in limits answer ZF0120)',
+  },
   ZF0261: { status: 403, zh: '当前角色无权执行此操作', en: 'admin role not allowed to do this' },
   ZF0262: { status: 401, zh: '用户名或密码错误', en: 'admin username or password wrong' },
   ZF0263: { status: 404, zh: '记录不存在', en: 'admin console: record not found' },

@@ -16,6 +16,7 @@ import * as phoneSecondFactor from './migrations/2026_12_01_060_phone_second_fac
 import * as claimPartner from './migrations/2026_12_01_050_claim_partner.ts';
 import * as callbackPorts from './migrations/2026_12_01_050_callback_ports.ts';
 import * as rateLimits from './migrations/2026_12_01_050_rate_limits.ts';
+import * as dropAdminLoginAttempts from './migrations/2026_12_01_090_drop_admin_login_attempts.ts';
 import { quotaMigration } from './migrations/quota_2026_11_22_001_init.ts';
 import { quotaCreatedIndex } from './migrations/quota_2026_12_01_030_created_index.ts';
 
@@ -91,6 +92,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026_12_01_050_claim_partner': claimPartner,
   '2026_12_01_050_callback_ports': callbackPorts,
   '2026_12_01_050_rate_limits': rateLimits,
+  '2026_12_01_090_drop_admin_login_attempts': dropAdminLoginAttempts,
 };
 
 /** Brings our schema up to date; throws on the first failing migration. */

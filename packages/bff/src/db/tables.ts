@@ -1,5 +1,5 @@
 // The Database interface: every table of our own database, each defined beside the module that owns it.
-import type { AdminLoginAttemptTable, AdminSessionTable, AdminUserTable, AuditLogTable } from '../modules/admin/admin.table.ts';
+import type { AdminSessionTable, AdminUserTable, AuditLogTable } from '../modules/admin/admin.table.ts';
 import type { AlertPushTable, AlertTable, ClearingTaskTable } from '../modules/alert/alert.table.ts';
 import type { CallbackDeliveryTable, CallbackEventTable } from '../modules/callback/callback.table.ts';
 import type { BoundCardTable, SmsChallengeTable } from '../modules/card/card.table.ts';
@@ -36,7 +36,6 @@ export interface Database {
   admin_users: AdminUserTable;
   audit_log: AuditLogTable;
   admin_sessions: AdminSessionTable;
-  admin_login_attempts: AdminLoginAttemptTable;
   alert_pushes: AlertPushTable;
   refunds: RefundTable;
   partner_nonces: PartnerNonceTable;

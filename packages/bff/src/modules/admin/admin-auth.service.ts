@@ -1,28 +1,16 @@
 // Admin sign-in: scrypt-hashed passwords, opaque server-side session tokens (only their SHA-256 is stored), expiry
-// (absolute and idle), logout, and sign-in attempts limited per username and per IP in the database, so several
-// instances share the limits. Admin tokens carry the `zfa_` prefix and are never HMAC session tokens, so neither
+// (absolute and idle), logout, and sign-in attempts limited per username and per IP by the abuse-limit counters in the
+// database (modules/ratelimit, RATE_LIMIT_ADMIN_SIGNIN_PER_USER / _PER_IP, ZF0120), so several instances share them. Admin tokens carry the `zfa_` prefix and are never HMAC session tokens, so neither
 // kind of token can pass for the other.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Deps } from '../../deps.ts';
 import { fail } from '../../http/errors.ts';
-import { newId } from '../../lib/ids.ts';
 import { hashSecret, verifySecret } from '../../lib/secrets.ts';
-import {
-  findAdmin,
-  findLiveSession,
-  insertLoginAttempt,
-  insertSession,
-  recentFailures,
-  revokeSession,
-  touchSession,
-} from './admin.repository.ts';
+import { enforceLimit } from '../ratelimit/ratelimit.service.ts';
+import { findAdmin, findLiveSession, insertSession, revokeSession, touchSession } from './admin.repository.ts';
 import type { AdminRole } from './admin.table.ts';
 
 export const ADMIN_TOKEN_PREFIX = 'zfa_';
-/** Failed sign-ins counted over this window. */
-export const LOGIN_WINDOW_MS = 15 * 60_000;
-export const MAX_FAILURES_PER_USER = 5;
-export const MAX_FAILURES_PER_IP = 20;
 
 /** Who does an admin action: written into every audit row. */
 export interface AdminActor {
@@ -37,7 +25,11 @@ export const hashToken = (token: string): string => createHash('sha256').update(
 // A fixed hash to verify against when the user does not exist, so timing does not reveal which usernames exist.
 let dummyHash: Promise<string> | null = null;
 
-/** Signs in; ZF0260 when this user or IP failed too often lately, ZF0262 for a wrong username or password. */
+/**
+ * Signs in; ZF0120 past RATE_LIMIT_ADMIN_SIGNIN_PER_USER or _PER_IP (every attempt counts, right or wrong, and is
+ * counted atomically BEFORE the password is checked, so parallel guesses cannot all be tried), ZF0262 for a wrong
+ * username or password.
+ */
 export async function signIn(
   deps: Deps,
   username: string,
@@ -46,15 +38,13 @@ export async function signIn(
 ): Promise<{ token: string; username: string; role: AdminRole; expiresAt: number }> {
   const { db, clock } = deps;
   const now = clock.now();
-  const failures = await recentFailures(db, username, ip, now - LOGIN_WINDOW_MS);
-  if (failures.user >= MAX_FAILURES_PER_USER || failures.ip >= MAX_FAILURES_PER_IP)
-    return fail('ZF0260', `login limit user=${failures.user} ip=${failures.ip}`);
+  await enforceLimit(deps, 'admin_signin_per_ip', ip);
+  await enforceLimit(deps, 'admin_signin_per_user', username.toLowerCase());
 
   const admin = await findAdmin(db, username);
   dummyHash ??= hashSecret('not-a-password');
   const ok = admin ? await verifySecret(password, admin.password_hash) : (await verifySecret(password, await dummyHash), false);
   const usable = ok && admin !== undefined && admin.disabled_at === null && !(admin.is_demo && deps.config.env === 'production');
-  await insertLoginAttempt(db, { id: newId('AA', now, deps.random), username, ip, ok: usable, now });
   if (!usable || !admin) return fail('ZF0262');
 
   const token = `${ADMIN_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;

@@ -1,26 +1,22 @@
 // POST /api/admin/session (sign in), GET (who am I), DELETE (sign out).
-import { getConnInfo } from '@hono/node-server/conninfo';
 import { AdminSignIn } from '@zf/shared';
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import type { Deps } from '../../deps.ts';
+import { clientIp } from '../../http/client-ip.ts';
 import { validate } from '../../http/validation.ts';
+import { RateLimited } from '../ratelimit/ratelimit.service.ts';
 import { requireAdmin, type AdminEnv } from './admin-access.ts';
 import { signIn, signOut } from './admin-auth.service.ts';
-
-/** The peer address of the request (the limits are per IP); `unknown` outside a Node server (tests without one). */
-function clientIp(c: Context): string {
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
 
 export const adminSessionRoutes = (deps: Deps) =>
   new Hono<AdminEnv>()
     .post('/admin/session', validate('json', AdminSignIn), async (c) => {
       const { username, password } = c.req.valid('json');
-      const s = await signIn(deps, username, password, clientIp(c));
+      // The sign-in limits are per IP (the socket's, or X-Forwarded-For behind TRUST_PROXY_HOPS) and per username.
+      const s = await signIn(deps, username, password, clientIp(c, deps.config.trustProxyHops)).catch((err: unknown) => {
+        if (err instanceof RateLimited) c.header('Retry-After', String(Math.max(1, Math.ceil(err.retryAfterMs / 1000))));
+        throw err;
+      });
       c.header('cache-control', 'no-store');
       return c.json({ token: s.token, username: s.username, role: s.role, expires_at: s.expiresAt }, 201);
     })

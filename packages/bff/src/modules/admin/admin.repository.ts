@@ -1,4 +1,4 @@
-// Small Kysely functions over the admin tables (users, sessions, sign-in attempts, audit log, insurer warning levels).
+// Small Kysely functions over the admin tables (users, sessions, audit log, insurer warning levels).
 import type { Db } from '../../db/database.ts';
 import type { AdminRole, AdminUser, AuditLogTable, AuditRow } from './admin.table.ts';
 
@@ -65,28 +65,6 @@ export async function revokeSession(db: Db, tokenHash: string, now: number): Pro
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
   return Number(res.numUpdatedRows) === 1;
-}
-
-export async function insertLoginAttempt(db: Db, a: { id: string; username: string; ip: string; ok: boolean; now: number }): Promise<void> {
-  await db
-    .insertInto('admin_login_attempts')
-    .values({ id: a.id, username: a.username.slice(0, 64), ip: a.ip.slice(0, 64), ok: a.ok ? 1 : 0, created_at: a.now })
-    .execute();
-}
-
-/** Failed sign-ins since `since` for a username, and from an IP. */
-export async function recentFailures(db: Db, username: string, ip: string, since: number): Promise<{ user: number; ip: number }> {
-  const count = async (column: 'username' | 'ip', value: string) => {
-    const row = await db
-      .selectFrom('admin_login_attempts')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where(column, '=', value)
-      .where('ok', '=', 0)
-      .where('created_at', '>=', since)
-      .executeTakeFirst();
-    return Number(row?.n ?? 0);
-  };
-  return { user: await count('username', username.slice(0, 64)), ip: await count('ip', ip.slice(0, 64)) };
 }
 
 export async function insertAudit(db: Db, row: AuditLogTable): Promise<void> {

@@ -22,14 +22,6 @@ export interface AdminSessionTable {
   revoked_at: number | null;
 }
 
-export interface AdminLoginAttemptTable {
-  id: string;
-  username: string;
-  ip: string;
-  ok: number;
-  created_at: number;
-}
-
 export interface AuditLogTable {
   id: string;
   actor: string;
