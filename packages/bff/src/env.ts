@@ -117,6 +117,7 @@ const EnvSchema = z.object({
   PAYZERO_USERNAME: z.string().default('demo-merchant'),
   PAYZERO_PASSWORD: z.string().default('demo-password'),
   PAYZERO_SIGN_TOKEN: z.string().default('demo-sign-token'),
+  PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   GAT_BASE_URL: z.string().url().default('http://127.0.0.1:8792'),
   GAT_APPID: z.string().default('30000003'),
   GAT_APPSECRET: z.string().default('f4cc82386a1cdddcc98e4f53b1115a62'),
@@ -199,6 +200,7 @@ export interface Config {
   jobs: boolean;
   logLevel: Env['LOG_LEVEL'];
   callbackTimeoutMs: number;
+  providerTimeoutMs: number; // per request of the Payzero and Guanaitong clients: a hanging provider costs at most this
   payzero: { baseUrl: string; username: string; password: string; signToken: string };
   guanaitong: { baseUrl: string; appid: string; appsecret: string; sellerAppid: string };
   admin: { sessionTtlMs: number; idleMs: number; secretOverlapMs: number; webhookUrl: string | undefined };
@@ -269,6 +271,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     jobs: e.JOBS,
     logLevel: e.LOG_LEVEL,
     callbackTimeoutMs: e.CALLBACK_TIMEOUT_MS,
+    providerTimeoutMs: e.PROVIDER_TIMEOUT_MS,
     payzero: { baseUrl: e.PAYZERO_BASE_URL, username: e.PAYZERO_USERNAME, password: e.PAYZERO_PASSWORD, signToken: e.PAYZERO_SIGN_TOKEN },
     guanaitong: { baseUrl: e.GAT_BASE_URL, appid: e.GAT_APPID, appsecret: e.GAT_APPSECRET, sellerAppid: e.GAT_SELLER_APPID },
     admin: {

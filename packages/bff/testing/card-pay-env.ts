@@ -8,6 +8,7 @@ import { payzeroIntegration } from '../src/modules/card/payzero.integration.ts';
 import type { PayzeroClient } from '../src/providers/payzero/client.ts';
 import { createPayzeroSimulator, type PayzeroSimulator, type PayzeroSimulatorOptions } from '../dev/payzero/simulator.ts';
 import { serveApp, TEST_CREDENTIALS } from './payzero.ts';
+import type { FaultProxy } from './fault-proxy.ts';
 import type { TestContext } from './harness.ts';
 
 /** Luhn-valid card numbers whose last 4 digits pick the simulator's behaviour (SPEC §10). */
@@ -59,10 +60,12 @@ export interface CardPayEnv {
  */
 export async function startCardPayEnv(
   ctx: TestContext,
-  options: { sim?: Partial<PayzeroSimulatorOptions>; fetch?: typeof fetch } = {},
+  options: { sim?: Partial<PayzeroSimulatorOptions>; fetch?: typeof fetch; proxy?: FaultProxy } = {},
 ): Promise<CardPayEnv> {
   const sim = createPayzeroSimulator({ ...TEST_CREDENTIALS, clock: ctx.clock, timeScale: 0.1, ...options.sim });
   const simServer = await sim.start();
+  if (options.proxy) options.proxy.target = simServer.url;
+  const baseUrl = options.proxy?.url ?? simServer.url;
   // The app needs its own URL in its config (the notify URL), so the server forwards to an app built afterwards.
   let app: ReturnType<typeof createApp> | null = null;
   const server = await serveApp(
@@ -75,7 +78,11 @@ export async function startCardPayEnv(
   const deps: Deps = {
     ...ctx.deps,
     fetch: options.fetch ?? ctx.deps.fetch,
-    config: { ...ctx.deps.config, publicBaseUrl: server.url, payzero: { baseUrl: simServer.url, username, password, signToken } },
+    config: {
+      ...ctx.deps.config,
+      publicBaseUrl: server.url,
+      payzero: { ...ctx.deps.config.payzero, baseUrl, username, password, signToken },
+    },
   };
   app = createApp(deps);
 

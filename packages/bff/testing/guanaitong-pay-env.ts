@@ -7,6 +7,7 @@ import { createApp } from '../src/app.ts';
 import type { Deps } from '../src/deps.ts';
 import { createGuanaitongSimulator, type GuanaitongSimulator, type GuanaitongSimulatorOptions } from '../dev/guanaitong/simulator.ts';
 import { serveApp, TEST_GAT } from './guanaitong.ts';
+import type { FaultProxy } from './fault-proxy.ts';
 import type { TestContext } from './harness.ts';
 
 export interface GuanaitongPayEnv {
@@ -27,10 +28,11 @@ const visit = async (url: string, init: RequestInit = {}) => {
 /** Starts the simulator (sharing the test's clock) and serves the app configured for it; `fetch` wraps the BFF's. */
 export async function startGuanaitongPayEnv(
   ctx: TestContext,
-  options: { sim?: GuanaitongSimulatorOptions; fetch?: typeof fetch } = {},
+  options: { sim?: GuanaitongSimulatorOptions; fetch?: typeof fetch; proxy?: FaultProxy } = {},
 ): Promise<GuanaitongPayEnv> {
   const sim = createGuanaitongSimulator({ ...TEST_GAT, clock: ctx.clock, timeScale: 1e-3, ...options.sim });
   const simServer = await sim.start();
+  if (options.proxy) options.proxy.target = simServer.url;
   let app: ReturnType<typeof createApp> | null = null;
   const served = await serveApp(new Hono().all('*', (c) => (app ? app.fetch(c.req.raw) : c.text('starting', 503))));
   const deps: Deps = {
@@ -40,7 +42,7 @@ export async function startGuanaitongPayEnv(
       ...ctx.deps.config,
       publicBaseUrl: served.url,
       walletUrl: 'http://wallet.test/wallet/index.html',
-      guanaitong: { baseUrl: simServer.url, ...TEST_GAT },
+      guanaitong: { ...ctx.deps.config.guanaitong, baseUrl: options.proxy?.url ?? simServer.url, ...TEST_GAT },
     },
   };
   app = createApp(deps);

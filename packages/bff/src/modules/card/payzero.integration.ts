@@ -27,6 +27,7 @@ export function payzeroIntegration(deps: Deps): PayzeroIntegration {
   const client = new PayzeroClient({
     ...deps.config.payzero,
     notifyUrl,
+    timeoutMs: deps.config.providerTimeoutMs,
     clock: deps.clock,
     fetch: deps.fetch,
     logger: deps.logger.child({ provider: 'payzero' }),

@@ -19,6 +19,7 @@ export function guanaitongClient(deps: Deps): GuanaitongClient {
     baseUrl,
     appid,
     appsecret,
+    timeoutMs: deps.config.providerTimeoutMs,
     clock: deps.clock,
     fetch: deps.fetch,
     logger: deps.logger.child({ provider: 'guanaitong' }),
