@@ -37,6 +37,18 @@ export function dueEvents(db: Db, now: number, limit: number): Promise<CallbackE
     .execute();
 }
 
+/** The order's earlier events that wait for a retry (or whose sender's lease ran out), in seq order. */
+export function earlierWaiting(db: Db, orderNo: string, seq: number, now: number): Promise<CallbackEventRow[]> {
+  return db
+    .selectFrom('callback_events')
+    .selectAll()
+    .where('order_no', '=', orderNo)
+    .where('seq', '<', seq)
+    .where((eb) => eb.or([eb('status', '=', 'pending'), eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', now)])]))
+    .orderBy('seq')
+    .execute();
+}
+
 /** True when an earlier event of the order is still undelivered. */
 export async function hasEarlierUndelivered(db: Db, orderNo: string, seq: number): Promise<boolean> {
   const row = await db

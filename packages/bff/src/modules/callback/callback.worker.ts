@@ -7,7 +7,15 @@ import type { CallbackEventRow } from './callback.table.ts';
 import { newId } from '../../lib/ids.ts';
 import { raiseAlert } from '../alert/alert.service.ts';
 import { findPartner } from '../session/session.repository.ts';
-import { claimEvent, dueEvents, hasEarlierUndelivered, insertDelivery, recordOutcome, requeueEvent } from './callback.repository.ts';
+import {
+  claimEvent,
+  dueEvents,
+  earlierWaiting,
+  hasEarlierUndelivered,
+  insertDelivery,
+  recordOutcome,
+  requeueEvent,
+} from './callback.repository.ts';
 import { faultPoint } from '../../lib/fault.ts';
 import { isCallbackAllowed, ownEndpoints, RETRY_SCHEDULE_MS } from './callback.service.ts';
 
@@ -27,7 +35,9 @@ export interface DeliveryReport {
 
 /**
  * Sends every due event once, oldest first: one order's events in `seq` order, except that an event held back by an
- * earlier undelivered one goes out anyway once it has waited CALLBACK_HOLD_BACK_MS.
+ * earlier undelivered one goes out anyway once it has waited CALLBACK_HOLD_BACK_MS — but right after one more try
+ * of those earlier events (ahead of their schedule), so once a partner is back from an outage it gets each order's
+ * events in seq order rather than whichever retry happens to fall due first.
  */
 export async function deliverDueCallbacks(deps: Deps, limit = 50): Promise<DeliveryReport> {
   const { db, clock } = deps;
@@ -42,6 +52,11 @@ export async function deliverDueCallbacks(deps: Deps, limit = 50): Promise<Deliv
     if (heldBack && (await hasEarlierUndelivered(db, event.order_no, event.seq))) {
       blockedOrders.add(event.order_no);
       continue;
+    }
+    if (!heldBack) {
+      for (const earlier of await earlierWaiting(db, event.order_no, event.seq, now)) {
+        if (await claimEvent(db, earlier, now + LEASE_MS)) report[await deliverOne(deps, earlier)]++;
+      }
     }
     if (!(await claimEvent(db, event, now + LEASE_MS))) continue;
     const outcome = await deliverOne(deps, event);
