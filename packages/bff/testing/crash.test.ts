@@ -1,16 +1,14 @@
 // Crash tests on MariaDB (issue 12): the real BFF process (tsx src/server.ts, jobs on) is kill -9'd by FAULT_KILL_AT at
 // each settlement step and right after the paid callback reached the partner; restarted, every order ends settled exactly
 // once with one `paid` event (re-sends keep its event_id), the quota is deducted once and both books sum to zero.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { buildSignedLink } from '@zf/shared/partner';
 import { describe, expect, it } from 'vitest';
 import { connect } from '../src/db/database.ts';
 import { checkLedger } from '../src/ledger/ledger.ts';
 import { DEMO } from '../src/modules/demo/demo.seed.ts';
+import { startBff, until } from './bff-process.ts';
 import { DATABASE_TARGETS, PartnerEndpoint } from './harness.ts';
 
-const BFF = fileURLToPath(new URL('..', import.meta.url));
 const KILL_POINTS = process.env.CRASH_POINTS
   ? process.env.CRASH_POINTS.split(',')
   : [
@@ -21,37 +19,6 @@ const KILL_POINTS = process.env.CRASH_POINTS
       'settlement:notified',
       'callback:sent:paid',
     ];
-
-function startBff(env: Record<string, string>): {
-  child: ChildProcess;
-  exited: Promise<NodeJS.Signals | number | null>;
-  output: () => string;
-} {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: BFF,
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-4000)));
-  child.stderr?.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-4000)));
-  const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
-  return { child, exited, output: () => out };
-}
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 90_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch {
-      // not there yet (server starting, connection refused)
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe.skipIf(!process.env.TEST_MYSQL_URL)('[mariadb] kill -9 at every settlement step and during callback delivery', () => {
   it('restarted, every order is settled exactly once with one paid event; Σ = 0', async () => {
