@@ -30,6 +30,9 @@ export interface ThrowawayMariaDb {
   /** Unix socket path (root@localhost, no password). */
   socket: string;
   stop(): Promise<void>;
+  /** Outage tests: stops the server (SIGTERM; its data stays), then starts it again on the same port and data. */
+  halt(): Promise<void>;
+  restart(): Promise<void>;
 }
 
 // ---- main entry ----
@@ -90,44 +93,47 @@ export async function startThrowawayMariaDb(): Promise<ThrowawayMariaDb | null> 
   let lastError = '';
   for (let attempt = 1; attempt <= 3; attempt++) {
     const port = await freePort();
-    const child = spawn(
-      mariadbd,
-      [
-        '--no-defaults', // must be first
-        `--datadir=${datadir}`,
-        `--socket=${socket}`,
-        `--tmpdir=${tmp}`,
-        `--port=${port}`,
-        '--bind-address=127.0.0.1',
-        `--pid-file=${path.join(dir, 'mariadbd.pid')}`,
-        `--log-error=${errorLog}`,
-        '--skip-name-resolve',
-        '--character-set-server=utf8mb4',
-        '--collation-server=utf8mb4_unicode_ci',
-        '--max-connections=1000',
-        // throwaway data: trade durability for speed
-        '--innodb-flush-log-at-trx-commit=0',
-        '--skip-innodb-doublewrite',
-        '--innodb-buffer-pool-size=128M',
-        ...userArgs,
-      ],
-      { detached: true, stdio: 'ignore' }, // own process group: a terminal Ctrl-C is handled by us, not by mariadbd
-    );
-
+    const launch = () =>
+      spawn(
+        mariadbd,
+        [
+          '--no-defaults', // must be first
+          `--datadir=${datadir}`,
+          `--socket=${socket}`,
+          `--tmpdir=${tmp}`,
+          `--port=${port}`,
+          '--bind-address=127.0.0.1',
+          `--pid-file=${path.join(dir, 'mariadbd.pid')}`,
+          `--log-error=${errorLog}`,
+          '--skip-name-resolve',
+          '--character-set-server=utf8mb4',
+          '--collation-server=utf8mb4_unicode_ci',
+          '--max-connections=1000',
+          // throwaway data: trade durability for speed
+          '--innodb-flush-log-at-trx-commit=0',
+          '--skip-innodb-doublewrite',
+          '--innodb-buffer-pool-size=128M',
+          ...userArgs,
+        ],
+        { detached: true, stdio: 'ignore' }, // own process group: a terminal Ctrl-C is handled by us, not by mariadbd
+      );
+    let child = launch();
     let exited = false;
     let exitInfo = '';
-    const exitPromise = new Promise<void>((resolve) => {
-      child.once('exit', (code, signal) => {
-        exited = true;
-        exitInfo = `code=${code} signal=${signal}`;
-        resolve();
+    const watchExit = (proc: typeof child) =>
+      new Promise<void>((resolve) => {
+        proc.once('exit', (code, signal) => {
+          exited = true;
+          exitInfo = `code=${code} signal=${signal}`;
+          resolve();
+        });
+        proc.once('error', (err) => {
+          exited = true;
+          exitInfo = String(err);
+          resolve();
+        });
       });
-      child.once('error', (err) => {
-        exited = true;
-        exitInfo = String(err);
-        resolve();
-      });
-    });
+    let exitPromise = watchExit(child);
 
     const killNow = () => {
       if (!exited && child.pid) {
@@ -143,7 +149,7 @@ export async function startThrowawayMariaDb(): Promise<ThrowawayMariaDb | null> 
       removeDir();
     };
     process.on('exit', onExit);
-    const watchdog = child.pid ? startWatchdog(child.pid, dir) : null;
+    let watchdog = child.pid ? startWatchdog(child.pid, dir) : null;
 
     // Wait until the socket accepts root, then make sure root can also log in over TCP from 127.0.0.1.
     const deadline = Date.now() + 60_000;
@@ -191,7 +197,28 @@ export async function startThrowawayMariaDb(): Promise<ThrowawayMariaDb | null> 
         })();
         return stopped;
       };
-      return { url: `mysql://root@127.0.0.1:${port}/`, port, socket, stop };
+      const halt = async () => {
+        if (!exited && child.pid) process.kill(child.pid, 'SIGTERM');
+        if (!(await settlesWithin(exitPromise, 20_000))) killNow();
+        await exitPromise;
+      };
+      const restart = async () => {
+        exited = false;
+        child = launch();
+        exitPromise = watchExit(child);
+        watchdog = child.pid ? startWatchdog(child.pid, dir) : null;
+        const until = Date.now() + 60_000;
+        for (;;) {
+          try {
+            await runSql({ port }, 'SELECT 1');
+            return;
+          } catch (err) {
+            if (exited || Date.now() > until) throw new Error(`mariadbd did not come back: ${exitInfo} ${String(err)}`, { cause: err });
+            await sleep(150);
+          }
+        }
+      };
+      return { url: `mysql://root@127.0.0.1:${port}/`, port, socket, stop, halt, restart };
     }
 
     // Failed attempt: collect the reason, clean up this server, maybe retry (e.g. the port got taken).

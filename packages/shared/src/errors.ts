@@ -67,6 +67,11 @@ export const ERROR_CATALOGUE = {
   ZF0204: { status: 422, zh: '两次输入的支付密码不一致', en: 'the PIN and its confirmation differ' },
   ZF0205: { status: 409, zh: '该银行卡有一笔支付正在处理中，暂不能解绑', en: 'the card has a payment in flight and cannot be removed' },
   ZF0206: { status: 404, zh: '银行卡不存在或已解绑', en: 'no such bound card for this user' },
+  ZF0181: {
+    status: 503,
+    zh: '服务暂时不可用，请稍后重试',
+    en: 'our database is unreachable for now (the request changed nothing it could not finish); try again shortly',
+  },
   ZF0180: {
     status: 409,
     zh: '链接信息与该业务单号的订单不一致，请从合作方应用重新发起',

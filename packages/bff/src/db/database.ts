@@ -44,6 +44,8 @@ export function connect<DB = Database>(url: string): Connection<DB> {
   const pool = createPool({
     uri: url,
     connectionLimit: 10,
+    // A stopped or hung server costs a request at most this to find out (then ZF0181); the pool reconnects after.
+    connectTimeout: 5_000,
     supportBigNumbers: true,
     decimalNumbers: true,
     timezone: 'Z',

@@ -38,8 +38,32 @@ export const onError = (deps: Deps): ErrorHandler<AppEnv> =>
     if (err instanceof HTTPException && err.status < 500) {
       return errorJson(c, { code: err.status === 404 ? 'ZF0140' : err.status === 429 ? 'ZF0120' : 'ZF0010', request_id });
     }
+    if (isDatabaseUnreachable(err)) {
+      // The transaction (if any) rolled back or never began; the client may retry (issue 12: database outage).
+      deps.logger.error({ err, request_id, path: c.req.path }, 'database unreachable');
+      c.header('Retry-After', '5');
+      return errorJson(c, { code: 'ZF0181', request_id });
+    }
     deps.logger.error({ err, request_id, path: c.req.path }, 'unhandled error');
     return errorJson(c, { code: 'ZF0130', request_id });
   };
+
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'PROTOCOL_CONNECTION_LOST',
+  'PROTOCOL_SEQUENCE_TIMEOUT',
+  'ER_SERVER_SHUTDOWN',
+  'ER_CON_COUNT_ERROR',
+  'ER_CONNECTION_KILLED',
+]);
+
+/** A MySQL/MariaDB connection that failed or went away (mysql2 error codes; 1053 server shutdown, 1927 killed). */
+function isDatabaseUnreachable(err: unknown): boolean {
+  const e = err as { code?: string; errno?: number; fatal?: boolean } | null;
+  return !!e && (UNREACHABLE_CODES.has(e.code ?? '') || e.errno === 1053 || e.errno === 1927 || (e.fatal === true && !!e.code));
+}
 
 export const notFound: NotFoundHandler<AppEnv> = (c) => errorJson(c, { code: 'ZF0140', request_id: c.get('requestId') });
