@@ -64,6 +64,9 @@ describeEachDatabase('a partner down for an hour', (get) => {
     const byOrder = new Map<string, number[]>();
     for (const r of after) byOrder.set(r.order, [...(byOrder.get(r.order) ?? []), r.seq]);
     for (const [order, seqs] of byOrder) expect({ order, seqs }).toEqual({ order, seqs: [...seqs].sort((a, b) => a - b) });
+    console.log(
+      `[partner-outage] ${orders.length + expiring.length} orders, ${events.length} events, ${duringOutage} requests refused during the hour, ${deliveries.length} attempts in all; all delivered once, in seq order`,
+    );
     // And every order's events were all delivered (none skipped).
     for (const o of [...orders.map((x) => x.orderNo), ...expiring]) {
       const mine = events.filter((e) => e.order_no === o).map((e) => Number(e.seq));
