@@ -25,7 +25,7 @@ export interface Stack {
    * A phone-sized page (375 × 667, or 320 × 568), mobile UA and touch, collecting console errors; when the test
    * fails, its screenshot and console log are kept under .e2e-artifacts/e2e/ (artifacts.ts).
    */
-  newPage(width?: number): Promise<{ page: Page; errors: string[]; log: string[] }>;
+  newPage(width?: number, opts?: { deviceScaleFactor?: number }): Promise<{ page: Page; errors: string[]; log: string[] }>;
   stop(): Promise<void>;
 }
 
@@ -117,11 +117,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     runtime,
     browser,
     partner,
-    async newPage(width = 375) {
+    async newPage(width = 375, opts = {}) {
       const height = width <= 320 ? 568 : 667;
       const context = await browser.newContext({
         viewport: { width, height },
-        deviceScaleFactor: 2,
+        deviceScaleFactor: opts.deviceScaleFactor ?? 2,
         isMobile: true,
         hasTouch: true,
         locale: 'zh-CN',
