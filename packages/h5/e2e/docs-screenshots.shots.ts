@@ -25,9 +25,10 @@ export const SHOTS: Record<string, { file: string; zh: string; en: string }> = {
   'result: failed': { file: '11-result-failed', zh: '支付失败', en: 'Result: failed' },
   records: { file: '12-records', zh: '支付记录', en: 'Payment records' },
   'record detail': { file: '13-record-detail', zh: '订单详情', en: 'Record detail' },
-  'not found': { file: '14-not-found', zh: '页面不存在', en: 'Not found' },
-  'entry: refused link (error)': { file: '15-link-refused', zh: '链接无效', en: 'Refused link' },
-  'admin: overview': { file: '16-admin-overview', zh: '运营后台总览', en: 'Operator console overview' },
+  'cashier: closed (deadline passed)': { file: '14-cashier-expired', zh: '订单已过期', en: 'Cashier: order expired' },
+  'not found': { file: '15-not-found', zh: '页面不存在', en: 'Not found' },
+  'entry: refused link (error)': { file: '16-link-refused', zh: '链接无效', en: 'Refused link' },
+  'admin: overview': { file: '17-admin-overview', zh: '运营后台总览', en: 'Operator console overview' },
 };
 
 let wallet: Awaited<ReturnType<typeof startWalletStack>>;

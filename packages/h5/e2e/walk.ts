@@ -162,6 +162,17 @@ export async function walkWallet(stack: Stack, gatUrl: string, page: Page, visit
   await page.locator('[data-test="cashier-summary"]').waitFor();
   await visit('cashier: 关爱通 trip pending');
 
+  // An order whose deadline passes at the cashier (brought to 2 s from now, as the clock would): it closes itself.
+  const expiring = await openCashier(page, stack.partnerUrl, '80.00');
+  await stack.runtime.deps.db
+    .updateTable('orders')
+    .set({ deadline_at: Date.now() + 2_000 })
+    .where('order_no', '=', expiring)
+    .execute();
+  await page.reload();
+  await page.locator('[data-test="closed"]').waitFor({ timeout: 15_000 });
+  await visit('cashier: closed (deadline passed)');
+
   await page.goto(`${stack.walletUrl}#/pages/nope/nope`);
   await page.locator('[data-test="not-found"]').waitFor();
   await visit('not found');
