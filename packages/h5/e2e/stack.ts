@@ -12,6 +12,7 @@ import { testConfig } from '../../bff/src/env.ts';
 import type { Job, Scheduler } from '../../bff/src/jobs/scheduler.ts';
 import { createLogger } from '../../bff/src/lib/logger.ts';
 import { startDemoPartner } from '../../bff/dev/demo-partner.ts';
+import { keepOnFailure } from './artifacts.ts';
 
 export interface Stack {
   bffUrl: string;
@@ -20,8 +21,11 @@ export interface Stack {
   runtime: Runtime;
   browser: Browser;
   partner: Awaited<ReturnType<typeof startDemoPartner>>;
-  /** A phone-sized page (375 × 667, or 320 × 568), mobile UA and touch, collecting console errors. */
-  newPage(width?: number): Promise<{ page: Page; errors: string[] }>;
+  /**
+   * A phone-sized page (375 × 667, or 320 × 568), mobile UA and touch, collecting console errors; when the test
+   * fails, its screenshot and console log are kept under .e2e-artifacts/e2e/ (artifacts.ts).
+   */
+  newPage(width?: number, opts?: { deviceScaleFactor?: number }): Promise<{ page: Page; errors: string[]; log: string[] }>;
   stop(): Promise<void>;
 }
 
@@ -105,6 +109,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     headless: true,
   });
 
+  let pages = 0;
   return {
     bffUrl,
     walletUrl,
@@ -112,24 +117,25 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     runtime,
     browser,
     partner,
-    async newPage(width = 375) {
+    async newPage(width = 375, opts = {}) {
       const height = width <= 320 ? 568 : 667;
       const context = await browser.newContext({
         viewport: { width, height },
-        deviceScaleFactor: 2,
+        deviceScaleFactor: opts.deviceScaleFactor ?? 2,
         isMobile: true,
         hasTouch: true,
         locale: 'zh-CN',
         userAgent: MOBILE_UA,
       });
       const page = await context.newPage();
+      const log = keepOnFailure(page, ++pages);
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
       page.on('response', (r) => {
         if (r.status() >= 400 && !r.url().endsWith('/favicon.ico') && !r.url().includes('/api/'))
           errors.push(`HTTP ${r.status()} ${r.url()}`);
       });
-      return { page, errors };
+      return { page, errors, log };
     },
     async stop() {
       await browser.close();
