@@ -82,3 +82,21 @@ export interface AdminPage<T> {
   page: number;
   size: number;
 }
+
+/** A refund from the console: the amount in yuan, a reason, and the console's refund number (a double click refunds once). */
+export const AdminRefundCreate = z.object({
+  amount: yuan,
+  reason: z.string().trim().min(2).max(200),
+  refund_no: z.string().regex(/^[A-Za-z0-9_-]{6,40}$/),
+});
+export const AdminRefundQuery = Paging.extend({
+  status: z.enum(['requested', 'submitted', 'succeeded', 'failed']).optional(),
+  /** `1`: only refunds waiting for an admin (the merchant's ledger was short). */
+  task: z.enum(['1']).optional(),
+  partner_id: z.string().max(64).optional(),
+  order_no: z.string().max(32).optional(),
+  date: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .optional(),
+});

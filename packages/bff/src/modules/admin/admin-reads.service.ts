@@ -9,6 +9,8 @@ import { findOrder } from '../order/order.repository.ts';
 import { attemptsOfOrder, notificationsOf } from '../payment/payment-admin.repository.ts';
 import { allThresholds } from '../quota/quota-book.repository.ts';
 import { availableQuota } from '../quota/quota.service.ts';
+import { refundsOfOrder } from '../refund/refund.repository.ts';
+import { refundAdminView } from './admin-refunds.service.ts';
 import { alertView, eventView, money, orderView, shanghaiDay, taskView } from './admin-views.ts';
 
 /** Every insurer with its quota (Σ type 1 − Σ type 2 of the api_core_v2 records), alert levels and whether below them. */
@@ -80,8 +82,26 @@ export async function orderTimeline(deps: Deps, orderNo: string) {
     events.map((e) => e.id),
   );
   const now = deps.clock.now();
+  const transfers = await transfersOfOrder(deps.db, orderNo);
+  const refunds = [];
+  for (const r of await refundsOfOrder(deps.db, orderNo)) {
+    const legs = transfers.filter((t) => t.idempotency_key.startsWith(`refund:${r.refund_no}:`));
+    const quota = await deps.quota.records({ refNo: `refund:${r.refund_no}` });
+    refunds.push({
+      ...refundAdminView(r),
+      legs: legs.map((t) => ({
+        key: t.idempotency_key,
+        from: t.from_account,
+        to: t.to_account,
+        amount: money(t.amount_fen),
+        at: Number(t.created_at),
+      })),
+      quota_records: quota.map((q) => ({ id: q.id, ic_code: q.icCode, type: q.type, amount: money(q.amountFen), at: q.createdAt })),
+    });
+  }
   return {
     order: orderView(order),
+    refunds,
     attempts: attempts.map((a) => ({
       id: a.id,
       method: a.method,
@@ -98,7 +118,7 @@ export async function orderTimeline(deps: Deps, orderNo: string) {
         .filter((n) => n.attempt_id === a.id)
         .map((n) => ({ provider: n.provider, dedupe_key: n.dedupe_key, payload: n.payload.slice(0, 500), at: Number(n.created_at) })),
     })),
-    transfers: (await transfersOfOrder(deps.db, orderNo)).map((t) => ({
+    transfers: transfers.map((t) => ({
       key: t.idempotency_key,
       book: t.book,
       from: t.from_account,

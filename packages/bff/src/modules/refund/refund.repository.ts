@@ -13,12 +13,14 @@ export function findRefund(db: Db, refundNo: string): Promise<Refund | undefined
   return db.selectFrom('refunds').selectAll().where('refund_no', '=', refundNo).executeTakeFirst();
 }
 
-export function findPartnerRefund(db: Db, partnerId: string, partnerRefundNo: string): Promise<Refund | undefined> {
+/** `lock` (MySQL): a locking read, which sees the latest committed row even inside a repeatable-read snapshot. */
+export function findPartnerRefund(db: Db, partnerId: string, partnerRefundNo: string, lock = false): Promise<Refund | undefined> {
   return db
     .selectFrom('refunds')
     .selectAll()
     .where('partner_id', '=', partnerId)
     .where('partner_refund_no', '=', partnerRefundNo)
+    .$if(lock, (q) => q.forUpdate())
     .executeTakeFirst();
 }
 

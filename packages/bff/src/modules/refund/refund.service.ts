@@ -2,7 +2,7 @@
 // `requested → submitted → succeeded | failed`; the money moves in refund.ledger.ts, the providers in
 // refund.providers.ts. A merchant ledger that cannot cover a refund parks it as a manual task for an admin.
 import { formatYuan } from '@zf/shared';
-import { inTransaction } from '../../db/database.ts';
+import { inTransaction, type Trx } from '../../db/database.ts';
 import type { Deps } from '../../deps.ts';
 import { fail } from '../../http/errors.ts';
 import { newId } from '../../lib/ids.ts';
@@ -28,7 +28,7 @@ import { rechargeQuota } from '../quota/quota.service.ts';
 /** Provider status look-ups back off like card payment polling, then every minute. */
 export const REFUND_POLL_SCHEDULE_MS = [2_000, 4_000, 8_000, 16_000, 30_000, 60_000];
 /** A refund not finished this long after an action is looked at again by the job (crash recovery). */
-const RECOVERY_MS = 30_000;
+export const REFUND_RECOVERY_MS = 30_000;
 /** A job run holds a refund this long, so another instance leaves it alone meanwhile. */
 const LEASE_MS = 30_000;
 
@@ -54,49 +54,56 @@ function sameRequest(prior: Refund, input: RefundInput): Refund {
  * as it goes now (balance: done; card / Guanaitong: submitted; merchant short: a manual task).
  */
 export async function requestOrderRefund(deps: Deps, providers: RefundProviders, input: RefundInput): Promise<Refund> {
-  const now = deps.clock.now();
-  const { refund, created } = await inTransaction(deps.db, async (trx) => {
-    const prior = await findPartnerRefund(trx, input.partnerId, input.partnerRefundNo);
-    if (prior) return { refund: sameRequest(prior, input), created: false };
-    const order = await lockOrder(trx, input.orderNo, deps.dialect === 'mysql');
-    if (!order || order.partner_id !== input.partnerId) return fail('ZF0060');
-    if (order.status !== 'settled' || !order.paid_attempt_id) return fail('ZF0225', `order ${order.order_no} is ${order.status}`);
-    const attempt = await getAttempt(trx, order.paid_attempt_id);
-    const before = (await refundsOfOrder(trx, order.order_no)).filter((r) => r.kind === 'order' && r.status !== 'failed');
-    const already = before.reduce((sum, r) => sum + Number(r.amount_fen), 0);
-    if (already + input.amountFen > Number(order.amount_fen))
-      return fail('ZF0223', `${already} + ${input.amountFen} > ${order.amount_fen}`);
-    const split = splitRefund({ amountFen: Number(order.amount_fen), insurerFen: Number(order.insurer_fen) }, already, input.amountFen);
-    const row: Refund = {
-      refund_no: newId('RF', now, deps.random),
-      order_no: order.order_no,
-      partner_id: order.partner_id,
-      partner_refund_no: input.partnerRefundNo,
-      kind: 'order',
-      attempt_id: attempt.id,
-      method: attempt.method,
-      amount_fen: input.amountFen,
-      insurer_fen: split.insurerFen,
-      self_pay_fen: split.selfPayFen,
-      reason: input.reason.slice(0, 255),
-      source: input.source,
-      status: 'requested',
-      held: 0,
-      task_status: 'none',
-      provider_ref: null,
-      provider_status: null,
-      provider_detail: null,
-      next_poll_at: now + RECOVERY_MS,
-      poll_count: 0,
-      task_done_by: null,
-      created_at: now,
-      updated_at: now,
-      finished_at: null,
-    };
-    await insertRefund(trx, row);
-    return { refund: row, created: true };
-  });
+  const { refund, created } = await inTransaction(deps.db, (trx) => recordOrderRefund(trx, deps, input));
   return created ? advanceRefund(deps, providers, refund.refund_no) : refund;
+}
+
+/**
+ * The recording half of {@link requestOrderRefund}, in the caller's transaction (the console audits it in the same
+ * one); the caller then carries a created refund on with {@link advanceRefund} after the commit.
+ */
+export async function recordOrderRefund(trx: Trx, deps: Deps, input: RefundInput): Promise<{ refund: Refund; created: boolean }> {
+  const now = deps.clock.now();
+  const prior = await findPartnerRefund(trx, input.partnerId, input.partnerRefundNo);
+  if (prior) return { refund: sameRequest(prior, input), created: false };
+  const order = await lockOrder(trx, input.orderNo, deps.dialect === 'mysql');
+  if (!order || order.partner_id !== input.partnerId) return fail('ZF0060');
+  if (order.status !== 'settled' || !order.paid_attempt_id) return fail('ZF0225', `order ${order.order_no} is ${order.status}`);
+  const attempt = await getAttempt(trx, order.paid_attempt_id);
+  const before = (await refundsOfOrder(trx, order.order_no)).filter((r) => r.kind === 'order' && r.status !== 'failed');
+  const already = before.reduce((sum, r) => sum + Number(r.amount_fen), 0);
+  if (already + input.amountFen > Number(order.amount_fen)) return fail('ZF0223', `${already} + ${input.amountFen} > ${order.amount_fen}`);
+  const split = splitRefund({ amountFen: Number(order.amount_fen), insurerFen: Number(order.insurer_fen) }, already, input.amountFen);
+  const row: Refund = {
+    refund_no: newId('RF', now, deps.random),
+    order_no: order.order_no,
+    partner_id: order.partner_id,
+    partner_refund_no: input.partnerRefundNo,
+    kind: 'order',
+    attempt_id: attempt.id,
+    method: attempt.method,
+    amount_fen: input.amountFen,
+    insurer_fen: split.insurerFen,
+    self_pay_fen: split.selfPayFen,
+    reason: input.reason.slice(0, 255),
+    source: input.source,
+    status: 'requested',
+    held: 0,
+    task_status: 'none',
+    provider_ref: null,
+    provider_status: null,
+    provider_detail: null,
+    next_poll_at: now + REFUND_RECOVERY_MS,
+    poll_count: 0,
+    task_done_by: null,
+    created_at: now,
+    updated_at: now,
+    finished_at: null,
+  };
+  if (await insertRefund(trx, row)) return { refund: row, created: true };
+  // The same number taken meanwhile by a concurrent request (a double click) that committed first: answer that one.
+  const taken = (await findPartnerRefund(trx, input.partnerId, input.partnerRefundNo, deps.dialect === 'mysql')) ?? fail('ZF0228');
+  return { refund: sameRequest(taken, input), created: false };
 }
 
 /** Carries a refund one step at a time as far as it can go now; safe to call again at any time (job, admin, retries). */
@@ -244,23 +251,29 @@ export async function progressRefunds(deps: Deps, providers: RefundProviders, li
 
 /**
  * Admin: completes a refund parked as a manual task (the merchant's ledger was short) once the merchant can cover it:
- * retries the hold and carries the refund on. ZF0228 when it is no task; ZF0227 when the ledger is still short.
+ * takes the task and the hold in one transaction ({@link takeRefundTask}), then carries the refund on.
  */
 export async function completeRefundTask(deps: Deps, providers: RefundProviders, refundNo: string, adminId: string): Promise<Refund> {
-  const now = deps.clock.now();
-  const r = (await findRefund(deps.db, refundNo)) ?? fail('ZF0226');
-  if (r.task_status !== 'open' || r.status !== 'requested') fail('ZF0228');
-  // Claimed open → done first, so two admins cannot both complete it; a still-short ledger reopens it (ZF0227).
-  if (
-    !(await updateRefund(
-      deps.db,
-      refundNo,
-      ['requested'],
-      { task_status: 'done', task_done_by: adminId.slice(0, 64), updated_at: now },
-      'open',
-    ))
-  )
-    fail('ZF0228');
-  if (!(await hold(deps, { ...r, task_status: 'done' }))) fail('ZF0227');
+  await inTransaction(deps.db, (trx) => takeRefundTask(trx, deps, refundNo, adminId));
   return advanceRefund(deps, providers, refundNo);
+}
+
+/**
+ * In the caller's transaction: claims the open task (open → done, so two admins cannot both complete it) and takes the
+ * refund's money from the merchant. ZF0228 when it is no open task; ZF0227 when the ledger is still short (thrown, so
+ * the transaction rolls back and the task stays open; nothing moved). A second completion moves nothing.
+ */
+export async function takeRefundTask(trx: Trx, deps: Deps, refundNo: string, adminId: string): Promise<Refund> {
+  const now = deps.clock.now();
+  const r = (await findRefund(trx, refundNo)) ?? fail('ZF0226');
+  if (r.task_status !== 'open' || r.status !== 'requested') fail('ZF0228');
+  const set = { task_status: 'done' as const, task_done_by: adminId.slice(0, 64), held: 1, updated_at: now };
+  if (!(await updateRefund(trx, refundNo, ['requested'], set, 'open'))) fail('ZF0228');
+  try {
+    await holdFromMerchant(trx, r, now);
+  } catch (err) {
+    if (err instanceof InsufficientFunds) fail('ZF0227', `merchant ${r.partner_id} short for ${r.amount_fen}`);
+    throw err;
+  }
+  return { ...r, ...set };
 }
