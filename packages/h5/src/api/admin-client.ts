@@ -98,6 +98,8 @@ export interface AdminPartner {
   disabled: boolean;
   link_overlap_until: number | null;
   callback_overlap_until: number | null;
+  api_overlap_until: number | null;
+  has_api_secret: boolean;
 }
 export interface AdminUserRow {
   id: string;
@@ -122,8 +124,36 @@ export interface AdminAudit {
   request_id: string | null;
   at: number;
 }
+export interface AdminRefund {
+  refund_no: string;
+  partner_refund_no: string;
+  order_no: string;
+  partner_id: string;
+  kind: 'order' | 'extra_attempt';
+  attempt_id: string;
+  method: string;
+  amount: Money;
+  insurer: Money;
+  self_pay: Money;
+  reason: string;
+  source: 'partner' | 'admin' | 'auto';
+  status: 'requested' | 'submitted' | 'succeeded' | 'failed';
+  waiting_for_admin: boolean;
+  task_status: string;
+  task_done_by: string | null;
+  provider_ref: string | null;
+  provider_status: string | null;
+  provider_detail: string | null;
+  created_at: number;
+  finished_at: number | null;
+}
+export interface AdminRefundLegs extends AdminRefund {
+  legs: Array<{ key: string; from: string; to: string; amount: Money; at: number }>;
+  quota_records: Array<{ id: string; ic_code: string; type: number; amount: Money; at: number }>;
+}
 export interface AdminTimeline {
   order: AdminOrder;
+  refunds: AdminRefundLegs[];
   attempts: Array<{
     id: string;
     method: string;
@@ -208,15 +238,26 @@ export const adminApi = {
     ),
   partners: () => request<{ items: AdminPartner[] }>('GET', '/partners'),
   createPartner: (id: string, name: string, callback_hosts: string[]) =>
-    request<{ partner: AdminPartner; link_secret: string; callback_secret: string }>('POST', '/partners', { id, name, callback_hosts }),
+    request<{ partner: AdminPartner; link_secret: string; callback_secret: string; api_secret: string }>('POST', '/partners', {
+      id,
+      name,
+      callback_hosts,
+    }),
   setPartnerDisabled: (id: string, disabled: boolean) =>
     request<AdminPartner>('POST', `/partners/${seg(id)}/${disabled ? 'disable' : 'enable'}`),
   setHosts: (id: string, callback_hosts: string[]) => request<AdminPartner>('PUT', `/partners/${seg(id)}/hosts`, { callback_hosts }),
-  rotate: (id: string, which: 'link' | 'callback') =>
+  rotate: (id: string, which: 'link' | 'callback' | 'api') =>
     request<{ secret: string; overlap_until: number }>('POST', `/partners/${seg(id)}/rotate`, { which }),
   users: (q: { q?: string; locked?: string; page: number }) => request<AdminPage<AdminUserRow>>('GET', `/users${qs(q)}`),
   unlockPin: (userId: string, reason: string) => request<unknown>('POST', `/users/${seg(userId)}/unlock-pin`, { reason }),
   ledger: () => request<AdminLedger>('GET', '/ledger'),
+  refunds: (q: { status?: string; task?: string; partner_id?: string; order_no?: string; date?: string; page: number }) =>
+    request<AdminPage<AdminRefund>>('GET', `/refunds${qs(q)}`),
+  refundOrder: (orderNo: string, amount: string, reason: string, refund_no: string) =>
+    request<{ created: boolean; refund: AdminRefund }>('POST', `/orders/${seg(orderNo)}/refunds`, { amount, reason, refund_no }),
+  retryRefund: (refundNo: string) => request<{ refund: AdminRefund }>('POST', `/refunds/${seg(refundNo)}/retry`),
+  completeRefund: (refundNo: string) => request<{ refund: AdminRefund }>('POST', `/refunds/${seg(refundNo)}/complete`),
+  refundAttempt: (attemptId: string) => request<{ refund: AdminRefund }>('POST', `/attempts/${seg(attemptId)}/refund`),
   audit: (q: { actor?: string; action?: string; date?: string; page: number }) => request<AdminPage<AdminAudit>>('GET', `/audit${qs(q)}`),
 };
 
@@ -235,3 +276,17 @@ const fmt = new Intl.DateTimeFormat('zh-CN', {
 });
 /** Unix ms as Beijing time `2026/12/01 18:05:09`. */
 export const shTime = (ms: number | null | undefined): string => (ms ? fmt.format(ms) : '—');
+
+/** A refund number for the console's refund form: drawn once per form, so a double click sends the same one. */
+export const newRefundNo = (): string =>
+  `ADM${Date.now().toString(36).toUpperCase()}${Math.floor(Math.random() * 36 ** 6)
+    .toString(36)
+    .toUpperCase()
+    .padStart(6, '0')}`;
+
+export const REFUND_STATUS: Record<AdminRefund['status'], string> = {
+  requested: '已受理',
+  submitted: '退款中',
+  succeeded: '退款成功',
+  failed: '退款失败',
+};
