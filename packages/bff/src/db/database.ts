@@ -17,6 +17,7 @@ import * as claimPartner from './migrations/2026_12_01_050_claim_partner.ts';
 import * as callbackPorts from './migrations/2026_12_01_050_callback_ports.ts';
 import * as rateLimits from './migrations/2026_12_01_050_rate_limits.ts';
 import * as dropAdminLoginAttempts from './migrations/2026_12_01_090_drop_admin_login_attempts.ts';
+import * as console070 from './migrations/2026_12_01_070_console.ts';
 import { quotaMigration } from './migrations/quota_2026_11_22_001_init.ts';
 import { quotaCreatedIndex } from './migrations/quota_2026_12_01_030_created_index.ts';
 
@@ -95,6 +96,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026_12_01_050_callback_ports': callbackPorts,
   '2026_12_01_050_rate_limits': rateLimits,
   '2026_12_01_090_drop_admin_login_attempts': dropAdminLoginAttempts,
+  '2026_12_01_070_console': console070,
 };
 
 /** Brings our schema up to date; throws on the first failing migration. */

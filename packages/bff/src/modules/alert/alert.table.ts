@@ -15,7 +15,8 @@ export interface AlertTable {
     | 'QUOTA_BOOK_DRIFT'
     | 'RECONCILE_DIFFERENCE'
     | 'REFUND_MERCHANT_SHORT'
-    | 'REFUND_FAILED';
+    | 'REFUND_FAILED'
+    | 'REFUND_OVERDUE';
   dedupe_key: string;
   order_no: string | null;
   amount_fen: number | null;

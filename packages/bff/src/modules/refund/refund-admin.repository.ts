@@ -25,3 +25,28 @@ export async function listRefunds(db: Db, f: RefundFilter, limit: number, offset
   const { n } = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   return { rows, total: Number(n) };
 }
+
+/** Refunds still `submitted` at the provider since before `cutoff` and not yet alerted (oldest first). */
+export function overdueRefunds(db: Db, cutoff: number, limit: number): Promise<Refund[]> {
+  return db
+    .selectFrom('refunds')
+    .selectAll()
+    .where('status', '=', 'submitted')
+    .where('overdue_alerted_at', 'is', null)
+    .where((eb) => eb.or([eb('submitted_at', '<=', cutoff), eb.and([eb('submitted_at', 'is', null), eb('created_at', '<=', cutoff)])]))
+    .orderBy('created_at')
+    .limit(limit)
+    .execute();
+}
+
+/** Claims a refund's one REFUND_OVERDUE alert: true for the one caller that wins. */
+export async function markOverdueAlerted(db: Db, refundNo: string, now: number): Promise<boolean> {
+  const res = await db
+    .updateTable('refunds')
+    .set({ overdue_alerted_at: now })
+    .where('refund_no', '=', refundNo)
+    .where('status', '=', 'submitted')
+    .where('overdue_alerted_at', 'is', null)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}

@@ -45,6 +45,8 @@ export async function recordExtraPaymentRefund(
     created_at: now,
     updated_at: now,
     finished_at: null,
+    submitted_at: null,
+    overdue_alerted_at: null,
   };
   await insertRefund(trx, refund);
   await holdArrived(trx, refund, now);

@@ -99,6 +99,8 @@ export async function recordOrderRefund(trx: Trx, deps: Deps, input: RefundInput
     created_at: now,
     updated_at: now,
     finished_at: null,
+    submitted_at: null,
+    overdue_alerted_at: null,
   };
   if (await insertRefund(trx, row)) return { refund: row, created: true };
   // The same number taken meanwhile by a concurrent request (a double click) that committed first: answer that one.
@@ -121,6 +123,7 @@ export async function advanceRefund(deps: Deps, providers: RefundProviders, refu
         await updateRefund(deps.db, r.refund_no, ['requested'], {
           status: 'submitted',
           provider_ref: r.provider_ref ?? providerRefFor(r, providers.sellerAppid),
+          submitted_at: deps.clock.now(),
           updated_at: deps.clock.now(),
         });
     } else {

@@ -30,6 +30,10 @@ export interface RefundTable {
   created_at: number;
   updated_at: number;
   finished_at: number | null;
+  /** When it was last submitted to the provider (migration 070); REFUND_OVERDUE counts from here. */
+  submitted_at?: number | null;
+  /** When its REFUND_OVERDUE alert was raised (claimed once by a conditional update). */
+  overdue_alerted_at?: number | null;
 }
 
 export interface PartnerNonceTable {

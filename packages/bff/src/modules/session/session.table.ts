@@ -17,6 +17,9 @@ export interface PartnerTable {
   prev_callback_secret_until: number | null;
   /** HMAC key of the partner's server API requests (null: the partner has no API access yet). */
   api_secret?: string | null;
+  /** The API secret replaced by the last rotation, still accepted until `_until` (migration 070). */
+  prev_api_secret?: string | null;
+  prev_api_secret_until?: number | null;
   created_at: number;
 }
 
