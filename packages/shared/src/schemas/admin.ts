@@ -63,7 +63,8 @@ export const PartnerCreate = z.object({
   callback_hosts: z.array(host).min(1).max(20),
 });
 export const PartnerHosts = z.object({ callback_hosts: z.array(host).min(1).max(20) });
-export const PartnerRotate = z.object({ which: z.enum(['link', 'callback']) });
+/** `api`: the partner's server API secret (`/api/partner/v1/*` signatures). */
+export const PartnerRotate = z.object({ which: z.enum(['link', 'callback', 'api']) });
 export const PinUnlock = z.object({ reason: z.string().trim().min(2).max(255) });
 export const AuditQuery = Paging.extend({
   actor: z.string().max(64).optional(),

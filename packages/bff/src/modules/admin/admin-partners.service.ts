@@ -18,6 +18,7 @@ import { auditedMutation } from './audit.ts';
 
 const newLinkSecret = () => `lk_${randomBytes(24).toString('base64url')}`;
 const newCallbackSecret = () => `whsec_${randomBytes(32).toString('base64')}`;
+const newApiSecret = () => `pk_${randomBytes(32).toString('base64url')}`;
 
 /** A partner as the console shows it: never a secret, only whether a rotation overlap is running. */
 export function partnerView(p: Partner, now: number) {
@@ -30,6 +31,8 @@ export function partnerView(p: Partner, now: number) {
     link_overlap_until: p.prev_link_secret && Number(p.prev_link_secret_until) > now ? Number(p.prev_link_secret_until) : null,
     callback_overlap_until:
       p.prev_callback_secret && Number(p.prev_callback_secret_until) > now ? Number(p.prev_callback_secret_until) : null,
+    api_overlap_until: p.prev_api_secret && Number(p.prev_api_secret_until) > now ? Number(p.prev_api_secret_until) : null,
+    has_api_secret: Boolean(p.api_secret),
     created_at: Number(p.created_at),
   };
 }
@@ -46,6 +49,7 @@ async function mustFind(deps: Deps, id: string): Promise<Partner> {
 export async function createPartner(deps: Deps, actor: AdminActor, input: { id: string; name: string; callback_hosts: string[] }) {
   const linkSecret = newLinkSecret();
   const callbackSecret = newCallbackSecret();
+  const apiSecret = newApiSecret();
   try {
     await auditedMutation(deps, actor, 'partner.create', `partner:${input.id}`, async (trx) => {
       await insertPartner(trx, {
@@ -53,6 +57,7 @@ export async function createPartner(deps: Deps, actor: AdminActor, input: { id: 
         name: input.name,
         linkSecret,
         callbackSecret,
+        apiSecret,
         hosts: input.callback_hosts,
         now: deps.clock.now(),
       });
@@ -67,6 +72,7 @@ export async function createPartner(deps: Deps, actor: AdminActor, input: { id: 
     partner: partnerView(await mustFind(deps, input.id), deps.clock.now()),
     link_secret: linkSecret,
     callback_secret: callbackSecret,
+    api_secret: apiSecret,
   };
 }
 
@@ -90,9 +96,10 @@ export async function setHosts(deps: Deps, actor: AdminActor, id: string, hosts:
   return partnerView(await mustFind(deps, id), deps.clock.now());
 }
 
-export async function rotateSecret(deps: Deps, actor: AdminActor, id: string, which: 'link' | 'callback') {
+/** A new link / callback / partner-API secret, shown once; the replaced one is still accepted until the overlap ends. */
+export async function rotateSecret(deps: Deps, actor: AdminActor, id: string, which: 'link' | 'callback' | 'api') {
   const p = await mustFind(deps, id);
-  const secret = which === 'link' ? newLinkSecret() : newCallbackSecret();
+  const secret = which === 'link' ? newLinkSecret() : which === 'callback' ? newCallbackSecret() : newApiSecret();
   const overlapUntil = deps.clock.now() + deps.config.admin.secretOverlapMs;
   await auditedMutation(deps, actor, `partner.rotate_${which}_secret`, `partner:${id}`, async (trx) => {
     await rotatePartnerSecret(trx, p, which, secret, overlapUntil);

@@ -29,8 +29,12 @@ export const requirePartnerSignature = (deps: Deps): MiddlewareHandler<PartnerEn
     const url = new URL(c.req.url);
     const body = c.req.method === 'GET' || c.req.method === 'HEAD' ? '' : await c.req.text();
     const parts = { method: c.req.method, path: `${url.pathname}${url.search}`, timestamp, nonce, body };
-    if (!verifyPartnerRequest(parts, partner.api_secret, signature)) throw new DomainError('ZF0220', 'signature mismatch');
     const now = deps.clock.now();
+    // The secret replaced by the last rotation is accepted until its overlap window ends (the console's rotation).
+    const previous = partner.prev_api_secret && Number(partner.prev_api_secret_until) > now ? partner.prev_api_secret : null;
+    const verified =
+      verifyPartnerRequest(parts, partner.api_secret, signature) || (previous !== null && verifyPartnerRequest(parts, previous, signature));
+    if (!verified) throw new DomainError('ZF0220', 'signature mismatch');
     if (Math.abs(Math.floor(now / 1000) - Number(timestamp)) > PARTNER_API_TOLERANCE_SEC) throw new DomainError('ZF0221');
     if (!(await useNonce(deps.db, partnerId, nonce, now, PARTNER_NONCE_TTL_MS))) throw new DomainError('ZF0222');
     c.set('partnerId', partnerId);

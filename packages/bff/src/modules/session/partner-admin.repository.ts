@@ -8,7 +8,7 @@ export function listPartners(db: Db): Promise<Partner[]> {
 
 export async function insertPartner(
   db: Db,
-  p: { id: string; name: string; linkSecret: string; callbackSecret: string; hosts: string[]; now: number },
+  p: { id: string; name: string; linkSecret: string; callbackSecret: string; apiSecret: string; hosts: string[]; now: number },
 ): Promise<void> {
   await db
     .insertInto('partners')
@@ -17,6 +17,7 @@ export async function insertPartner(
       name: p.name,
       link_secret: p.linkSecret,
       callback_secret: p.callbackSecret,
+      api_secret: p.apiSecret,
       callback_hosts: JSON.stringify(p.hosts),
       is_demo: 0,
       disabled_at: null,
@@ -45,13 +46,15 @@ export async function setPartnerHosts(db: Db, id: string, hosts: string[]): Prom
 export async function rotatePartnerSecret(
   db: Db,
   p: Partner,
-  which: 'link' | 'callback',
+  which: 'link' | 'callback' | 'api',
   secret: string,
   overlapUntil: number,
 ): Promise<void> {
   const set =
     which === 'link'
       ? { link_secret: secret, prev_link_secret: p.link_secret, prev_link_secret_until: overlapUntil }
-      : { callback_secret: secret, prev_callback_secret: p.callback_secret, prev_callback_secret_until: overlapUntil };
+      : which === 'callback'
+        ? { callback_secret: secret, prev_callback_secret: p.callback_secret, prev_callback_secret_until: overlapUntil }
+        : { api_secret: secret, prev_api_secret: p.api_secret ?? null, prev_api_secret_until: p.api_secret ? overlapUntil : null };
   await db.updateTable('partners').set(set).where('id', '=', p.id).execute();
 }
