@@ -8,6 +8,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createApp } from '../../bff/src/app.ts';
 import { createRuntime, startJobs, type Runtime } from '../../bff/src/bootstrap.ts';
+import type { Clock } from '../../bff/src/lib/clock.ts';
 import { testConfig } from '../../bff/src/env.ts';
 import type { Job, Scheduler } from '../../bff/src/jobs/scheduler.ts';
 import { createLogger } from '../../bff/src/lib/logger.ts';
@@ -71,6 +72,8 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** Provider jobs to run beside the core ones. */
   jobs?: (runtime: Runtime) => Job[];
+  /** The BFF's clock (default: the system clock), e.g. one a test moves forward to compress hours of retries. */
+  clock?: Clock;
 }
 
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
@@ -91,7 +94,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       WALLET_URL: walletUrl,
       ...opts.env,
     }),
-    { logger: createLogger(process.env.E2E_LOG ?? 'silent') },
+    { logger: createLogger(process.env.E2E_LOG ?? 'silent'), clock: opts.clock },
   );
   const app = createApp(runtime.deps);
   const bff = await new Promise<ServerType>((resolve) => {
