@@ -124,6 +124,11 @@ describe('operator console: dead callbacks and refunds in the browser', () => {
     // The refunds page lists it with its provider status.
     await page.goto(`${stack.walletUrl}#/pages/admin/refunds`);
     await page.locator('[data-test^="refund-row-"]', { hasText: '¥30.01' }).waitFor();
+    // Its filters reload the list (the shared list composable): no failed refund; back to all, it is there again.
+    await page.locator('[data-test="refund-filter-status"]').selectOption('failed');
+    await page.getByText('没有退款').waitFor();
+    await page.locator('[data-test="refund-filter-status"]').selectOption('succeeded');
+    await page.locator('[data-test^="refund-row-"]', { hasText: '¥30.01' }).waitFor();
     expect(errors).toEqual([]);
   });
 });
