@@ -54,7 +54,13 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
     quota: new QuotaRepository(
       quotaDb,
       { insurerTable: config.quota.insurerTable, recordTable: config.quota.recordTable },
-      { ours: main.db, clock, settleLagMs: config.quota.settleLagMs, dialect: quotaConn?.dialect ?? main.dialect },
+      {
+        ours: main.db,
+        clock,
+        settleLagMs: config.quota.settleLagMs,
+        dialect: quotaConn?.dialect ?? main.dialect,
+        shared: quotaConn === null,
+      },
     ),
     clock,
     random: opts.random ?? cryptoRandom,

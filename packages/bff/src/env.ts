@@ -146,6 +146,7 @@ const EnvSchema = z.object({
   /** How many proxies in front of us append to X-Forwarded-For; 0 = use the socket address (the default). */
   /** Crash tests only: comma-separated kill points (`settlement:<step>`, `callback:sent:<event>`); refused in production. */
   FAULT_KILL_AT: z.string().optional(),
+  SETTLE_IN_PAYMENT: bool.default(true), // false: settle by the recorded steps (the crash tests' kill points)
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0),
   RATE_LIMIT_SESSION_PER_PARTNER: rateRule(RATE_LIMIT_DEFAULTS.session_per_partner),
   RATE_LIMIT_SESSION_PER_IP: rateRule(RATE_LIMIT_DEFAULTS.session_per_ip),
@@ -207,6 +208,7 @@ export interface Config {
   trustProxyHops: number;
   /** Crash-test kill points (lib/fault.ts); empty outside crash tests. */
   faultKillAt: string[];
+  settleInPayment: boolean;
   rateLimits: Record<RateLimitName, RateLimitRule>;
 }
 
@@ -285,6 +287,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean),
+    settleInPayment: e.SETTLE_IN_PAYMENT,
     rateLimits: Object.fromEntries(
       Object.keys(RATE_LIMIT_DEFAULTS).map((name) => [
         name,

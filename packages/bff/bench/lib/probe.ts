@@ -15,6 +15,8 @@ export interface SqlCount {
   writes: number;
   orderRowReads: number;
   byTable: Record<string, number>;
+  /** The statements themselves, in order (bench/sql-probe.ts prints them with --list). */
+  list: string[];
 }
 
 export async function probeStatements(): Promise<Record<'pay' | 'create' | 'cashier', SqlCount>> {
@@ -68,7 +70,7 @@ export async function probeStatements(): Promise<Record<'pay' | 'create' | 'cash
         const table = /(?:from|into|update)\s+"?(\w+)"?/i.exec(s)?.[1];
         if (table) byTable[table] = (byTable[table] ?? 0) + 1;
       }
-      return { statements: seen.length, transactions, selects, writes, orderRowReads, byTable };
+      return { statements: seen.length, transactions, selects, writes, orderRowReads, byTable, list: [...seen] };
     };
     let orderNo = '';
     const create = await count(async () => {

@@ -59,20 +59,38 @@ export async function reserve(trx: Db, input: PendingInput): Promise<PendingResu
       throw new Error(`idempotency key ${key} reused for a different hold`);
     return { status: 'duplicate', pendingId: prior.id };
   }
-  await ensureAccount(trx, from, now);
-  await ensureAccount(trx, to, now);
-  const held = await trx
-    .updateTable('ledger_accounts')
-    .set({ debits_pending_fen: sql<number>`debits_pending_fen + ${amountFen}`, updated_at: now })
-    .where('id', '=', from)
-    .where((eb) => eb.or([eb('allow_negative', '=', 1), eb(sql<number>`balance_fen - debits_pending_fen`, '>=', amountFen)]))
-    .executeTakeFirst();
-  if (Number(held.numUpdatedRows) !== 1) throw new InsufficientFunds(from, amountFen);
-  await trx
-    .updateTable('ledger_accounts')
-    .set({ credits_pending_fen: sql<number>`credits_pending_fen + ${amountFen}`, updated_at: now })
-    .where('id', '=', to)
-    .execute();
+  const hold = async () =>
+    Number(
+      (
+        await trx
+          .updateTable('ledger_accounts')
+          .set({ debits_pending_fen: sql<number>`debits_pending_fen + ${amountFen}`, updated_at: now })
+          .where('id', '=', from)
+          .where((eb) => eb.or([eb('allow_negative', '=', 1), eb(sql<number>`balance_fen - debits_pending_fen`, '>=', amountFen)]))
+          .executeTakeFirst()
+      ).numUpdatedRows,
+    ) === 1;
+  const credit = async () =>
+    Number(
+      (
+        await trx
+          .updateTable('ledger_accounts')
+          .set({ credits_pending_fen: sql<number>`credits_pending_fen + ${amountFen}`, updated_at: now })
+          .where('id', '=', to)
+          .executeTakeFirst()
+      ).numUpdatedRows,
+    ) === 1;
+  // Accounts are created on first use: looked for only when an update touched no row.
+  if (!(await hold())) {
+    if (await trx.selectFrom('ledger_accounts').select('id').where('id', '=', from).executeTakeFirst())
+      throw new InsufficientFunds(from, amountFen);
+    await ensureAccount(trx, from, now);
+    if (!(await hold())) throw new InsufficientFunds(from, amountFen);
+  }
+  if (!(await credit())) {
+    await ensureAccount(trx, to, now);
+    await credit();
+  }
   const id = newId('PT', now);
   const inserted = await insertOnce(trx, 'ledger_pending', {
     id,
@@ -116,15 +134,26 @@ async function resolve(
   postedFen: number | null,
   now: number,
 ): Promise<boolean> {
+  if (!(await markResolved(trx, p, status, postedFen, now))) return false;
+  await release(trx, p, now);
+  return true;
+}
+
+/** `pending → status` by one conditional update: true for the one caller that resolved it. */
+async function markResolved(
+  trx: Db,
+  p: Pending,
+  status: 'posted' | 'voided' | 'expired',
+  postedFen: number | null,
+  now: number,
+): Promise<boolean> {
   const res = await trx
     .updateTable('ledger_pending')
     .set({ status, posted_fen: postedFen, resolved_at: now })
     .where('id', '=', p.id)
     .where('status', '=', 'pending')
     .executeTakeFirst();
-  if (Number(res.numUpdatedRows) !== 1) return false;
-  await release(trx, p, now);
-  return true;
+  return Number(res.numUpdatedRows) === 1;
 }
 
 export type PostOutcome = 'posted' | 'already_resolved' | 'missing';
@@ -143,16 +172,21 @@ export async function postPending(
   const amount = opts.amountFen ?? Number(p.amount_fen);
   if (!Number.isSafeInteger(amount) || amount <= 0 || amount > Number(p.amount_fen))
     throw new RangeError(`post of ${amount} outside hold ${key} of ${p.amount_fen}`);
-  if (p.status !== 'pending' || !(await resolve(trx, p, 'posted', amount, opts.now))) return 'already_resolved';
-  await transfer(trx, {
-    key: opts.transferKey,
-    from: p.from_account,
-    to: p.to_account,
-    amountFen: amount,
-    orderNo: p.order_no,
-    memo: opts.memo,
-    now: opts.now,
-  });
+  if (p.status !== 'pending' || !(await markResolved(trx, p, 'posted', amount, opts.now))) return 'already_resolved';
+  // The same two account updates release the hold and move the posted amount (the rest of the hold is released too).
+  await transfer(
+    trx,
+    {
+      key: opts.transferKey,
+      from: p.from_account,
+      to: p.to_account,
+      amountFen: amount,
+      orderNo: p.order_no,
+      memo: opts.memo,
+      now: opts.now,
+    },
+    { heldFen: Number(p.amount_fen) },
+  );
   return 'posted';
 }
 

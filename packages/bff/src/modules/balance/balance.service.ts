@@ -8,15 +8,9 @@ import { InsufficientFunds } from '../../ledger/ledger.ts';
 import { findOrder } from '../order/order.repository.ts';
 import { toAttemptView, toOrderView } from '../order/order.view.ts';
 import { orderForSession } from '../order/order.service.ts';
-import { getAttempt } from '../payment/payment.repository.ts';
-import {
-  applySuccess,
-  assertNoCardInFlight,
-  assertPayable,
-  assertTripSuperseded,
-  createAttempt,
-  settleAfterPayment,
-} from '../payment/payment.service.ts';
+import { payInstantly, type InstantPayment } from '../payment/payment.instant.ts';
+import { assertPayable, assertTripSuperseded, createAttempt, settleAfterPayment } from '../payment/payment.service.ts';
+import { afterInlineSettlement, planInlineSettlement } from '../settlement/settlement.inline.ts';
 import { checkPin } from './pin.ts';
 
 /**
@@ -36,20 +30,11 @@ export async function payWithBalance(
   await assertTripSuperseded(deps, db, orderNo, confirmSupersede);
   await checkPin(deps, session.userId, pin);
 
+  const inline = await planInlineSettlement(deps, order);
   const now = clock.now();
-  let attemptId: string | null = null;
+  let paid: InstantPayment;
   try {
-    await inTransaction(db, async (trx) => {
-      const fresh = await findOrder(trx, orderNo);
-      if (!fresh) return fail('ZF0060');
-      assertPayable(fresh, now);
-      await assertNoCardInFlight(trx, orderNo, deps.dialect === 'mysql');
-      await assertTripSuperseded(deps, trx, orderNo, confirmSupersede);
-      const attempt = await createAttempt(trx, fresh, 'balance', now, { status: 'submitted', submitted_at: now });
-      attemptId = attempt.id;
-      // Lost a race with another attempt: roll the whole transaction back (no attempt, no alert, no money).
-      if ((await applySuccess(deps, trx, attempt.id, null, now)) !== 'paid') fail('ZF0080');
-    });
+    paid = await inTransaction(db, (trx) => payInstantly(deps, trx, order, 'balance', { now, inline, confirmSupersede }));
   } catch (err) {
     if (!(err instanceof InsufficientFunds)) throw err;
     // The transaction rolled back; keep a failed attempt so the records show it (no callback).
@@ -64,8 +49,11 @@ export async function payWithBalance(
     });
     return fail('ZF0090', 'insufficient balance', { reason: 'insufficient_balance' });
   }
-  if (attemptId) await settleAfterPayment(deps, attemptId);
-  const paid = await findOrder(db, orderNo);
-  const attempt = await getAttempt(db, attemptId ?? '');
-  return { order: toOrderView(paid ?? order, attempt, clock.now()), attempt: toAttemptView(attempt) };
+  let settled = paid.order;
+  if (inline) await afterInlineSettlement(deps, settled);
+  else {
+    await settleAfterPayment(deps, paid.attempt.id);
+    settled = (await findOrder(db, orderNo)) ?? settled;
+  }
+  return { order: toOrderView(settled, paid.attempt, clock.now()), attempt: toAttemptView(paid.attempt) };
 }

@@ -16,6 +16,10 @@ export interface EnqueueInput {
   final: boolean;
   now: number;
   random?: RandomSource;
+  /** The seq when the caller already took it with its own update of the order row (which holds the row's lock). */
+  seq?: number;
+  /** The paying attempt's method when the caller has it (otherwise read from `paid_attempt_id`). */
+  method?: CallbackPayload['method'];
   /** For `refunded`: the refund the event is about (its `final` is the last word on that refund). */
   refund?: {
     refund_no: string;
@@ -37,7 +41,7 @@ export async function enqueueCallback(
   input: EnqueueInput,
 ): Promise<string> {
   // The increment takes the order row's lock, so concurrent events of one order get distinct, ordered seqs.
-  const seq = await takeNextSeq(trx, order.order_no);
+  const seq = input.seq ?? (await takeNextSeq(trx, order.order_no));
   const eventId = newId('evt_', input.now, input.random);
   const payload: CallbackPayload = {
     order_no: order.order_no,
@@ -51,7 +55,12 @@ export async function enqueueCallback(
     paid_amount: formatYuan(input.event === 'paid' ? order.amount_fen : 0),
     insurer_amount: formatYuan(order.insurer_fen),
     self_pay_amount: formatYuan(order.self_pay_fen),
-    method: order.paid_attempt_id ? ((await findAttempt(trx, order.paid_attempt_id))?.method ?? null) : null,
+    method:
+      input.method !== undefined
+        ? input.method
+        : order.paid_attempt_id
+          ? ((await findAttempt(trx, order.paid_attempt_id))?.method ?? null)
+          : null,
     created_at: new Date(input.now).toISOString(),
   };
   if (input.refund) {

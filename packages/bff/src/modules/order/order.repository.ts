@@ -36,6 +36,36 @@ export async function markOrderPaid(db: Db, orderNo: string, attemptId: string, 
   return Number(res.numUpdatedRows) === 1;
 }
 
+/**
+ * `open → paid` by a new attempt in one conditional update, also when settlement runs in the same transaction:
+ * then the order is recorded settled (step `notified`) and its next callback `seq` (read with the row: `seq`) is
+ * taken. Matches only an open order before its deadline whose seq is still `seq`; false otherwise (re-read it).
+ */
+export async function payOpenOrder(
+  db: Db,
+  orderNo: string,
+  attemptId: string,
+  opts: { now: number; settled: boolean; seq: number },
+): Promise<boolean> {
+  const { now, settled, seq } = opts;
+  const res = await db
+    .updateTable('orders')
+    .set({
+      status: settled ? 'settled' : 'paid',
+      paid_at: now,
+      paid_attempt_id: attemptId,
+      settlement_step: settled ? 'notified' : 'pending',
+      updated_at: now,
+      ...(settled ? { next_seq: sql<number>`next_seq + 1` } : {}),
+    })
+    .where('order_no', '=', orderNo)
+    .where('status', '=', 'open')
+    .where('deadline_at', '>', now)
+    .$if(settled, (q) => q.where('next_seq', '=', seq))
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
 /** `closed → paid_late`: a provider success arrived after the order closed. */
 export async function markOrderPaidLate(db: Db, orderNo: string, attemptId: string, now: number): Promise<void> {
   await db

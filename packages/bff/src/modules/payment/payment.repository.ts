@@ -66,6 +66,18 @@ export function findAnyInFlightAttempt(
     .executeTakeFirst();
 }
 
+/** Every in-flight attempt of the order, oldest first; `lock` takes the row locks (MySQL) so pay requests serialize. */
+export function inFlightAttempts(db: Db, orderNo: string, lock: boolean): Promise<{ id: string; method: Method; created_at: number }[]> {
+  return db
+    .selectFrom('payment_attempts')
+    .select(['id', 'method', 'created_at'])
+    .where('order_no', '=', orderNo)
+    .where('status', 'in', IN_FLIGHT)
+    .orderBy('created_at')
+    .$if(lock, (q) => q.forUpdate())
+    .execute();
+}
+
 /** The oldest in-flight attempt of the order by `method`, with when it started (the cashier's pending trip). */
 export function oldestInFlight(db: Db, orderNo: string, method: Method): Promise<{ id: string; created_at: number } | undefined> {
   return db

@@ -37,15 +37,8 @@ export interface QuotaBookOptions {
   /** The quota connection's dialect: the tail reads name the (ic_code, created_at) index, which the planners of
    * both would otherwise trade for (ic_code, type) and scan the insurer's whole history. */
   dialect: Dialect;
-}
-
-export interface QuotaRecord {
-  id: string;
-  icCode: string;
-  type: number;
-  amountFen: number;
-  refNo: string;
-  createdAt: number;
+  /** The api_core_v2 tables are in our database (one connection): settlement may deduct in the payment's commit. */
+  shared?: boolean;
 }
 
 export interface Recount {
@@ -79,6 +72,17 @@ export class QuotaRepository {
     return this.insertRecord(icCode, QUOTA_DEDUCTION, amountFen, refNo, now);
   }
 
+  /** True when the quota tables share our database and connection (settlement may then run in one transaction). */
+  get sharesDatabase(): boolean {
+    return this.book.shared === true;
+  }
+
+  /** {@link deduct} in the caller's transaction on our database (only when {@link sharesDatabase}): one commit. */
+  async deductIn(trx: Db, icCode: string, amountFen: number, refNo: string, now: number): Promise<boolean> {
+    if (!this.sharesDatabase) throw new Error('the quota tables are on their own connection: deduct there');
+    return this.insertRecord(icCode, QUOTA_DEDUCTION, amountFen, refNo, now, trx as unknown as Kysely<Database>);
+  }
+
   /**
    * Records a type 1 recharge keyed by `refNo` (never twice) and mirrors it in the ledger's quota book
    * (`quota:recharge:<refNo>`, the same key a recharge written by another system gets when the book first sees it).
@@ -96,14 +100,7 @@ export class QuotaRepository {
     const rows = (await this.db.selectFrom(this.tables.recordTable).selectAll().where('ref_no', '=', refNo).execute()) as Array<
       Record<string, unknown>
     >;
-    return rows.map((r) => ({
-      id: String(r.id),
-      icCode: String(r.ic_code),
-      type: Number(r.type),
-      amountFen: Number(r.amount),
-      refNo: String(r.ref_no),
-      createdAt: Number(r.created_at),
-    }));
+    return rows.map(toRecord);
   }
 
   /** Σ of type 2 records of the insurer since `since` (the recent burn rate). */
@@ -178,14 +175,7 @@ export class QuotaRepository {
     if (where.icCode) q = q.where('ic_code', '=', where.icCode);
     if (where.refNo) q = q.where('ref_no', '=', where.refNo);
     const rows = (await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute()) as Array<Record<string, unknown>>;
-    return rows.map((r) => ({
-      id: String(r.id),
-      icCode: String(r.ic_code),
-      type: Number(r.type),
-      amountFen: Number(r.amount),
-      refNo: String(r.ref_no),
-      createdAt: Number(r.created_at),
-    }));
+    return rows.map(toRecord);
   }
 
   /** The running total, its watermark moved up to `now − lag` when it trails by more than a tenth of the lag. */
@@ -277,10 +267,11 @@ export class QuotaRepository {
     });
   }
 
-  private async insertRecord(icCode: string, type: number, amountFen: number, refNo: string, now: number): Promise<boolean> {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- table names come from config
+  private async insertRecord(icCode: string, type: number, amountFen: number, refNo: string, now: number, db: Kysely<any> = this.db) {
     if (!Number.isSafeInteger(amountFen) || amountFen <= 0) throw new RangeError(`quota amount must be positive fen: ${amountFen}`);
     try {
-      await this.db
+      await db
         .insertInto(this.tables.recordTable)
         .values({ id: newId('QR', now), ic_code: icCode, type, amount: amountFen, ref_no: refNo, created_at: now })
         .execute();
@@ -290,6 +281,17 @@ export class QuotaRepository {
       throw err;
     }
   }
+}
+
+function toRecord(r: Record<string, unknown>): QuotaRecord {
+  return {
+    id: String(r.id),
+    icCode: String(r.ic_code),
+    type: Number(r.type),
+    amountFen: Number(r.amount),
+    refNo: String(r.ref_no),
+    createdAt: Number(r.created_at),
+  };
 }
 
 /** The ledger key mirroring a type 1 record (unique per ref no., as the record is). */

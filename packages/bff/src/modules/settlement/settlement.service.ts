@@ -1,18 +1,14 @@
 // Settlement after a successful payment (SPEC §3.7), one recorded step at a time, each idempotent per order, so a
 // crash anywhere resumes where it stopped: quota check → deduction record → clearing (or parked) → `paid` callback.
-import { formatYuan } from '@zf/shared';
 import { inTransaction, type Trx } from '../../db/database.ts';
 import type { Order, SettlementStep } from '../order/order.table.ts';
 import type { Deps } from '../../deps.ts';
-import { Accounts, InsufficientFunds, transfer } from '../../ledger/ledger.ts';
-import { clearingDueAt, createClearingTask, raiseAlert } from '../alert/alert.service.ts';
-import { enqueueCallback } from '../callback/callback.service.ts';
+import { InsufficientFunds } from '../../ledger/ledger.ts';
 import { faultPoint } from '../../lib/fault.ts';
 import { advanceSettlement, findOrder, markOrderSettled, unsettledOrders } from '../order/order.repository.ts';
-import { DIRECT_PAY_MARKER } from '../order/order.service.ts';
 import { deductQuota } from '../order/order-holds.ts';
 import { checkQuotaLevels } from '../quota/quota.service.ts';
-import { useCoverage } from '../policy/policy-coverage.ts';
+import { checkedQuota, clearInsurerShare, isDirectPay, notifyPaid, parkInsurerShare } from './settlement.effects.ts';
 
 /** Runs the remaining settlement steps of a paid order. Safe to call again at any time (recovery, retries). */
 export async function settleOrder(deps: Deps, orderNo: string): Promise<SettlementStep | null> {
@@ -33,10 +29,10 @@ function advance(trx: Trx, order: Order, from: SettlementStep, to: SettlementSte
 }
 
 async function runStep(deps: Deps, order: Order, step: SettlementStep): Promise<void> {
-  const { db, clock, logger, quota, config } = deps;
+  const { db, clock, quota } = deps;
   const now = clock.now();
   const insurerFen = Number(order.insurer_fen);
-  const directPay = order.marker?.startsWith(DIRECT_PAY_MARKER) ?? false;
+  const directPay = isDirectPay(order);
 
   switch (step) {
     case 'pending': {
@@ -44,17 +40,7 @@ async function runStep(deps: Deps, order: Order, step: SettlementStep): Promise<
       const remaining = directPay && insurerFen > 0 ? await quota.remaining(order.ic_code) : Infinity;
       await inTransaction(db, async (trx) => {
         if (!(await advance(trx, order, 'pending', directPay ? 'quota_checked' : 'cleared', now))) return;
-        await useCoverage(trx, order.order_no, now);
-        if (remaining < insurerFen) {
-          await raiseAlert(trx, logger, {
-            kind: 'INSURER_QUOTA_SHORT',
-            dedupeKey: `INSURER_QUOTA_SHORT:${order.order_no}`,
-            orderNo: order.order_no,
-            amountFen: insurerFen,
-            detail: `insurer ${order.ic_code} quota ${formatYuan(remaining)} < share ${formatYuan(insurerFen)}`,
-            now,
-          });
-        }
+        await checkedQuota(deps, trx, order, remaining, now);
       });
       return;
     }
@@ -71,42 +57,17 @@ async function runStep(deps: Deps, order: Order, step: SettlementStep): Promise<
     }
     case 'deducted': {
       // 4. Clearing: the insurer share, advanced from the company clearing ledger, to the partner's ledger.
-      const merchant = Accounts.merchant(order.partner_id);
       try {
         await inTransaction(db, async (trx) => {
           if (!(await advance(trx, order, 'deducted', 'cleared', now))) return;
-          if (insurerFen > 0) {
-            await transfer(trx, {
-              key: `order:${order.order_no}:insurer`,
-              from: Accounts.clearing,
-              to: merchant,
-              amountFen: insurerFen,
-              orderNo: order.order_no,
-              memo: 'insurer share cleared',
-              now,
-            });
-          }
+          await clearInsurerShare(trx, order, now);
         });
       } catch (err) {
         if (!(err instanceof InsufficientFunds)) throw err;
         // Not enough in the clearing ledger: park it for an admin before today's cut-off, alert, and go on.
         await inTransaction(db, async (trx) => {
           if (!(await advance(trx, order, 'deducted', 'clearing_parked', now))) return;
-          await createClearingTask(trx, {
-            orderNo: order.order_no,
-            amountFen: insurerFen,
-            toAccount: merchant,
-            dueAt: clearingDueAt(now, config.clearingCutoff),
-            now,
-          });
-          await raiseAlert(trx, logger, {
-            kind: 'CLEARING_LEDGER_SHORT',
-            dedupeKey: `CLEARING_LEDGER_SHORT:${order.order_no}`,
-            orderNo: order.order_no,
-            amountFen: insurerFen,
-            detail: `clearing ledger cannot cover ${formatYuan(insurerFen)}; manual clearing task created`,
-            now,
-          });
+          await parkInsurerShare(deps, trx, order, now);
         });
       }
       return;
@@ -117,7 +78,7 @@ async function runStep(deps: Deps, order: Order, step: SettlementStep): Promise<
       await inTransaction(db, async (trx) => {
         if (!(await advance(trx, order, step, 'notified', now))) return;
         await markOrderSettled(trx, order.order_no, now);
-        await enqueueCallback(trx, order, { event: 'paid', resCode: 0, resInfo: '支付成功', final: true, now, random: deps.random });
+        await notifyPaid(deps, trx, order, now);
       });
       return;
     }
@@ -127,7 +88,7 @@ async function runStep(deps: Deps, order: Order, step: SettlementStep): Promise<
 }
 
 /** Quota alert levels after a deduction; a failure here must not stop the settlement (the levels job retries). */
-async function checkLevels(deps: Deps, icCode: string): Promise<void> {
+export async function checkLevels(deps: Deps, icCode: string): Promise<void> {
   try {
     await checkQuotaLevels(deps, icCode);
   } catch (err) {

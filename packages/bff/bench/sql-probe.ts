@@ -1,0 +1,12 @@
+// `pnpm --filter @zf/bff exec tsx bench/sql-probe.ts`: the SQL one request costs (statements, transactions, order row
+// reads, per table) for one balance payment, one order creation and one cashier read, the BFF in-process on SQLite.
+import { probeStatements } from './lib/probe.ts';
+
+const counts = await probeStatements();
+for (const [name, c] of Object.entries(counts)) {
+  console.log(
+    `${name}: ${c.statements} statements (${c.selects} selects, ${c.writes} writes) in ${c.transactions} transactions, order row read ${c.orderRowReads}×`,
+  );
+  console.log(`  by table: ${JSON.stringify(c.byTable)}`);
+  if (process.argv.includes('--list')) for (const q of c.list) console.log(`    ${q.slice(0, 160)}`);
+}

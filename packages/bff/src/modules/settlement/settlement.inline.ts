@@ -1,0 +1,65 @@
+// Settlement in the payment's own transaction (issue 11): when the api_core_v2 tables share our database, a payment
+// and every settlement step commit together — the order goes open → settled in one commit, with the same rows the
+// recorded steps (settlement.service.ts) write one transaction each. A separate quota connection (or
+// SETTLE_IN_PAYMENT=false) keeps the recorded steps; so does recovery (a step path left by a crash resumes there).
+import type { Db } from '../../db/database.ts';
+import type { Deps } from '../../deps.ts';
+import { InsufficientFunds } from '../../ledger/ledger.ts';
+import { faultPoint } from '../../lib/fault.ts';
+import type { EnqueueInput } from '../callback/callback.service.ts';
+import type { Order } from '../order/order.table.ts';
+import { deductQuota } from '../order/order-holds.ts';
+import { checkedQuota, clearInsurerShare, isDirectPay, notifyPaid, parkInsurerShare } from './settlement.effects.ts';
+import { checkLevels } from './settlement.service.ts';
+
+/** What the settlement in the payment's transaction needs read before it. */
+export interface InlineSettlement {
+  /** The insurer's remaining quota (Infinity when the order deducts none). */
+  remaining: number;
+}
+
+/**
+ * Whether this order's payment settles in its own transaction (null: the recorded steps after it), with the quota
+ * read it needs. The read runs before the payment's transaction: it may catch the quota book up and mirror
+ * recharges in transactions of its own. It only decides the INSURER_QUOTA_SHORT alert, which never blocks.
+ */
+export async function planInlineSettlement(deps: Deps, order: Order): Promise<InlineSettlement | null> {
+  if (!deps.config.settleInPayment || !deps.quota.sharesDatabase) return null;
+  const direct = isDirectPay(order) && Number(order.insurer_fen) > 0;
+  return { remaining: direct ? await deps.quota.remaining(order.ic_code) : Infinity };
+}
+
+/**
+ * Every settlement step in the payment's transaction, after the order was recorded settled with its callback seq
+ * (`payOpenOrder`): coverage used, quota checked, the type 2 record and its mirror, the insurer share cleared (or
+ * parked when the clearing ledger is short: the refused transfer wrote nothing), and the `paid` callback.
+ */
+export async function settleInTransaction(
+  deps: Deps,
+  trx: Db,
+  order: Order,
+  plan: InlineSettlement,
+  now: number,
+  known: Pick<EnqueueInput, 'seq' | 'method'>,
+): Promise<void> {
+  const insurerFen = Number(order.insurer_fen);
+  await checkedQuota(deps, trx, order, plan.remaining, now);
+  if (isDirectPay(order)) {
+    if (insurerFen > 0) await deps.quota.deductIn(trx, order.ic_code, insurerFen, order.order_no, now);
+    await deductQuota(trx, order, now);
+    try {
+      await clearInsurerShare(trx, order, now);
+    } catch (err) {
+      if (!(err instanceof InsufficientFunds)) throw err;
+      await parkInsurerShare(deps, trx, order, now);
+    }
+  }
+  await notifyPaid(deps, trx, order, now, known);
+}
+
+/** After the payment's commit: the quota alert levels, as the recorded steps check them after the deduction. */
+export async function afterInlineSettlement(deps: Deps, order: Order): Promise<void> {
+  // Crash tests: the payment and its whole settlement committed (the recorded steps' `settlement:notified`).
+  faultPoint(deps.config, 'settlement:notified');
+  if (isDirectPay(order) && Number(order.insurer_fen) > 0) await checkLevels(deps, order.ic_code);
+}
