@@ -1,5 +1,5 @@
 // Builds the dependencies from a Config: connections, migrations, demo data, and the background jobs.
-import type { Kysely } from 'kysely';
+import type { Kysely, LogConfig } from 'kysely';
 import type { Config } from './env.ts';
 import { connect, migrate, migrateQuota, type Connection } from './db/database.ts';
 import type { Database } from './db/tables.ts';
@@ -28,11 +28,13 @@ export interface RuntimeOptions {
   random?: RandomSource;
   logger?: Logger;
   fetch?: typeof fetch;
+  /** Kysely's query log hook on our connection (tests count statements with it). */
+  log?: LogConfig;
 }
 
 /** Connects, migrates (ours always; the api_core_v2 tables outside production) and seeds the demo data when enabled. */
 export async function createRuntime(config: Config, opts: RuntimeOptions = {}): Promise<Runtime> {
-  const main: Connection<Database> = connect<Database>(config.databaseUrl);
+  const main: Connection<Database> = connect<Database>(config.databaseUrl, opts.log);
   const quotaConn: Connection<unknown> | null =
     config.quota.databaseUrl === config.databaseUrl ? null : connect<unknown>(config.quota.databaseUrl);
   // The api_core_v2 tables have configurable names, so that connection is untyped.

@@ -7,7 +7,7 @@ import { Hono } from 'hono';
 import { createPool } from 'mysql2/promise';
 import { afterEach, beforeEach, describe } from 'vitest';
 import { createApp } from '../src/app.ts';
-import { createRuntime, type Runtime } from '../src/bootstrap.ts';
+import { createRuntime, type Runtime, type RuntimeOptions } from '../src/bootstrap.ts';
 import type { Deps } from '../src/deps.ts';
 import { testConfig } from '../src/env.ts';
 import { checkLedger, ledgerIsClean } from '../src/ledger/ledger.ts';
@@ -111,7 +111,13 @@ export interface TestContext {
  * Declares `fn`'s tests once per database; titles carry `[sqlite]` / `[mariadb]` so the test command can count them.
  * Without TEST_MYSQL_URL the MariaDB half is skipped (the test command says so loudly, and fails under CI).
  */
-export function describeEachDatabase(title: string, fn: (ctx: () => TestContext) => void, config: Record<string, string> = {}): void {
+export function describeEachDatabase(
+  title: string,
+  fn: (ctx: () => TestContext) => void,
+  config: Record<string, string> = {},
+  /** Extra runtime options, e.g. Kysely's `log` hook to count statements. */
+  options: Pick<RuntimeOptions, 'log'> = {},
+): void {
   for (const target of DATABASE_TARGETS) {
     const available = target.name === 'sqlite' || Boolean(process.env.TEST_MYSQL_URL);
     (available ? describe : describe.skip)(`${title} [${target.name}]`, () => {
@@ -127,6 +133,7 @@ export function describeEachDatabase(title: string, fn: (ctx: () => TestContext)
         const runtime = await createRuntime(testConfig({ DATABASE_URL: created.url, SEED_DEMO: 'true', ...config }), {
           clock,
           logger: createLogger('silent'),
+          ...options,
         });
         const app = createApp(runtime.deps);
         const linkParams = (overrides: Record<string, string> = {}, secret: string = DEMO.linkSecret) => {

@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, MysqlDialect, SqliteDialect, type Transaction } from 'kysely';
+import { Kysely, MysqlDialect, SqliteDialect, type LogConfig, type Transaction } from 'kysely';
 import { Migrator, type Migration } from 'kysely/migration';
 import { createPool } from 'mysql2';
 import type { Database } from './tables.ts';
@@ -18,6 +18,7 @@ import * as callbackPorts from './migrations/2026_12_01_050_callback_ports.ts';
 import * as rateLimits from './migrations/2026_12_01_050_rate_limits.ts';
 import * as dropAdminLoginAttempts from './migrations/2026_12_01_090_drop_admin_login_attempts.ts';
 import * as console070 from './migrations/2026_12_01_070_console.ts';
+import * as callbackClaims from './migrations/2026_12_01_100_callback_claims.ts';
 import { quotaMigration } from './migrations/quota_2026_11_22_001_init.ts';
 import { quotaCreatedIndex } from './migrations/quota_2026_12_01_030_created_index.ts';
 
@@ -30,8 +31,8 @@ export interface Connection<DB> {
   destroy(): Promise<void>;
 }
 
-/** Opens `sqlite:<path>` (`sqlite::memory:` for tests) or `mysql://user:pass@host:port/db`. */
-export function connect<DB = Database>(url: string): Connection<DB> {
+/** Opens `sqlite:<path>` (`sqlite::memory:` for tests) or `mysql://user:pass@host:port/db`; `log`: Kysely's query log hook. */
+export function connect<DB = Database>(url: string, log?: LogConfig): Connection<DB> {
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length);
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -39,7 +40,7 @@ export function connect<DB = Database>(url: string): Connection<DB> {
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('synchronous = NORMAL');
-    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }), log });
     return { db, dialect: 'sqlite', url, destroy: () => db.destroy() };
   }
   const pool = createPool({
@@ -52,7 +53,7 @@ export function connect<DB = Database>(url: string): Connection<DB> {
     timezone: 'Z',
     charset: 'utf8mb4',
   });
-  const db = new Kysely<DB>({ dialect: new MysqlDialect({ pool }) });
+  const db = new Kysely<DB>({ dialect: new MysqlDialect({ pool }), log });
   return { db, dialect: 'mysql', url, destroy: () => db.destroy() };
 }
 
@@ -97,6 +98,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026_12_01_050_rate_limits': rateLimits,
   '2026_12_01_090_drop_admin_login_attempts': dropAdminLoginAttempts,
   '2026_12_01_070_console': console070,
+  '2026_12_01_100_callback_claims': callbackClaims,
 };
 
 /** Brings our schema up to date; throws on the first failing migration. */

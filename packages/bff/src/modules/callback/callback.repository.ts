@@ -13,6 +13,7 @@ export async function insertEvent(db: Db, event: NewEvent): Promise<void> {
       status: 'pending',
       next_attempt_at: event.created_at,
       lease_until: null,
+      claim_token: null,
       last_status: null,
       last_error: null,
       delivered_at: null,
@@ -109,7 +110,13 @@ export async function recordOutcome(
   error: string | null,
   outcome: DeliveryOutcome,
 ): Promise<void> {
-  const base = { attempts: attempt, last_status: statusCode, last_error: error?.slice(0, 255) ?? null, lease_until: null };
+  const base = {
+    attempts: attempt,
+    last_status: statusCode,
+    last_error: error?.slice(0, 255) ?? null,
+    lease_until: null,
+    claim_token: null,
+  };
   const set =
     outcome.status === 'delivered'
       ? { ...base, status: 'delivered' as const, delivered_at: outcome.at }

@@ -14,6 +14,8 @@ export interface CallbackEventTable {
   attempts: Generated<number>;
   next_attempt_at: number;
   lease_until: number | null;
+  /** The random token of the claim that holds the lease (a batch claim reads back which rows it won). */
+  claim_token: string | null;
   last_status: number | null;
   last_error: string | null;
   delivered_at: number | null;

@@ -1,5 +1,7 @@
 // Delivers due outbox events with Standard Webhooks signatures; retries on a growing schedule (≈ 24 h, then `dead`);
-// safe with several instances (an event is claimed by a conditional update with a lease before it is sent).
+// safe with several instances: events are claimed in batches by one conditional update with a lease and a claim token
+// (callback-batch.repository.ts), then sent concurrently (keep-alive connections), one order's events in seq order.
+import { randomBytes } from 'node:crypto';
 import { webhookHeaders } from '@zf/shared/partner';
 import { callbackSecrets } from '../session/partner-secrets.ts';
 import type { Deps } from '../../deps.ts';
@@ -7,19 +9,19 @@ import type { CallbackEventRow } from './callback.table.ts';
 import { newId } from '../../lib/ids.ts';
 import { raiseAlert } from '../alert/alert.service.ts';
 import { findPartner } from '../session/session.repository.ts';
-import {
-  claimEvent,
-  dueEvents,
-  earlierWaiting,
-  hasEarlierUndelivered,
-  insertDelivery,
-  recordOutcome,
-  requeueEvent,
-} from './callback.repository.ts';
+import { claimEvent, earlierWaiting, insertDelivery, recordOutcome, requeueEvent } from './callback.repository.ts';
+import { claimBatch, dueBatch, recordDelivered, releaseClaims, undeliveredSeqs, type Delivered } from './callback-batch.repository.ts';
 import { faultPoint } from '../../lib/fault.ts';
+import { postCallback } from './callback-send.ts';
 import { isCallbackAllowed, ownEndpoints, RETRY_SCHEDULE_MS } from './callback.service.ts';
 
 const LEASE_MS = 60_000;
+/** Events read and claimed per round, and orders sent to at once. */
+export const CALLBACK_BATCH = 500;
+export const CALLBACK_CONCURRENCY = 64;
+/** One run of the job stops starting rounds after this many, or after this long (the next run goes on). */
+const MAX_ROUNDS = 100;
+const MAX_RUN_MS = 20_000;
 /**
  * How long an event waits behind an earlier undelivered event of its order: events go out in `seq` order while the
  * partner answers, but a partner failing one event gets the later ones at most this long after they were queued
@@ -34,65 +36,134 @@ export interface DeliveryReport {
 }
 
 /**
- * Sends every due event once, oldest first: one order's events in `seq` order, except that an event held back by an
- * earlier undelivered one goes out anyway once it has waited CALLBACK_HOLD_BACK_MS — but right after one more try
- * of those earlier events (ahead of their schedule), so once a partner is back from an outage it gets each order's
- * events in seq order rather than whichever retry happens to fall due first.
+ * Sends every due event, round after round until none is left: one order's events in `seq` order, except that an
+ * event held back by an earlier undelivered one goes out anyway once it has waited CALLBACK_HOLD_BACK_MS.
  */
-export async function deliverDueCallbacks(deps: Deps, limit = 50): Promise<DeliveryReport> {
-  const { db, clock } = deps;
-  const now = clock.now();
-  const due = await dueEvents(db, now, limit);
-
+export async function deliverDueCallbacks(deps: Deps, limit = CALLBACK_BATCH): Promise<DeliveryReport> {
   const report: DeliveryReport = { delivered: 0, failed: 0, dead: 0 };
-  const blockedOrders = new Set<string>();
-  for (const event of due) {
-    const heldBack = now < Number(event.created_at) + CALLBACK_HOLD_BACK_MS;
-    if (heldBack && blockedOrders.has(event.order_no)) continue;
-    if (heldBack && (await hasEarlierUndelivered(db, event.order_no, event.seq))) {
-      blockedOrders.add(event.order_no);
-      continue;
-    }
-    if (!heldBack) {
-      for (const earlier of await earlierWaiting(db, event.order_no, event.seq, now)) {
-        if (await claimEvent(db, earlier, now + LEASE_MS)) report[await deliverOne(deps, earlier)]++;
-      }
-    }
-    if (!(await claimEvent(db, event, now + LEASE_MS))) continue;
-    const outcome = await deliverOne(deps, event);
-    report[outcome]++;
-    if (outcome !== 'delivered' && heldBack) blockedOrders.add(event.order_no);
+  const started = Date.now();
+  for (let round = 0; round < MAX_ROUNDS && Date.now() - started < MAX_RUN_MS; round++) {
+    if ((await deliverRound(deps, limit, report)) === 0) break;
   }
   return report;
 }
 
-async function deliverOne(deps: Deps, event: CallbackEventRow): Promise<'delivered' | 'failed' | 'dead'> {
+const heldBack = (e: CallbackEventRow, now: number) => now < Number(e.created_at) + CALLBACK_HOLD_BACK_MS;
+
+/** One round: read the due events, keep per order those that may go now, claim them, send them. Returns how many were sent. */
+async function deliverRound(deps: Deps, limit: number, report: DeliveryReport): Promise<number> {
+  const { db, clock } = deps;
+  const now = clock.now();
+  const due = await dueBatch(db, now, limit);
+  if (due.length === 0) return 0;
+  const byOrder = new Map<string, CallbackEventRow[]>();
+  for (const e of due) byOrder.set(e.order_no, [...(byOrder.get(e.order_no) ?? []), e]);
+  const undelivered = await undeliveredSeqs(db, [...byOrder.keys()]);
+  // Per order, in seq order: a held-back event waits while an earlier one is undelivered and not in this round.
+  const chains: CallbackEventRow[][] = [];
+  /** Orders with undelivered events outside this round (pending, not due yet, or another sender's). */
+  const waitingElsewhere = new Map<string, number[]>();
+  for (const [orderNo, events] of byOrder) {
+    events.sort((a, b) => Number(a.seq) - Number(b.seq));
+    const here = new Set(events.map((e) => Number(e.seq)));
+    const elsewhere = (undelivered.get(orderNo) ?? []).filter((s) => !here.has(s));
+    if (elsewhere.length) waitingElsewhere.set(orderNo, elsewhere);
+    const chain = events.filter((e) => !(heldBack(e, now) && elsewhere.some((s) => s < Number(e.seq))));
+    if (chain.length) chains.push(chain);
+  }
+  const token = randomBytes(16).toString('hex');
+  const won = await claimBatch(
+    db,
+    chains.flat().map((e) => e.id),
+    now,
+    now + LEASE_MS,
+    token,
+  );
+  if (won.size === 0) return 0;
+
+  const ctx: RoundContext = { partners: new Map(), own: ownEndpoints(deps.config), delivered: [], release: [] };
+  const queue = chains.filter((c) => c.some((e) => won.has(e.id)));
+  let sent = 0;
+  const worker = async () => {
+    for (let chain = queue.shift(); chain; chain = queue.shift()) {
+      // After an earlier event of the order failed (or went to another instance), held-back ones wait.
+      let blocked = false;
+      for (const event of chain) {
+        if (!won.has(event.id)) {
+          blocked = true;
+          continue;
+        }
+        if (blocked && heldBack(event, now)) {
+          ctx.release.push(event.id);
+          continue;
+        }
+        // Past its hold-back, an event first gives its order's earlier waiting events one more try (ahead of their
+        // schedule, each claimed on its own), so a partner back from an outage gets each order's events in seq order.
+        if (!heldBack(event, now) && waitingElsewhere.get(event.order_no)?.some((s) => s < Number(event.seq))) {
+          for (const earlier of await earlierWaiting(db, event.order_no, event.seq, now)) {
+            if (!(await claimEvent(db, earlier, now + LEASE_MS))) continue;
+            const o = await deliverOne(deps, earlier, ctx, true);
+            sent++;
+            report[o]++;
+          }
+        }
+        const outcome = await deliverOne(deps, event, ctx);
+        sent++;
+        if (outcome !== 'delivered') {
+          report[outcome]++;
+          blocked = true;
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CALLBACK_CONCURRENCY, queue.length) }, worker));
+  await recordDelivered(db, ctx.delivered, token, clock.now());
+  report.delivered += ctx.delivered.length;
+  await releaseClaims(db, ctx.release, token);
+  return sent;
+}
+
+interface RoundContext {
+  partners: Map<string, ReturnType<typeof findPartner>>;
+  own: string[];
+  /** Successes of the round, recorded together at its end. */
+  delivered: Delivered[];
+  release: string[];
+}
+
+/** `single`: the event was claimed on its own (no claim token): its success is recorded at once, not with the round's. */
+async function deliverOne(
+  deps: Deps,
+  event: CallbackEventRow,
+  ctx: RoundContext,
+  single = false,
+): Promise<'delivered' | 'failed' | 'dead'> {
   const { db, clock, logger } = deps;
-  const partner = await findPartner(db, event.partner_id);
+  let lookup = ctx.partners.get(event.partner_id);
+  if (!lookup) ctx.partners.set(event.partner_id, (lookup = findPartner(db, event.partner_id)));
+  const partner = await lookup;
   const hosts: string[] = partner ? (JSON.parse(partner.callback_hosts) as string[]) : [];
   const started = clock.now();
   let statusCode: number | null = null;
   let error: string | null = null;
 
-  if (!partner || !isCallbackAllowed(event.url, hosts, ownEndpoints(deps.config))) {
+  if (!partner || !isCallbackAllowed(event.url, hosts, ctx.own)) {
     error = 'callback host not allowed';
   } else {
     const timestamp = Math.floor(started / 1000);
     try {
-      const res = await deps.fetch(event.url, {
-        method: 'POST',
-        headers: {
+      statusCode = await postCallback(
+        deps,
+        event.url,
+        {
           'content-type': 'application/json',
           'user-agent': 'zhifu-wallet-callbacks/1',
           ...webhookHeaders(callbackSecrets(partner, started), event.id, timestamp, event.payload),
         },
-        body: event.payload,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(deps.config.callbackTimeoutMs),
-      });
-      statusCode = res.status;
-      await res.body?.cancel();
-      if (res.status < 200 || res.status >= 300) error = `HTTP ${res.status}`;
+        event.payload,
+        deps.config.callbackTimeoutMs,
+      );
+      if (statusCode < 200 || statusCode >= 300) error = `HTTP ${statusCode}`;
     } catch (err) {
       error = err instanceof Error ? `${err.name}: ${err.message}` : 'network error';
     }
@@ -101,17 +172,13 @@ async function deliverOne(deps: Deps, event: CallbackEventRow): Promise<'deliver
   // Crash tests: the partner has the callback, we have not recorded it (it is sent again, same event_id).
   if (error === null) faultPoint(deps.config, `callback:sent:${event.event}`);
   const finished = clock.now();
+  const durationMs = Math.max(0, finished - started);
+  if (error === null && statusCode !== null && !single) {
+    ctx.delivered.push({ event, deliveryId: newId('CD', finished), statusCode, durationMs, at: finished });
+    return 'delivered';
+  }
   const attempt = Number(event.attempts) + 1;
-  await insertDelivery(db, {
-    id: newId('CD', finished),
-    eventId: event.id,
-    attempt,
-    statusCode,
-    error,
-    durationMs: Math.max(0, finished - started),
-    at: finished,
-  });
-
+  await insertDelivery(db, { id: newId('CD', finished), eventId: event.id, attempt, statusCode, error, durationMs, at: finished });
   if (error === null) {
     await recordOutcome(db, event.id, attempt, statusCode, null, { status: 'delivered', at: finished });
     return 'delivered';

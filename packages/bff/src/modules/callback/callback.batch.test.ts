@@ -1,0 +1,90 @@
+// The batched dispatcher (issue 11): several instances drain one backlog, each event delivered once, one order's events
+// in seq order; a run drains the whole backlog (not one batch); the statements per delivery stay a small fraction.
+import type { LogEvent } from 'kysely';
+import { expect, it } from 'vitest';
+import { describeEachDatabase, type TestContext } from '../../../testing/harness.ts';
+import { DEMO } from '../demo/demo.seed.ts';
+import { insertEvent } from './callback.repository.ts';
+import { claimBatch, dueBatch } from './callback-batch.repository.ts';
+import { deliverDueCallbacks } from './callback.worker.ts';
+
+let counting = false;
+let statements = 0;
+const log = (e: LogEvent) => {
+  if (counting && e.level === 'query') statements++;
+};
+
+/** `orders` orders with `perOrder` events each (seq 1…), all due now. */
+async function queue(ctx: TestContext, orders: number, perOrder: number): Promise<void> {
+  const now = ctx.clock.now();
+  await ctx.deps.db.transaction().execute(async (trx) => {
+    for (let o = 0; o < orders; o++) {
+      for (let seq = 1; seq <= perOrder; seq++) {
+        const id = `evt_b_${o}_${seq}`;
+        await insertEvent(trx, {
+          id,
+          order_no: `ZFB${String(o).padStart(10, '0')}`,
+          partner_id: DEMO.partnerId,
+          url: ctx.partner.url,
+          event: seq === perOrder ? 'paid' : 'order_created',
+          seq,
+          final: seq === perOrder ? 1 : 0,
+          payload: JSON.stringify({ order_no: `ZFB${String(o).padStart(10, '0')}`, seq, event_id: id }),
+          created_at: now,
+        });
+      }
+    }
+  });
+}
+
+describeEachDatabase(
+  'batched callback dispatcher',
+  (get) => {
+    it('three instances drain 1 200 events: each delivered once, every order in seq order, one run each', async () => {
+      const ctx = get();
+      await queue(ctx, 400, 3);
+      const reports = await Promise.all([deliverDueCallbacks(ctx.deps), deliverDueCallbacks(ctx.deps), deliverDueCallbacks(ctx.deps)]);
+      expect(reports.reduce((n, r) => n + r.delivered, 0)).toBe(1200);
+      const ids = ctx.partner.received.map((r) => String(r.json.event_id));
+      expect(new Set(ids).size).toBe(1200);
+      expect(ids).toHaveLength(1200);
+      const lastSeq = new Map<string, number>();
+      for (const r of ctx.partner.received) {
+        const order = String(r.json.order_no);
+        expect(Number(r.json.seq), `${order} out of order`).toBe((lastSeq.get(order) ?? 0) + 1);
+        lastSeq.set(order, Number(r.json.seq));
+      }
+      const left = await ctx.deps.db.selectFrom('callback_events').select('id').where('status', '!=', 'delivered').execute();
+      expect(left).toHaveLength(0);
+      const deliveries = await ctx.deps.db.selectFrom('callback_deliveries').select('event_id').execute();
+      expect(deliveries).toHaveLength(1200);
+    });
+
+    it('a batch claim wins only events still due: a second claim of the same events gets none', async () => {
+      const ctx = get();
+      await queue(ctx, 5, 2);
+      const now = ctx.clock.now();
+      const due = await dueBatch(ctx.deps.db, now, 100);
+      expect(due).toHaveLength(10);
+      const ids = due.map((e) => e.id);
+      expect((await claimBatch(ctx.deps.db, ids.slice(0, 4), now, now + 60_000, 'a'.repeat(32))).size).toBe(4);
+      const second = await claimBatch(ctx.deps.db, ids, now, now + 60_000, 'b'.repeat(32));
+      expect([...second].sort()).toEqual(ids.slice(4).sort());
+      // Once the lease lapsed, a crashed claimer's events are due again.
+      expect(await dueBatch(ctx.deps.db, now + 60_001, 100)).toHaveLength(10);
+    });
+
+    it('delivers 1 000 events in under one statement per 20 deliveries (batch claims and records)', async () => {
+      const ctx = get();
+      await queue(ctx, 500, 2);
+      counting = true;
+      statements = 0;
+      const report = await deliverDueCallbacks(ctx.deps);
+      counting = false;
+      expect(report.delivered).toBe(1000);
+      expect(statements).toBeLessThanOrEqual(50);
+    });
+  },
+  {},
+  { log },
+);
