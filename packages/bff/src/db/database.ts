@@ -40,7 +40,7 @@ export function connect<DB = Database>(url: string, log?: LogConfig): Connection
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('synchronous = NORMAL');
-    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }), log });
+    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: cachedStatements(sqlite) }), log });
     return { db, dialect: 'sqlite', url, destroy: () => db.destroy() };
   }
   const pool = createPool({
@@ -55,6 +55,26 @@ export function connect<DB = Database>(url: string, log?: LogConfig): Connection
   });
   const db = new Kysely<DB>({ dialect: new MysqlDialect({ pool }), log });
   return { db, dialect: 'mysql', url, destroy: () => db.destroy() };
+}
+
+/**
+ * better-sqlite3 with its prepared statements kept per SQL text: Kysely's driver prepares every query it runs, and
+ * the pay path's profile showed SQLite's statement compilation (`Statement`, `prepare`) as ≈ 19 % of its CPU. The
+ * same SQL text gets the same statement (Kysely runs each to completion before the next; it never streams here).
+ */
+function cachedStatements(sqlite: SQLite.Database): { prepare(sql: string): SQLite.Statement; close(): void } {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    prepare(text: string) {
+      let stmt = cache.get(text);
+      if (!stmt) {
+        if (cache.size >= 1000) cache.clear();
+        cache.set(text, (stmt = sqlite.prepare(text)));
+      }
+      return stmt;
+    },
+    close: () => sqlite.close(),
+  };
 }
 
 /** True when a database error is a unique/primary-key violation (on either dialect). */
