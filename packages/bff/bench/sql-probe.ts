@@ -2,7 +2,8 @@
 // reads, per table) for one balance payment, one order creation and one cashier read, the BFF in-process on SQLite.
 import { probeStatements } from './lib/probe.ts';
 
-const counts = await probeStatements();
+// --steps: settlement by the recorded steps (SETTLE_IN_PAYMENT=false), to see what settling in the payment's transaction buys.
+const counts = await probeStatements(process.argv.includes('--steps') ? { SETTLE_IN_PAYMENT: 'false' } : {});
 for (const [name, c] of Object.entries(counts)) {
   console.log(
     `${name}: ${c.statements} statements (${c.selects} selects, ${c.writes} writes) in ${c.transactions} transactions, order row read ${c.orderRowReads}×`,

@@ -18,12 +18,12 @@ export interface SqlCount {
   list: string[];
 }
 
-export async function probeStatements(): Promise<Record<'pay' | 'create' | 'cashier', SqlCount>> {
+export async function probeStatements(config: Record<string, string> = {}): Promise<Record<'pay' | 'create' | 'cashier', SqlCount>> {
   // Every statement Kysely runs on our connection, `begin`/`commit` included (its query log hook; the SQLite
   // connection keeps prepared statements, so counting prepares would miss the repeats).
   const seen: string[] = [];
   {
-    const runtime = await createRuntime(testConfig({ DATABASE_URL: 'sqlite::memory:', SEED_DEMO: 'true' }), {
+    const runtime = await createRuntime(testConfig({ DATABASE_URL: 'sqlite::memory:', SEED_DEMO: 'true', ...config }), {
       logger: createLogger('silent'),
       log: (e) => {
         if (e.level === 'query') seen.push(e.query.sql);

@@ -179,7 +179,7 @@ export function report(
   out.push('## What stands between (balance pay)', '');
   if (sql) {
     out.push(
-      'SQL per request, counted in-process on SQLite (every statement better-sqlite3 prepares for Kysely, `begin`/`commit` included; the demo user, ¥1.00 order):',
+      'SQL per request, counted in-process on SQLite (every statement Kysely runs, from its query log hook, `begin`/`commit` included; the demo user, ¥1.00 order):',
       '',
     );
     out.push(
