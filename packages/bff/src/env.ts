@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const splitList = (v: string | undefined) => (v ?? '').split(',').flatMap((s) => (s.trim() ? [s.trim()] : []));
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM');
 const sqlTable = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'expected a plain SQL table name');
 const dbUrl = z.string().refine((v) => v.startsWith('mysql://') || v.startsWith('sqlite:'), 'expected mysql://… or sqlite:<path>');
@@ -206,8 +207,7 @@ export interface Config {
   guanaitong: { baseUrl: string; appid: string; appsecret: string; sellerAppid: string };
   admin: { sessionTtlMs: number; idleMs: number; secretOverlapMs: number; webhookUrl: string | undefined };
   trustProxyHops: number;
-  /** Crash-test kill points (lib/fault.ts); empty outside crash tests. */
-  faultKillAt: string[];
+  faultKillAt: string[]; // crash-test kill points (lib/fault.ts); empty outside crash tests
   settleInPayment: boolean;
   rateLimits: Record<RateLimitName, RateLimitRule>;
 }
@@ -283,10 +283,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       webhookUrl: e.ADMIN_WEBHOOK_URL,
     },
     trustProxyHops: e.TRUST_PROXY_HOPS,
-    faultKillAt: (e.FAULT_KILL_AT ?? '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
+    faultKillAt: splitList(e.FAULT_KILL_AT),
     settleInPayment: e.SETTLE_IN_PAYMENT,
     rateLimits: Object.fromEntries(
       Object.keys(RATE_LIMIT_DEFAULTS).map((name) => [
