@@ -41,7 +41,7 @@ export interface ThrowawayMariaDb {
  * Starts a private MariaDB server. Returns null when `mariadbd` is not installed.
  * Throws when it is installed but cannot be started (that is a real failure, not a skip).
  */
-export async function startThrowawayMariaDb(): Promise<ThrowawayMariaDb | null> {
+export async function startThrowawayMariaDb(opts: { extraArgs?: string[] } = {}): Promise<ThrowawayMariaDb | null> {
   const mariadbd = findBinary('mariadbd');
   if (!mariadbd) return null;
   const installDb =
@@ -113,6 +113,7 @@ export async function startThrowawayMariaDb(): Promise<ThrowawayMariaDb | null> 
           '--innodb-flush-log-at-trx-commit=0',
           '--skip-innodb-doublewrite',
           '--innodb-buffer-pool-size=128M',
+          ...(opts.extraArgs ?? []), // later options win (the quota benchmark's bigger buffer pool)
           ...userArgs,
         ],
         { detached: true, stdio: 'ignore' }, // own process group: a terminal Ctrl-C is handled by us, not by mariadbd

@@ -5,7 +5,7 @@
 // (for CI), written to packages/bff/bench/results/BENCHMARKS.smoke.md instead.
 //   BENCH_DBS=sqlite,mariadb   which databases (default both; MariaDB skipped loudly when mariadbd is missing)
 //   BENCH_MYSQL_URL=mysql://root@127.0.0.1:3306/   use this server instead of starting a throwaway one
-//   BENCH_SKIP=h5,lighthouse,profile,dispatcher,memory,multiproc   leave subjects out (smoke default: lighthouse,multiproc)
+//   BENCH_SKIP=h5,lighthouse,profile,dispatcher,memory,multiproc,quota   leave subjects out (smoke default: lighthouse,multiproc)
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildSignedLink } from '@zf/shared/partner';
@@ -17,6 +17,7 @@ import { mariadb, runDatabase } from './lib/db-run.ts';
 import { buildH5, findChromium, lighthouse, type BuildSizes, type LighthouseScores } from './lib/h5.ts';
 import { checkMoney } from './lib/invariants.ts';
 import { probeStatements } from './lib/probe.ts';
+import { quotaSection, quotaSubject } from './lib/quota-report.ts';
 import { report } from './lib/report.ts';
 import { fmt } from './lib/util.ts';
 
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
   let sql: Awaited<ReturnType<typeof probeStatements>> | null = null;
   let h5: BuildSizes | null = null;
   let lh: LighthouseScores[] | null = null;
+  let quota: Awaited<ReturnType<typeof quotaSubject>> = [];
   try {
     sql = await probeStatements();
     log(
@@ -94,6 +96,7 @@ async function main(): Promise<void> {
         await stopServer(web);
       }
     }
+    if (!SKIP.has('quota')) quota = await quotaSubject();
     const sq = runs.find((r) => r.name === 'sqlite');
     if (sq) {
       // The last word on SQLite's money, after every process that wrote to it.
@@ -108,7 +111,7 @@ async function main(): Promise<void> {
     await receiver.stop();
     await mariadb?.stop();
   }
-  const md = report(runs, h5, lh, sql);
+  const md = report(runs, h5, lh, sql).replace('<!-- FINDINGS -->\n', `${quotaSection(quota)}<!-- FINDINGS -->\n`);
   const target = SMOKE ? path.join(BFF_DIR, 'bench/results/BENCHMARKS.smoke.md') : path.join(REPO, 'BENCHMARKS.md');
   mkdirSync(path.dirname(target), { recursive: true });
   // Keep the hand-written findings of an earlier BENCHMARKS.md (below the marker) when rewriting the figures.

@@ -4,21 +4,31 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
 
 /**
- * Claims one PIN try: matches only while the PIN is unlocked and below `maxTries`; the claim reaching the limit also
- * sets the lock. True when this caller got the try.
+ * Honours one PIN try whose verdict (`ok`) was computed against `storedHash`: one conditional UPDATE that matches only
+ * while the PIN is unlocked, below `maxTries` and still `storedHash`. A right try resets the count (storing
+ * `upgradedHash` when given); a wrong one counts, and the one reaching the limit sets the lock. True when the try was
+ * honoured; false when it was refused (locked, at the limit, or the PIN changed meanwhile) — its verdict is then never
+ * told. The row lock orders parallel tries, so no more than `maxTries` wrong verdicts are honoured before the lock.
  */
-export async function claimPinTry(db: Db, userId: string, maxTries: number, now: number): Promise<boolean> {
+export async function honourPinTry(
+  db: Db,
+  t: { userId: string; storedHash: string; ok: boolean; upgradedHash: string | null; maxTries: number; now: number },
+): Promise<boolean> {
+  const set = t.ok
+    ? { pin_failed: 0, pin_locked_at: null, ...(t.upgradedHash === null ? {} : { pin_hash: t.upgradedHash }) }
+    : {
+        // pin_locked_at comes first and reads pin_failed's old value: MySQL evaluates SET left to right with the values
+        // already assigned, SQLite with the old ones; in this order both compute the same row.
+        pin_locked_at: sql<number | null>`case when ${sql.ref('pin_failed')} + 1 >= ${t.maxTries} then ${t.now} else null end`,
+        pin_failed: sql<number>`${sql.ref('pin_failed')} + 1`,
+      };
   const res = await db
     .updateTable('users')
-    // pin_locked_at comes first and reads pin_failed's old value: MySQL evaluates SET left to right with the values
-    // already assigned, SQLite with the old ones; in this order both compute the same row.
-    .set({
-      pin_locked_at: sql<number | null>`case when ${sql.ref('pin_failed')} + 1 >= ${maxTries} then ${now} else null end`,
-      pin_failed: sql<number>`${sql.ref('pin_failed')} + 1`,
-    })
-    .where('id', '=', userId)
+    .set(set)
+    .where('id', '=', t.userId)
+    .where('pin_hash', '=', t.storedHash)
     .where('pin_locked_at', 'is', null)
-    .where('pin_failed', '<', maxTries)
+    .where('pin_failed', '<', t.maxTries)
     .executeTakeFirst();
   return Number(res.numUpdatedRows) === 1;
 }
@@ -41,14 +51,5 @@ export async function lockPinPastLimit(db: Db, userId: string, maxTries: number,
     .where('id', '=', userId)
     .where('pin_locked_at', 'is', null)
     .where('pin_failed', '>=', maxTries)
-    .execute();
-}
-
-/** After a correct PIN: no tries counted, no lock, and the hash replaced when it is to be upgraded. */
-export async function acceptPin(db: Db, userId: string, upgradedHash: string | null): Promise<void> {
-  await db
-    .updateTable('users')
-    .set({ pin_failed: 0, pin_locked_at: null, ...(upgradedHash === null ? {} : { pin_hash: upgradedHash }) })
-    .where('id', '=', userId)
     .execute();
 }

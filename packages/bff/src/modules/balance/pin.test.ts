@@ -66,6 +66,15 @@ describeEachDatabase(
       expect(await attemptsOf(ctx, orderNo)).toEqual([]);
     });
 
+    it("pays every one of a user's parallel payments with the right PIN: right tries never use up the limit", async () => {
+      const ctx = get();
+      const orders = [];
+      for (let i = 0; i < 3 * MAX_TRIES; i++) orders.push(await ctx.newOrder({ refer_no: `REF-PAR-${i}`, amout: '1.00' }));
+      const results = await Promise.all(orders.map((o) => pay(ctx, o.token, o.orderNo, DEMO.pin)));
+      expect(codes(results)).toEqual({ '200 ok': 3 * MAX_TRIES });
+      expect(await pinRow(ctx)).toMatchObject({ pin_failed: 0, pin_locked_at: null });
+    });
+
     it('refuses every PIN sent in parallel at a locked PIN, the right one too', async () => {
       const ctx = get();
       const { token, orderNo } = await ctx.newOrder();
