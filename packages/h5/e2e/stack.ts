@@ -13,6 +13,8 @@ import { testConfig } from '../../bff/src/env.ts';
 import type { Job, Scheduler } from '../../bff/src/jobs/scheduler.ts';
 import { createLogger } from '../../bff/src/lib/logger.ts';
 import { startDemoPartner } from '../../bff/dev/demo-partner.ts';
+import { payzeroLookup } from '../../bff/src/modules/reconcile/reconcile.job.ts';
+import { reconcile } from '../../bff/src/modules/reconcile/reconcile.service.ts';
 import { keepOnFailure } from './artifacts.ts';
 
 export interface Stack {
@@ -143,10 +145,17 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     async stop() {
       await browser.close();
       await scheduler.stop();
+      // What the journeys left must reconcile (issue 9): every order against its attempts, transfers, quota records,
+      // Payzero's own records (its simulator is still up) and callbacks, and the books.
+      const report = await reconcile(runtime.deps, { since: 0, cardLookup: payzeroLookup(runtime.deps) });
       await partner.close();
       await new Promise<void>((r) => bff.close(() => r()));
       await runtime.close();
       rmSync(dir, { recursive: true, force: true });
+      if (report.differences.length)
+        throw new Error(
+          `reconciliation after the journeys: ${report.differences.length} difference(s): ${JSON.stringify(report.differences)}`,
+        );
     },
   };
 }

@@ -121,8 +121,13 @@ describeEachDatabase('admin console API', (ctx) => {
     expect((await fin('POST', '/api/admin/clearing/recharge', { amount: '90.00', reference: 'BANK-20261201-1' })).body.code).toBe('ZF0267');
     expect(await auditCount(ctx())).toBe(audits0 + 1);
 
+    // Reconciliation agrees in both states: parked (no insurer transfer), then completed (under the original key).
+    const transferDiffs = async () =>
+      (await reconcile(ctx().deps, { since: 0 })).differences.filter((d) => d.orderNo === orderNo && d.check === 'transfers');
+    expect(await transferDiffs()).toEqual([]);
     const done = await op('POST', `/api/admin/clearing/tasks/${task.id}/complete`);
     expect(done.body).toMatchObject({ transfer: 'created', clearing_fen: 2000 });
+    expect(await transferDiffs()).toEqual([]);
     expect(await balanceOf(ctx().deps.db, Accounts.merchant('demo'))).toBe(merchantBefore + 8000);
     expect(await auditCount(ctx())).toBe(audits0 + 2);
     const keys = await ctx().deps.db.selectFrom('ledger_transfers').select('idempotency_key').where('order_no', '=', orderNo).execute();

@@ -35,7 +35,7 @@ export function finalCallbacksOfOrders(db: Db, orderNos: string[]) {
 
 export function clearingTasksOfOrders(db: Db, orderNos: string[]) {
   return orderNos.length
-    ? db.selectFrom('clearing_tasks').select(['order_no', 'amount_fen']).where('order_no', 'in', orderNos).execute()
+    ? db.selectFrom('clearing_tasks').select(['order_no', 'amount_fen', 'status']).where('order_no', 'in', orderNos).execute()
     : Promise.resolve([]);
 }
 

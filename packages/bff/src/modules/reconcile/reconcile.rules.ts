@@ -11,6 +11,8 @@ export interface OrderFacts {
   finalCallbacks: Array<{ id: string; event: string; status: string }>;
   /** The parked insurer share (a manual clearing task), when there is one. */
   clearingTaskFen: number | null;
+  /** The parked share was paid by hand (the task is done): its transfer carries the original key. */
+  clearingTaskDone?: boolean;
   alertKinds: Set<string>;
   /** Callback event ids a CALLBACK_DEAD alert was raised for. */
   deadAlerts: Set<string>;
@@ -29,7 +31,8 @@ function settledTransfers(f: OrderFacts): Map<string, number> {
   if (x > 0) {
     want.set(`order:${no}:quota`, x);
     want.set(`order:${no}:coverage`, x);
-    if (f.clearingTaskFen === null) want.set(`order:${no}:insurer`, x);
+    // Parked in a task: no insurer transfer until an admin completes it, under the original key.
+    if (f.clearingTaskFen === null || f.clearingTaskDone) want.set(`order:${no}:insurer`, x);
   }
   return want;
 }

@@ -62,6 +62,7 @@ export async function reconcile(deps: Deps, opts: ReconcileOptions): Promise<Rec
       holds: (holds.get(order.order_no) ?? []).map((h) => ({ key: h.idempotency_key, status: h.status })),
       finalCallbacks: finals.get(order.order_no) ?? [],
       clearingTaskFen: (tasks.get(order.order_no) ?? []).reduce((s, t) => s + Number(t.amount_fen), 0) || null,
+      clearingTaskDone: (tasks.get(order.order_no) ?? []).some((t) => t.status === 'done'),
       alertKinds: new Set((alerts.get(order.order_no) ?? []).map((a) => a.kind)),
       deadAlerts: new Set(
         (alerts.get(order.order_no) ?? []).filter((a) => a.kind === 'CALLBACK_DEAD').map((a) => a.dedupe_key.split(':')[1] ?? ''),
