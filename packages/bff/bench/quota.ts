@@ -6,7 +6,7 @@
 // medians of reads made in the same seconds. The plain SUMs are read afterwards, in their own loop: a full scan of
 // 10 M rows between two book reads would measure the page cache it evicted, not the book.
 // Sizes: BENCH_QUOTA_SIZES=10000,1000000,10000000 (default); BENCH_QUOTA_DBS=sqlite,mariadb (default both; MariaDB
-// needs mariadbd, or BENCH_MYSQL_URL=mysql://…/).
+// needs mariadbd, or BENCH_MYSQL_URL=mysql://…/); BENCH_QUOTA_TAIL=200 records inside the settle lag (summed by every read).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +19,7 @@ import { createLogger } from '../src/lib/logger.ts';
 
 const IC = 'BENCH';
 const OTHERS = ['OTHER1', 'OTHER2', 'OTHER3'];
-const TAIL = 200; // records of the last few minutes, inside the settle lag: summed on every read
+const TAIL = Number(process.env.BENCH_QUOTA_TAIL ?? 200); // records of the last few minutes, inside the settle lag: summed on every read
 const CHUNK = 100_000; // records generated per INSERT … SELECT (one transaction each)
 const WARM_UP = 50; // after a bulk load InnoDB is still merging index changes: let the first reads absorb it
 
@@ -94,8 +94,14 @@ async function prepare(db: 'sqlite' | 'mariadb', url: string, size: number, now:
   const runtime = await createRuntime(testConfig({ DATABASE_URL: url, SEED_DEMO: 'false' }), { logger: createLogger('silent') });
   const d = runtime.deps.db;
   // The recent tail: records of the last 5 minutes (inside the 10 min settle lag).
-  const tail = Array.from({ length: TAIL }, (_, i) => sql`(${`T${i}`}, ${IC}, 2, ${100 + i}, ${`tail:${i}`}, ${now - 300_000 + i * 1000})`);
-  await sql`insert into insurer_quota_records (id, ic_code, type, amount, ref_no, created_at) values ${sql.join(tail)}`.execute(d);
+  const tail = Array.from(
+    { length: TAIL },
+    (_, i) => sql`(${`T${i}`}, ${IC}, 2, ${100 + (i % 1000)}, ${`tail:${i}`}, ${now - 300_000 + Math.floor((i * 300_000) / TAIL)})`,
+  );
+  for (let i = 0; i < tail.length; i += 500)
+    await sql`insert into insurer_quota_records (id, ic_code, type, amount, ref_no, created_at) values ${sql.join(tail.slice(i, i + 500))}`.execute(
+      d,
+    );
   const loadS = (await time(() => load(runtime, db, size, now))) / 1000;
   if (db === 'mariadb') await sql`analyze table insurer_quota_records`.execute(d);
   // The rows just loaded are older than the watermark: start the book afresh (its one-time catch-up scan).

@@ -63,8 +63,7 @@ export class QuotaRepository {
   async remaining(icCode: string): Promise<number> {
     const now = this.book.clock.now();
     const total = await this.caughtUp(icCode, now);
-    await this.mirrorRecharges(icCode, total.watermarkAt, null, now);
-    return total.settledFen + (await this.sumRecords(icCode, total.watermarkAt, null));
+    return total.settledFen + (await this.scanAndMirror(icCode, total.watermarkAt, null, now));
   }
 
   /** Records a type 2 deduction keyed by `refNo` (the order no.): never twice. Returns false when it already existed. */
@@ -184,8 +183,7 @@ export class QuotaRepository {
     const step = Math.max(1000, Math.floor(this.book.settleLagMs / 10));
     let total = await totalOf(this.book.ours, icCode, now);
     for (let tries = 0; tries < 3 && total.watermarkAt < target - step; tries++) {
-      const delta = await this.sumRecords(icCode, total.watermarkAt, target);
-      await this.mirrorRecharges(icCode, total.watermarkAt, target, now);
+      const delta = await this.scanAndMirror(icCode, total.watermarkAt, target, now);
       if (await advanceTotal(this.book.ours, icCode, total, target, delta, now))
         return { settledFen: total.settledFen + delta, watermarkAt: target };
       // Another instance advanced it meanwhile: read theirs.
@@ -209,17 +207,30 @@ export class QuotaRepository {
 
   /** Σ type 1 − Σ type 2 of the insurer's records with after < created_at ≤ upTo (no upper bound when null). */
   private async sumRecords(icCode: string, after: number, upTo: number | null): Promise<number> {
+    return (await this.scan(icCode, after, upTo)).netFen;
+  }
+
+  /**
+   * One pass over the index range: the net sum and how many recharges it holds (only then are they read for the
+   * ledger's mirror). No GROUP BY, which made SQLite sort the range into a temporary B-tree.
+   */
+  private async scan(icCode: string, after: number, upTo: number | null): Promise<{ netFen: number; recharges: number }> {
     const { rows } = await sql<{
-      type: number;
-      total: number | string | null;
-    }>`select type, sum(amount) as total from ${this.from()} where ${this.range(icCode, after, upTo)} group by type`.execute(this.db);
-    let total = 0;
-    for (const r of rows) {
-      const t = Number(r.total ?? 0);
-      if (Number(r.type) === QUOTA_RECHARGE) total += t;
-      else if (Number(r.type) === QUOTA_DEDUCTION) total -= t;
-    }
-    return total;
+      recharged: number | string | null;
+      deducted: number | string | null;
+      recharges: number | string | null;
+    }>`select sum(case when type = ${QUOTA_RECHARGE} then amount else 0 end) as recharged, sum(case when type = ${QUOTA_DEDUCTION} then amount else 0 end) as deducted, sum(case when type = ${QUOTA_RECHARGE} then 1 else 0 end) as recharges from ${this.from()} where ${this.range(icCode, after, upTo)}`.execute(
+      this.db,
+    );
+    const r = rows[0];
+    return { netFen: Number(r?.recharged ?? 0) - Number(r?.deducted ?? 0), recharges: Number(r?.recharges ?? 0) };
+  }
+
+  /** {@link scan}, mirroring the range's recharges into the ledger when it holds any. */
+  private async scanAndMirror(icCode: string, after: number, upTo: number | null, now: number): Promise<number> {
+    const { netFen, recharges } = await this.scan(icCode, after, upTo);
+    if (recharges > 0) await this.mirrorRecharges(icCode, after, upTo, now);
+    return netFen;
   }
 
   /** Mirrors the type 1 records of a time range into the ledger (recharges are rare; each mirror is idempotent by key). */
