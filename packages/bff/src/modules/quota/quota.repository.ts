@@ -3,52 +3,30 @@
 // from the quota book: a running total per insurer in our database up to a watermark that trails the clock by a
 // settle lag, plus the sum of the records after it (docs/architecture.md, "Insurer quota at flat cost").
 import { sql, type Kysely } from 'kysely';
-import { inTransaction, isUniqueViolation, type Db, type Dialect } from '../../db/database.ts';
+import { inTransaction, isUniqueViolation, type Db } from '../../db/database.ts';
 import type { Database } from '../../db/tables.ts';
 import { Accounts, transfer } from '../../ledger/ledger.ts';
-import type { Clock } from '../../lib/clock.ts';
 import { newId } from '../../lib/ids.ts';
+import {
+  QUOTA_DEDUCTION,
+  QUOTA_RECHARGE,
+  toRecord,
+  mirrorKey,
+  type QuotaBookOptions,
+  type QuotaRecord,
+  type QuotaTables,
+  type Recount,
+} from './quota-records.ts';
+export {
+  QUOTA_DEDUCTION,
+  QUOTA_RECHARGE,
+  mirrorKey,
+  type QuotaBookOptions,
+  type QuotaRecord,
+  type QuotaTables,
+  type Recount,
+} from './quota-records.ts';
 import { advanceTotal, BEFORE_ALL, correctTotal, findTotal, markRecounted, totalOf, type QuotaTotal } from './quota-book.repository.ts';
-
-export const QUOTA_RECHARGE = 1;
-export const QUOTA_DEDUCTION = 2;
-
-export interface QuotaRecord {
-  id: string;
-  icCode: string;
-  /** 1 recharge, 2 deduction. */
-  type: number;
-  amountFen: number;
-  refNo: string;
-  createdAt: number;
-}
-
-export interface QuotaTables {
-  insurerTable: string;
-  recordTable: string;
-}
-
-export interface QuotaBookOptions {
-  /** Our database, where the running totals and the ledger live. */
-  ours: Kysely<Database>;
-  clock: Clock;
-  /** Records younger than this may still be committing out of order: they are always summed, never settled. */
-  settleLagMs: number;
-  /** The quota connection's dialect: the tail reads name the (ic_code, created_at) index, which the planners of
-   * both would otherwise trade for (ic_code, type) and scan the insurer's whole history. */
-  dialect: Dialect;
-  /** The api_core_v2 tables are in our database (one connection): settlement may deduct in the payment's commit. */
-  shared?: boolean;
-}
-
-export interface Recount {
-  /** What the book said for the records up to the watermark. */
-  bookFen: number;
-  /** The full sum of those records, read now. */
-  recordsFen: number;
-  watermarkAt: number;
-  corrected: boolean;
-}
 
 /** Reads and writes the insurer quota records; `db` is the quota connection (often the main database in dev). */
 export class QuotaRepository {
@@ -292,20 +270,4 @@ export class QuotaRepository {
       throw err;
     }
   }
-}
-
-function toRecord(r: Record<string, unknown>): QuotaRecord {
-  return {
-    id: String(r.id),
-    icCode: String(r.ic_code),
-    type: Number(r.type),
-    amountFen: Number(r.amount),
-    refNo: String(r.ref_no),
-    createdAt: Number(r.created_at),
-  };
-}
-
-/** The ledger key mirroring a type 1 record (unique per ref no., as the record is). */
-export function mirrorKey(refNo: string): string {
-  return `quota:recharge:${refNo}`;
 }
