@@ -7,7 +7,8 @@ import { describeEachDatabase, type TestContext } from '../../../testing/harness
 import { deliverDueCallbacks } from '../callback/callback.worker.ts';
 import { DEMO } from '../demo/demo.seed.ts';
 import { reconcileJobs } from '../reconcile/reconcile.job.ts';
-import { RUN_LEASE_MS, startRun } from '../reconcile/reconcile-runs.service.ts';
+import { executeRun, RUN_LEASE_MS, startRun } from '../reconcile/reconcile-runs.service.ts';
+import { reconcile } from '../reconcile/reconcile.service.ts';
 
 const HOUR = 3600_000;
 const RUNS = '/api/admin/reconcile/runs';
@@ -138,5 +139,45 @@ describeEachDatabase('admin reconciliation API', (get) => {
     await job!.run();
     const rows = await runRows(ctx);
     expect(rows.map((r) => [r.ran_by, r.state, Number(r.until) - Number(r.since)])).toEqual([['job', 'done', 48 * HOUR]]);
+  });
+
+  it('reports progress every 20 orders, renewing the lease; a run that lost its slot stores nothing', async () => {
+    const ctx = get();
+    for (let i = 0; i < 41; i++) {
+      // (past the per-IP session limit's window every 10 entries)
+      if (i % 10 === 9) ctx.clock.advance(61_000);
+      await ctx.newOrder({ refer_no: `REF-PG-${i}` });
+    }
+    const calls: Array<[number, number]> = [];
+    await reconcile(ctx.deps, { since: 0, onProgress: async (done, total) => void calls.push([done, total]) });
+    expect(calls).toEqual([
+      [20, 41],
+      [40, 41],
+      [41, 41],
+    ]);
+    const now = ctx.clock.now();
+    const run = (await startRun(ctx.deps, { since: 0, until: now + 1, ranBy: 'cli' }))!;
+    ctx.clock.advance(1_000);
+    const report = await executeRun(ctx.deps, run);
+    const stored = (await runRows(ctx))[0]!;
+    expect([stored.state, Number(stored.orders), Number(stored.orders_done), Number(stored.difference_count), stored.active]).toEqual([
+      'done',
+      41,
+      41,
+      report.differences.length,
+      null,
+    ]);
+    // A run whose lease ran out and whose slot another run took: its heartbeat fails, it stores nothing of its own.
+    const stale = (await startRun(ctx.deps, { since: 0, until: now + 1, ranBy: 'cli' }))!;
+    ctx.clock.advance(RUN_LEASE_MS + 1);
+    const taker = (await startRun(ctx.deps, { since: 0, until: now + 1, ranBy: 'job' }))!;
+    await expect(executeRun(ctx.deps, stale)).rejects.toThrow(/lease lost/);
+    const rows = await ctx.deps.db.selectFrom('reconcile_runs').selectAll().where('id', 'in', [stale.id, taker.id]).execute();
+    expect(rows.map((r) => [r.ran_by, r.state, r.active]).sort()).toEqual([
+      ['cli', 'failed', null],
+      ['job', 'running', 'run'],
+    ]);
+    expect(await ctx.deps.db.selectFrom('reconcile_differences').select('seq').where('run_id', '=', stale.id).execute()).toEqual([]);
+    await executeRun(ctx.deps, taker);
   });
 });
