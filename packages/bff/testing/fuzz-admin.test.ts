@@ -73,6 +73,7 @@ function adminCases(): fc.Arbitrary<Omit<Case, 'kind' | 'auth'>> {
             'partners',
             'users',
             'session',
+            'reconcile/runs',
           ),
           query,
         )
@@ -80,6 +81,7 @@ function adminCases(): fc.Arbitrary<Omit<Case, 'kind' | 'auth'>> {
     ),
     get(id('@order').map((o) => `/api/admin/orders/${o}`)),
     get(id('PICC').map((ic) => `/api/admin/insurers/${ic}`)),
+    get(id('RC-none').map((r) => `/api/admin/reconcile/runs/${r}`)),
     post(
       fc.constant('/api/admin/session'),
       body(rec({ username: fc.constantFrom('admin', 'op', 'fin', 'view', 'ghost'), password: junk })),

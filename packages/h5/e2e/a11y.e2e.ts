@@ -1,7 +1,7 @@
 // The accessibility pass of issue 13: axe-core (injected from node_modules) on every wallet page as a phone user
 // meets it at 375 and 320 px — entry, policy detail, the cashier with each pay sheet open, the PIN keyboard, the result when
 // paid / failed / processing, the records and a record's detail, not-found and a refused link — and on the operator
-// console's sign-in and overview. No serious or critical violation anywhere; the list names page, rule and nodes.
+// console's sign-in, overview and 对账 (a run's result). No serious or critical violation anywhere; the list names page, rule and nodes.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seriousViolations } from './a11y.ts';
@@ -39,7 +39,7 @@ describe.each(VIEWPORTS)('accessibility (axe-core) at $width × $height', ({ wid
 
   // The console is a desktop page: checked once (declared with the 375 px product only, so nothing shows as skipped).
   if (width === 375)
-    it('finds no serious or critical violation on the console sign-in and overview', async () => {
+    it('finds no serious or critical violation on the console sign-in, overview and reconciliation', async () => {
       const { page } = await stack.newPage(1280);
       const found: string[] = [];
       await walkConsole(stack, page, auditor(page, found));

@@ -199,4 +199,9 @@ export async function walkConsole(stack: Stack, page: Page, visit: Visit): Promi
   await page.waitForURL(/#\/pages\/admin\/overview/);
   await page.locator('[data-test="clearing-balance"]').waitFor({ timeout: 10_000 });
   await visit('admin: overview');
+  // 对账: a run of the last 24 h, its summary and the list of runs.
+  await page.goto(`${stack.walletUrl}#/pages/admin/reconcile`);
+  await page.locator('[data-test="reconcile-start"]').click();
+  await page.locator('[data-test="reconcile-run-state"]', { hasText: /已完成|失败/ }).waitFor({ timeout: 15_000 });
+  await visit('admin: reconcile');
 }

@@ -46,6 +46,7 @@ export const routes: RouteRecordRaw[] = [
       ['orders', '订单', () => import('./pages/admin/orders.vue')],
       ['order', '订单时间线', () => import('./pages/admin/order.vue')],
       ['refunds', '退款', () => import('./pages/admin/refunds.vue')],
+      ['reconcile', '对账', () => import('./pages/admin/reconcile.vue')],
       ['callbacks', '回调', () => import('./pages/admin/callbacks.vue')],
       ['partners', '合作方', () => import('./pages/admin/partners.vue')],
       ['users', '用户', () => import('./pages/admin/users.vue')],

@@ -77,6 +77,12 @@ export const ERROR_CATALOGUE = {
     zh: '链接信息与该业务单号的订单不一致，请从合作方应用重新发起',
     en: "the link's claim or amount differs from the live order of its refer_no (nothing of that order is shown)",
   },
+  ZF0300: { status: 409, zh: '已有对账正在进行，请稍后再试', en: 'a reconciliation run is already running (one at a time)' },
+  ZF0301: {
+    status: 422,
+    zh: '对账时间范围不正确',
+    en: 'reconciliation window invalid (start before end, at most 31 days, not in the future)',
+  },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

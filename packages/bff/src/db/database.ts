@@ -19,6 +19,7 @@ import * as rateLimits from './migrations/2026_12_01_050_rate_limits.ts';
 import * as dropAdminLoginAttempts from './migrations/2026_12_01_090_drop_admin_login_attempts.ts';
 import * as console070 from './migrations/2026_12_01_070_console.ts';
 import * as callbackClaims from './migrations/2026_12_01_100_callback_claims.ts';
+import * as reconcileRuns from './migrations/2026_12_02_010_reconcile_runs.ts';
 import { quotaMigration } from './migrations/quota_2026_11_22_001_init.ts';
 import { quotaCreatedIndex } from './migrations/quota_2026_12_01_030_created_index.ts';
 
@@ -119,6 +120,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026_12_01_090_drop_admin_login_attempts': dropAdminLoginAttempts,
   '2026_12_01_070_console': console070,
   '2026_12_01_100_callback_claims': callbackClaims,
+  '2026_12_02_010_reconcile_runs': reconcileRuns,
 };
 
 /** Brings our schema up to date; throws on the first failing migration. */

@@ -7,6 +7,7 @@ import type { OrderTable } from '../modules/order/order.table.ts';
 import type { PaymentAttemptTable, ProviderNotificationTable } from '../modules/payment/payment.table.ts';
 import type { PartnerNonceTable, RefundTable } from '../modules/refund/refund.table.ts';
 import type { PolicyTable } from '../modules/policy/policy.table.ts';
+import type { ReconcileDifferenceTable, ReconcileRunTable } from '../modules/reconcile/reconcile.table.ts';
 import type { RateLimitTable } from '../modules/ratelimit/ratelimit.table.ts';
 import type { ClaimTable, PartnerTable, UserTable } from '../modules/session/session.table.ts';
 import type { LedgerAccountTable, LedgerEntryTable, LedgerPendingTable, LedgerTransferTable } from '../ledger/ledger.table.ts';
@@ -40,4 +41,6 @@ export interface Database {
   refunds: RefundTable;
   partner_nonces: PartnerNonceTable;
   rate_limits: RateLimitTable;
+  reconcile_runs: ReconcileRunTable;
+  reconcile_differences: ReconcileDifferenceTable;
 }

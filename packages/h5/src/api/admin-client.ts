@@ -177,7 +177,7 @@ export const adminToken = {
   clear: () => sessionStorage.removeItem(TOKEN_KEY),
 };
 
-async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
+export async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   const token = adminToken.get();
   if (token) headers['x-admin-token'] = token;
@@ -191,13 +191,13 @@ async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: strin
   return unwrap<T>(response);
 }
 
-const qs = (q: Record<string, string | number | undefined>) => {
+export const qs = (q: Record<string, string | number | undefined>) => {
   const p = new URLSearchParams();
   for (const [k, v] of Object.entries(q)) if (v !== undefined && v !== '') p.set(k, String(v));
   const s = p.toString();
   return s ? `?${s}` : '';
 };
-const seg = encodeURIComponent;
+export const seg = encodeURIComponent;
 
 export const adminApi = {
   signIn: (username: string, password: string) =>

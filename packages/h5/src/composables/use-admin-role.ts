@@ -1,5 +1,5 @@
 // The signed-in admin's role, read when a page mounts (`GET /api/admin/session`): pages show money actions to finance
-// only (the BFF refuses them to the other roles anyway, ZF0261).
+// only, operations (立即对账) to operator and finance (the BFF refuses them to the other roles anyway, ZF0261).
 import { computed, onMounted, ref } from 'vue';
 import { adminApi, type AdminMe } from '@/api/admin-client.ts';
 
@@ -13,5 +13,9 @@ export function useAdminRole() {
       })
       .catch(() => undefined);
   });
-  return { me, isFinance: computed(() => me.value?.role === 'finance') };
+  return {
+    me,
+    isFinance: computed(() => me.value?.role === 'finance'),
+    canOperate: computed(() => me.value?.role === 'finance' || me.value?.role === 'operator'),
+  };
 }

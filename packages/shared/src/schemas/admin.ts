@@ -101,3 +101,11 @@ export const AdminRefundQuery = Paging.extend({
     .regex(/^\d{4}-\d{2}-\d{2}$/)
     .optional(),
 });
+
+/** 立即对账: the window of orders (created in [since, until), Unix ms); checked further by the service (ZF0301). */
+export const AdminReconcileRun = z.object({
+  since: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  until: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+});
+
+export const AdminReconcileQuery = Paging;

@@ -4,6 +4,7 @@ import type { Deps } from '../../deps.ts';
 import type { AdminEnv } from './admin-access.ts';
 import { adminMoneyRoutes } from './admin-money.route.ts';
 import { adminOpsRoutes } from './admin-ops.route.ts';
+import { adminReconcileRoutes } from './admin-reconcile.route.ts';
 import { adminRefundRoutes } from './admin-refunds.route.ts';
 import { adminSessionRoutes } from './admin-session.route.ts';
 
@@ -12,4 +13,5 @@ export const adminRoutes = (deps: Deps) =>
     .route('/', adminSessionRoutes(deps))
     .route('/', adminMoneyRoutes(deps))
     .route('/', adminOpsRoutes(deps))
-    .route('/', adminRefundRoutes(deps));
+    .route('/', adminRefundRoutes(deps))
+    .route('/', adminReconcileRoutes(deps));

@@ -2,8 +2,27 @@
 // clearing tasks, alerts and provider notifications). Nothing here writes.
 import type { Db } from '../../db/database.ts';
 
-export function ordersSince(db: Db, since: number) {
-  return db.selectFrom('orders').selectAll().where('created_at', '>=', since).orderBy('created_at').orderBy('order_no').execute();
+export function ordersSince(db: Db, since: number, until?: number) {
+  return db
+    .selectFrom('orders')
+    .selectAll()
+    .where('created_at', '>=', since)
+    .$if(until !== undefined, (q) => q.where('created_at', '<', until!))
+    .orderBy('created_at')
+    .orderBy('order_no')
+    .execute();
+}
+
+/** The automatic / console refunds of whole extra payments (`extra_attempt`) of these orders. */
+export function extraRefundsOfOrders(db: Db, orderNos: string[]) {
+  return orderNos.length
+    ? db
+        .selectFrom('refunds')
+        .select(['order_no', 'refund_no', 'attempt_id', 'status', 'amount_fen', 'self_pay_fen', 'insurer_fen', 'held'])
+        .where('order_no', 'in', orderNos)
+        .where('kind', '=', 'extra_attempt')
+        .execute()
+    : Promise.resolve([]);
 }
 
 export function attemptsOfOrders(db: Db, orderNos: string[]) {

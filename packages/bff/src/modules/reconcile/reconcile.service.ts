@@ -6,6 +6,7 @@ import type { Deps } from '../../deps.ts';
 import { Accounts, balancesOf, checkLedger, ledgerIsClean } from '../../ledger/ledger.ts';
 import type { Order } from '../order/order.table.ts';
 import { QUOTA_DEDUCTION } from '../quota/quota.repository.ts';
+import { extraPaymentRefunds } from './reconcile.extra.ts';
 import { expectedTransfers, type OrderFacts } from './reconcile.rules.ts';
 import * as repo from './reconcile.repository.ts';
 
@@ -18,6 +19,7 @@ export interface Difference {
 
 export interface ReconcileReport {
   since: number;
+  until: number | null;
   ranAt: number;
   orders: number;
   insurers: number;
@@ -30,9 +32,15 @@ export type CardLookup = (mchtOrderNo: string) => Promise<{ payStatus: string; p
 
 export interface ReconcileOptions {
   since: number;
+  /** Orders created before this (ms); all since `since` when absent. */
+  until?: number;
+  /** Called every {@link PROGRESS_EVERY} orders (and at the end) with the orders checked and the window's total. */
+  onProgress?: (done: number, total: number) => Promise<void>;
   /** How card attempts are checked with Payzero; without it card attempts are reported as unchecked. */
   cardLookup?: CardLookup;
 }
+
+export const PROGRESS_EVERY = 20;
 
 const groupBy = <T, K>(rows: T[], key: (r: T) => K) => {
   const m = new Map<K, T[]>();
@@ -44,7 +52,7 @@ const groupBy = <T, K>(rows: T[], key: (r: T) => K) => {
 export async function reconcile(deps: Deps, opts: ReconcileOptions): Promise<ReconcileReport> {
   const { db, quota } = deps;
   const differences: Difference[] = [];
-  const orders = await repo.ordersSince(db, opts.since);
+  const orders = await repo.ordersSince(db, opts.since, opts.until);
   const nos = orders.map((o) => o.order_no);
   const attempts = groupBy(await repo.attemptsOfOrders(db, nos), (a) => a.order_no);
   const transfers = groupBy(await repo.transfersOfOrders(db, nos), (t) => t.order_no);
@@ -52,9 +60,11 @@ export async function reconcile(deps: Deps, opts: ReconcileOptions): Promise<Rec
   const finals = groupBy(await repo.finalCallbacksOfOrders(db, nos), (c) => c.order_no);
   const tasks = groupBy(await repo.clearingTasksOfOrders(db, nos), (t) => t.order_no);
   const alerts = groupBy(await repo.alertKeysOfOrders(db, nos), (a) => a.order_no);
+  const refunds = groupBy(await repo.extraRefundsOfOrders(db, nos), (r) => r.order_no);
   let providerChecks = 0;
 
-  for (const order of orders) {
+  for (const [i, order] of orders.entries()) {
+    if (opts.onProgress && i > 0 && i % PROGRESS_EVERY === 0) await opts.onProgress(i, orders.length);
     const facts: OrderFacts = {
       order,
       attempts: attempts.get(order.order_no) ?? [],
@@ -69,6 +79,8 @@ export async function reconcile(deps: Deps, opts: ReconcileOptions): Promise<Rec
       ),
     };
     for (const d of expectedTransfers(facts)) differences.push({ ...d, orderNo: order.order_no });
+    const extra = { ...facts, refunds: refunds.get(order.order_no) ?? [] };
+    for (const d of extraPaymentRefunds(extra)) differences.push({ ...d, orderNo: order.order_no });
     differences.push(...(await deductionRecords(deps, order)));
     providerChecks += await providerRecords(deps, order, facts, opts, differences);
   }
@@ -90,7 +102,16 @@ export async function reconcile(deps: Deps, opts: ReconcileOptions): Promise<Rec
 
   const ledger = await checkLedger(db);
   if (!ledgerIsClean(ledger)) differences.push({ check: 'ledger', detail: JSON.stringify(ledger) });
-  return { since: opts.since, ranAt: deps.clock.now(), orders: orders.length, insurers: insurers.length, providerChecks, differences };
+  await opts.onProgress?.(orders.length, orders.length);
+  return {
+    since: opts.since,
+    until: opts.until ?? null,
+    ranAt: deps.clock.now(),
+    orders: orders.length,
+    insurers: insurers.length,
+    providerChecks,
+    differences,
+  };
 }
 
 /** Exactly one type 2 record of X for a settled order with X > 0; none for any other order. */

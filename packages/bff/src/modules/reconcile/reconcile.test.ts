@@ -17,6 +17,7 @@ import { DEMO } from '../demo/demo.seed.ts';
 import { closeExpiredOrders } from '../order/order.service.ts';
 import { reconcile } from './reconcile.service.ts';
 import { payzeroLookup } from './reconcile.job.ts';
+import { startRun } from './reconcile-runs.service.ts';
 
 const MIN = 60_000;
 
@@ -135,6 +136,18 @@ describe('pnpm reconcile [sqlite]', () => {
       expect(bad.stdout).toContain('quota_mirror 1');
       const report = JSON.parse(readFileSync(join(dir, 'bad.json'), 'utf8')) as { differences: Array<{ check: string; icCode: string }> };
       expect(report.differences).toEqual([expect.objectContaining({ check: 'quota_mirror', icCode: 'PICC' })]);
+      // Both runs are stored for the console (ran_by cli); while another run holds the slot, the CLI refuses with 2.
+      const after = await createRuntime(testConfig({ DATABASE_URL: url, SEED_DEMO: 'false' }), { logger: createLogger('silent') });
+      const runs = await after.deps.db.selectFrom('reconcile_runs').selectAll().orderBy('started_at').execute();
+      expect(runs.map((r) => [r.ran_by, r.state, Number(r.difference_count)])).toEqual([
+        ['cli', 'done', 0],
+        ['cli', 'done', 1],
+      ]);
+      const held = await startRun(after.deps, { since: 0, until: Date.now(), ranBy: 'job' });
+      await after.close();
+      expect(held?.state).toBe('running');
+      const busy = await run(join(dir, 'busy.json'));
+      expect(busy.code).toBe(2);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,0 +1,93 @@
+// The stored runs: claimed by an insert holding the unique `active` slot, kept alive by a leased heartbeat, finished
+// with their differences in one transaction. Every write is conditional on the run still holding the slot.
+import type { Db } from '../../db/database.ts';
+import { insertOnce } from '../../db/insert-once.ts';
+import type { ReconcileDifferenceTable, ReconcileRun } from './reconcile.table.ts';
+
+const SLOT = 'run';
+
+/** Marks runs whose lease ran out (their instance died) as failed, freeing the slot. Returns how many. */
+export async function expireDeadRuns(db: Db, now: number): Promise<number> {
+  const res = await db
+    .updateTable('reconcile_runs')
+    .set({ state: 'failed', active: null, lease_until: null, finished_at: now, error: 'interrupted: its instance stopped' })
+    .where('active', '=', SLOT)
+    .where('lease_until', '<', now)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows);
+}
+
+/** Claims the one running slot with a new run; false when another run holds it. */
+export function claimRun(db: Db, run: Pick<ReconcileRun, 'id' | 'since' | 'until' | 'ran_by' | 'started_at' | 'lease_until'>) {
+  const counts = { orders: 0, orders_done: 0, insurers: 0, provider_checks: 0, difference_count: 0 };
+  return insertOnce(db, 'reconcile_runs', { ...run, ...counts, state: 'running', active: SLOT, finished_at: null, error: null });
+}
+
+/** The heartbeat: progress and a new lease, only while the run still holds the slot. */
+export async function heartbeat(db: Db, id: string, done: number, total: number, leaseUntil: number): Promise<boolean> {
+  const res = await db
+    .updateTable('reconcile_runs')
+    .set({ orders_done: done, orders: total, lease_until: leaseUntil })
+    .where('id', '=', id)
+    .where('active', '=', SLOT)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
+export async function finishRun(
+  db: Db,
+  id: string,
+  set: Pick<ReconcileRun, 'state' | 'finished_at' | 'error'> &
+    Partial<Pick<ReconcileRun, 'orders' | 'orders_done' | 'insurers' | 'provider_checks' | 'difference_count'>>,
+): Promise<boolean> {
+  const res = await db
+    .updateTable('reconcile_runs')
+    .set({ ...set, active: null, lease_until: null })
+    .where('id', '=', id)
+    .where('active', '=', SLOT)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
+export async function insertDifferences(db: Db, rows: ReconcileDifferenceTable[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 200)
+    await db
+      .insertInto('reconcile_differences')
+      .values(rows.slice(i, i + 200))
+      .execute();
+}
+
+export function findRun(db: Db, id: string): Promise<ReconcileRun | undefined> {
+  return db.selectFrom('reconcile_runs').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function listRuns(db: Db, limit: number, offset: number): Promise<{ rows: ReconcileRun[]; total: number }> {
+  const rows = await db
+    .selectFrom('reconcile_runs')
+    .selectAll()
+    .orderBy('started_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .offset(offset)
+    .execute();
+  const { n } = await db
+    .selectFrom('reconcile_runs')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return { rows, total: Number(n) };
+}
+
+export function differencesOf(db: Db, runId: string, limit: number) {
+  return db.selectFrom('reconcile_differences').selectAll().where('run_id', '=', runId).orderBy('seq').limit(limit).execute();
+}
+
+/** A run by `ranBy` started at or after `from` that is running or done (the daily job's once-a-day rule). */
+export function runBySince(db: Db, ranBy: string, from: number) {
+  return db
+    .selectFrom('reconcile_runs')
+    .select(['id', 'state'])
+    .where('ran_by', '=', ranBy)
+    .where('started_at', '>=', from)
+    .where('state', '!=', 'failed')
+    .executeTakeFirst();
+}
