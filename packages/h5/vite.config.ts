@@ -4,6 +4,8 @@ import { VantResolver } from '@vant/auto-import-resolver';
 import vue from '@vitejs/plugin-vue';
 import Components from 'unplugin-vue-components/vite';
 import { defineConfig } from 'vite';
+import { precompress } from './precompress.ts';
+import { vantIconFont } from './vant-icon-font.ts';
 
 // The only place the H5 reads the environment: where the dev server forwards /api, and whether we run under Vitest.
 const bffUrl = process.env.BFF_URL || 'http://127.0.0.1:8787';
@@ -30,6 +32,7 @@ export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: '/wallet/',
   plugins: [
+    vantIconFont(),
     vue(),
     Components({
       // Only Vant is auto-imported; our own components are imported explicitly.
@@ -38,6 +41,7 @@ export default defineConfig({
       // Typed `<van-*>` tags for vue-tsc; not rewritten by test runs, which see only the tags their pages use.
       dts: underVitest ? false : 'src/components.d.ts',
     }),
+    precompress(),
   ],
   resolve: {
     alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },

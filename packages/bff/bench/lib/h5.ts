@@ -1,7 +1,7 @@
 // The H5 production build: first-load JS and CSS (gzip) of the entry route, from Vite's manifest; Lighthouse
 // (mobile preset, Debian's Chromium through chrome-launcher's chromePath) on pages the BFF serves from that build.
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
@@ -75,7 +75,11 @@ export function findChromium(): string | null {
 }
 
 /** Lighthouse, mobile preset (its default form factor and throttling), performance + accessibility. */
-export async function lighthouse(pages: Array<{ page: string; url: string }>, chromePath: string): Promise<LighthouseScores[]> {
+export async function lighthouse(
+  pages: Array<{ page: string; url: string }>,
+  chromePath: string,
+  saveDir?: string,
+): Promise<LighthouseScores[]> {
   const { launch } = await import('chrome-launcher');
   const { default: run } = await import('lighthouse');
   const chrome = await launch({
@@ -103,6 +107,10 @@ export async function lighthouse(pages: Array<{ page: string; url: string }>, ch
       });
       if (!result) throw new Error(`lighthouse gave no result for ${p.page}`);
       const lhr = result.lhr;
+      if (saveDir) {
+        mkdirSync(saveDir, { recursive: true });
+        writeFileSync(path.join(saveDir, `${p.page.split(' ')[0]}.json`), JSON.stringify(lhr));
+      }
       const num = (id: string) => Number(lhr.audits[id]?.numericValue ?? NaN);
       const failing = Object.values(lhr.audits)
         .filter(

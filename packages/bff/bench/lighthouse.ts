@@ -1,0 +1,79 @@
+// `pnpm --filter @zf/bff bench:lighthouse`: only the H5 part of `pnpm bench` (issue 11 item 5), for working on the
+// scores: builds the H5, seeds a fresh SQLite database, serves the build from the BFF, and runs Lighthouse on the entry
+// page and on the cashier (a link resuming an open order) exactly as bench/run.ts does, LH_RUNS times each
+// (default 3; Lighthouse varies). LH_SAVE=dir keeps each run's full JSON report there (network tree, trace metrics).
+import path from 'node:path';
+import { buildSignedLink } from '@zf/shared/partner';
+import { DEMO } from '../src/modules/demo/demo.seed.ts';
+import { SESSION_SECRET, seedDatabase, startNode } from './lib/bff.ts';
+import { log, REPO, stopServer, tmp, track } from './lib/context.ts';
+import { buildH5, findChromium, lighthouse, type LighthouseScores } from './lib/h5.ts';
+import { fmt, median } from './lib/util.ts';
+
+const RUNS = Math.max(1, Math.min(10, Number(process.env.LH_RUNS ?? 3)));
+const chromium = findChromium();
+if (!chromium) throw new Error('no Chromium (apt-get install chromium fonts-noto-cjk)');
+const dist = path.join(tmp, 'h5-dist');
+const h5 = await buildH5(REPO, dist);
+log(`H5: entry JS ${fmt(h5.js.gzipKb, 1)} KB gzip (${h5.js.files.length} files), CSS ${fmt(h5.css.gzipKb, 1)} KB gzip`);
+const url = `sqlite:${path.join(tmp, 'lh.db')}`;
+const { users } = await seedDatabase(url, 2);
+const web = await track(
+  startNode(
+    'bff-h5',
+    'src/server.ts',
+    { NODE_ENV: 'development', DATABASE_URL: url, SESSION_SECRET, LOG_LEVEL: 'warn', JOBS: 'false', SERVE_H5_DIR: dist },
+    tmp,
+  ),
+);
+const callback = 'http://127.0.0.1:9/lighthouse-callback';
+const link = (referNo: string) =>
+  buildSignedLink(
+    `${web.url}/wallet/index.html`,
+    { partner_id: DEMO.partnerId, amout: '1.00', refer_no: referNo, claim_no: users[0]!.claimNo, callback },
+    DEMO.linkSecret,
+  );
+const all: LighthouseScores[] = [];
+try {
+  for (let i = 0; i < RUNS; i++) {
+    const cashier = link(`LH-C-${Date.now()}-${i}`);
+    const params = Object.fromEntries(new URLSearchParams(cashier.split('?')[1]));
+    const s = (await (
+      await fetch(`${web.url}/api/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ params }),
+      })
+    ).json()) as { token: string };
+    const order = await fetch(`${web.url}/api/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${s.token}` },
+      body: JSON.stringify({ policy_no: users[0]!.policyNo }),
+    });
+    if (!order.ok) throw new Error(`order for the cashier page: ${order.status} ${await order.text()}`);
+    const save = process.env.LH_SAVE ? path.resolve(process.env.LH_SAVE, `run${i + 1}`) : undefined;
+    const r = await lighthouse(
+      [
+        { page: 'entry (valid-policy)', url: link(`LH-${Date.now()}-${i}`) },
+        { page: 'cashier (link resuming an open order)', url: cashier },
+      ],
+      chromium,
+      save,
+    );
+    for (const l of r)
+      log(
+        `run ${i + 1} ${l.page}: performance ${l.performance}, accessibility ${l.accessibility}; FCP ${fmt(l.fcpMs, 0)} LCP ${fmt(l.lcpMs, 0)} TBT ${fmt(l.tbtMs, 0)}; below 0.9: ${l.failing.join(', ') || '-'}`,
+      );
+    all.push(...r);
+  }
+} finally {
+  await stopServer(web);
+}
+for (const page of new Set(all.map((l) => l.page))) {
+  const runs = all.filter((l) => l.page === page);
+  const m = (f: (l: LighthouseScores) => number) => fmt(median(runs.map(f)), 0);
+  log(
+    `${page}, median of ${runs.length}: performance ${m((l) => l.performance)} (${runs.map((l) => l.performance).join('/')}), accessibility ${m((l) => l.accessibility)}; FCP ${m((l) => l.fcpMs)} LCP ${m((l) => l.lcpMs)} TBT ${m((l) => l.tbtMs)}`,
+  );
+}
+process.exit(0);
