@@ -5,6 +5,7 @@ import vue from '@vitejs/plugin-vue';
 import Components from 'unplugin-vue-components/vite';
 import { defineConfig } from 'vite';
 import { precompress } from './precompress.ts';
+import { preloadRoute } from './preload-route.ts';
 import { vantIconFont } from './vant-icon-font.ts';
 
 // The only place the H5 reads the environment: where the dev server forwards /api, and whether we run under Vitest.
@@ -41,6 +42,7 @@ export default defineConfig({
       // Typed `<van-*>` tags for vue-tsc; not rewritten by test runs, which see only the tags their pages use.
       dts: underVitest ? false : 'src/components.d.ts',
     }),
+    preloadRoute(/\/pages\/valid-policy\/valid-policy\.vue$/),
     precompress(),
   ],
   resolve: {

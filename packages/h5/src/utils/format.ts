@@ -1,17 +1,21 @@
 // Display formats the wallet uses besides money (money is `formatCny` from @zf/shared).
 import type { OrderView, SessionResponse } from '@zf/shared';
 
-const dateTime = new Intl.DateTimeFormat('zh-CN', {
-  timeZone: 'Asia/Shanghai',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  hour12: false,
-});
-
-const dateOnly = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
+// Built on first use: constructing an Intl.DateTimeFormat costs the first paint a few milliseconds on a slow phone.
+let dateTime: Intl.DateTimeFormat | undefined;
+let dateOnly: Intl.DateTimeFormat | undefined;
+const dateTimeFormat = () =>
+  (dateTime ??= new Intl.DateTimeFormat('zh-CN', {
+    timeZone: 'Asia/Shanghai',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+  }));
+const dateOnlyFormat = () =>
+  (dateOnly ??= new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }));
 
 function parts(format: Intl.DateTimeFormat, iso: string): Record<string, string> | null {
   const ms = Date.parse(iso);
@@ -21,13 +25,13 @@ function parts(format: Intl.DateTimeFormat, iso: string): Record<string, string>
 
 /** An ISO timestamp as `2026-11-22 10:05` in Beijing time; the input itself when it is not a date. */
 export function formatDateTime(iso: string): string {
-  const p = parts(dateTime, iso);
+  const p = parts(dateTimeFormat(), iso);
   return p ? `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}` : iso;
 }
 
 /** An ISO date or timestamp as `2026-11-22` in Beijing time; the input itself when it is not a date. */
 export function formatDate(iso: string): string {
-  const p = parts(dateOnly, iso);
+  const p = parts(dateOnlyFormat(), iso);
   return p ? `${p.year}-${p.month}-${p.day}` : iso;
 }
 

@@ -48,11 +48,5 @@ export type GuanaitongPayRequest = z.infer<typeof GuanaitongPayRequest>;
 export const GuanaitongPayResponse = z.object({ cashier_url: z.string().url() });
 export type GuanaitongPayResponse = z.infer<typeof GuanaitongPayResponse>;
 
-/**
- * Query parameters the BFF's redirects put on H5 routes (after the hash):
- * - `#/pages/cashier/cashier?order_no=&gat_pick=<token>` — show the quota picker;
- * - `#/pages/cashier/cashier?order_no=&error=<ZF code>[&reason=<failure reason>]` — the trip failed, show why;
- * - `#/pages/orders/orders?error=<ZF code>` — the trip could not be tied to an order (tampered link);
- * - `#/pages/pay-result/pay-result?order_no=` — back from Guanaitong: poll the order until the notify settles it.
- */
-export const GUANAITONG_H5_PARAMS = { pick: 'gat_pick', error: 'error', reason: 'reason' } as const;
+// In a module of its own without zod, so the H5 pages that read these parameters do not load zod (issue 11).
+export { GUANAITONG_H5_PARAMS } from '../guanaitong-h5-params.ts';
