@@ -7,4 +7,11 @@ import App from './App.vue';
 import { createAppRouter } from './router.ts';
 import './styles/global.css';
 
-createApp(App).use(createPinia()).use(createAppRouter()).mount('#app');
+const router = createAppRouter();
+const app = createApp(App).use(createPinia()).use(router);
+// Mounted once the first route's page component has loaded (index.html preloads the entry page's chunk): the app
+// renders the page in one pass, in a task of its own after the scripts' evaluation, while index.html's shell shows.
+void router.isReady().then(
+  () => app.mount('#app'),
+  () => app.mount('#app'),
+);

@@ -60,5 +60,6 @@ export const routes: RouteRecordRaw[] = [
 /** The app's router; tests pass a memory history. */
 export function createAppRouter(history: RouterHistory = createWebHashHistory()): Router {
   // The document title follows the nav bar's (usePageTitle), which an error page may override.
-  return createRouter({ history, routes, scrollBehavior: () => ({ top: 0 }) });
+  // A new page starts at the top; the first page is there already (scrolling it would force a layout while it mounts).
+  return createRouter({ history, routes, scrollBehavior: (_to, from) => (from.matched.length ? { top: 0 } : false) });
 }

@@ -109,7 +109,7 @@ export async function lighthouse(
       const lhr = result.lhr;
       if (saveDir) {
         mkdirSync(saveDir, { recursive: true });
-        writeFileSync(path.join(saveDir, `${p.page.split(' ')[0]}.json`), JSON.stringify(lhr));
+        writeFileSync(path.join(saveDir, `${p.page.replace(/[^a-z0-9]+/gi, '-').replace(/-$/, '')}.json`), JSON.stringify(lhr));
       }
       const num = (id: string) => Number(lhr.audits[id]?.numericValue ?? NaN);
       const failing = Object.values(lhr.audits)
