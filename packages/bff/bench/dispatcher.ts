@@ -2,6 +2,9 @@
 // file (DATABASE_URL to use another database), draining BENCH_BACKLOG (10 000) queued events to a loopback receiver
 // (node:http, keep-alive). With --base, the same backlog is drained first by that checkout's worker, so both figures
 // come from the same run. Prints deliveries per second and the drain time; checks that every event was delivered once.
+// --outage: as `pnpm bench` measures it: the receiver answers 503 while the backlog is queued and for 2.5 s after (the
+// worker runs as the scheduler runs it, once a second, never overlapping itself), then comes back; the drain is timed
+// from then, the worker still on its 1 s schedule.
 import { createServer } from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -17,6 +20,8 @@ import type { Deps } from '../src/deps.ts';
 const N = Number(process.env.BENCH_BACKLOG ?? 10_000);
 const baseIdx = process.argv.indexOf('--base');
 const baseDir = baseIdx > 0 ? process.argv[baseIdx + 1] : null;
+const OUTAGE = process.argv.includes('--outage');
+let down = false;
 
 let received = 0;
 const seen = new Map<string, number>();
@@ -24,6 +29,7 @@ const server = createServer((req, res) => {
   const id = String(req.headers['webhook-id'] ?? '');
   req.resume();
   req.on('end', () => {
+    if (down) return void res.writeHead(503, { 'content-type': 'text/plain' }).end('outage');
     received++;
     seen.set(id, (seen.get(id) ?? 0) + 1);
     res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
@@ -80,8 +86,11 @@ async function drain(name: string, worker: (d: Deps) => Promise<unknown>, capMs:
     );
   let remaining = await left();
   while (remaining > 0 && Date.now() - t0 < capMs) {
+    const tick = Date.now();
     await worker(deps);
     remaining = await left();
+    // The scheduler's 1 s interval: a run that ends between ticks waits for the next one.
+    if (OUTAGE && remaining > 0) await sleep(1000 - ((Date.now() - tick) % 1000));
   }
   const secs = (Date.now() - t0) / 1000;
   const got = received - before;
@@ -90,16 +99,37 @@ async function drain(name: string, worker: (d: Deps) => Promise<unknown>, capMs:
   );
 }
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** --outage: the receiver is down while the backlog is queued and for 2.5 s of scheduled runs after. */
+async function outage(worker: (d: Deps) => Promise<unknown>, tag: string): Promise<void> {
+  if (!OUTAGE) return queue(tag);
+  down = true;
+  let stop = false;
+  const runs = (async () => {
+    while (!stop) {
+      const tick = Date.now();
+      await worker(deps);
+      await sleep(1000 - ((Date.now() - tick) % 1000));
+    }
+  })();
+  await queue(tag);
+  await sleep(2500);
+  stop = true;
+  await runs;
+  down = false;
+}
+
 if (baseDir) {
   const base = (await import(path.join(path.resolve(baseDir), 'src/modules/callback/callback.worker.ts'))) as {
     deliverDueCallbacks(d: Deps): Promise<unknown>;
   };
-  await queue('A');
-  await drain('baseline worker', (d) => base.deliverDueCallbacks(d), 20_000);
+  await outage((d) => base.deliverDueCallbacks(d), 'A');
+  await drain('baseline worker', (d) => base.deliverDueCallbacks(d), OUTAGE ? 60_000 : 20_000);
   // What the baseline left is drained by the new worker before its own backlog.
   await deliverDueCallbacks(deps);
 }
-await queue('B');
+await outage((d) => deliverDueCallbacks(d), 'B');
 await drain('batched worker', (d) => deliverDueCallbacks(d), 60_000);
 const dup = [...seen.values()].filter((n) => n > 1).length;
 console.log(`receiver: ${received} requests, ${seen.size} distinct event ids, ${dup} delivered more than once`);

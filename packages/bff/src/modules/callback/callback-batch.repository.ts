@@ -13,6 +13,7 @@ export async function dueBatch(db: Db, now: number, limit: number): Promise<Call
     .where('status', '=', 'pending')
     .where('next_attempt_at', '<=', now)
     .orderBy('next_attempt_at')
+    .orderBy('seq')
     .limit(limit)
     .execute();
   if (pending.length >= limit) return pending;
@@ -27,19 +28,47 @@ export async function dueBatch(db: Db, now: number, limit: number): Promise<Call
   return [...pending, ...lapsed];
 }
 
-/** The seqs of every undelivered (pending or sending) event of these orders. */
-export async function undeliveredSeqs(db: Db, orderNos: string[]): Promise<Map<string, number[]>> {
-  const out = new Map<string, number[]>();
+export interface Undelivered {
+  seq: number;
+  /** When it may go next: its next attempt (pending), or now + SENDING_WAIT_MS for one in flight (sending). */
+  dueAt: number;
+}
+/** How long an event held back by an earlier one in another sender's hands waits before it is looked at again. */
+const SENDING_WAIT_MS = 1_000;
+
+/** Every undelivered (pending or sending) event of these orders. */
+export async function undeliveredSeqs(db: Db, orderNos: string[], now: number): Promise<Map<string, Undelivered[]>> {
+  const out = new Map<string, Undelivered[]>();
   for (let i = 0; i < orderNos.length; i += 500) {
     const rows = await db
       .selectFrom('callback_events')
-      .select(['order_no', 'seq'])
+      .select(['order_no', 'seq', 'status', 'next_attempt_at'])
       .where('order_no', 'in', orderNos.slice(i, i + 500))
       .where('status', 'in', ['pending', 'sending'])
       .execute();
-    for (const r of rows) out.set(r.order_no, [...(out.get(r.order_no) ?? []), Number(r.seq)]);
+    for (const r of rows) {
+      const u = { seq: Number(r.seq), dueAt: r.status === 'sending' ? now + SENDING_WAIT_MS : Number(r.next_attempt_at) };
+      out.set(r.order_no, [...(out.get(r.order_no) ?? []), u]);
+    }
   }
   return out;
+}
+
+/**
+ * Held-back events not sent now: due again at their given time (grouped: one statement per time). Claimed ones are
+ * matched by the claim's token (`token`), unclaimed ones only while still pending and due as they were read.
+ */
+export async function deferEvents(db: Db, until: Map<number, string[]>, now: number, token: string | null): Promise<void> {
+  for (const [at, ids] of until) {
+    for (let i = 0; i < ids.length; i += 500) {
+      let q = db
+        .updateTable('callback_events')
+        .set({ status: 'pending', next_attempt_at: at, lease_until: null, claim_token: null })
+        .where('id', 'in', ids.slice(i, i + 500));
+      q = token !== null ? q.where('claim_token', '=', token) : q.where('status', '=', 'pending').where('next_attempt_at', '<=', now);
+      await q.execute();
+    }
+  }
 }
 
 /**
@@ -66,15 +95,24 @@ export async function claimBatch(db: Db, ids: string[], now: number, leaseUntil:
   return new Set(rows.map((r) => r.id));
 }
 
-/** Claimed events not sent after all (their order's earlier event failed): due again as they were. */
-export async function releaseClaims(db: Db, ids: string[], token: string): Promise<void> {
-  if (ids.length === 0) return;
-  await db
-    .updateTable('callback_events')
-    .set({ status: 'pending', lease_until: null, claim_token: null })
-    .where('id', 'in', ids)
-    .where('claim_token', '=', token)
-    .execute();
+/**
+ * Makes these events (or every event of these orders) due now (the outage rule, callback-recovery.ts): only those still
+ * pending, not due yet, and with fewer than `maxAttempts` attempts. Returns how many it moved.
+ */
+export async function pullForward(db: Db, by: 'id' | 'order_no', keys: string[], now: number, maxAttempts: number): Promise<number> {
+  let moved = 0;
+  for (let i = 0; i < keys.length; i += 500) {
+    const res = await db
+      .updateTable('callback_events')
+      .set({ next_attempt_at: now })
+      .where(by, 'in', keys.slice(i, i + 500))
+      .where('status', '=', 'pending')
+      .where('next_attempt_at', '>', now)
+      .where('attempts', '<', maxAttempts)
+      .executeTakeFirst();
+    moved += Number(res.numUpdatedRows);
+  }
+  return moved;
 }
 
 export interface Delivered {
