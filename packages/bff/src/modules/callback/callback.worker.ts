@@ -161,8 +161,21 @@ async function deliverRound(deps: Deps, limit: number, report: DeliveryReport): 
   return sent + moved;
 }
 
+/** A partner of the round, and its callback URLs checked against its allow-list once each (null: not allowed). */
+async function partnerTargets(db: Deps['db'], partnerId: string, own: string[]) {
+  const partner = await findPartner(db, partnerId);
+  const hosts: string[] = partner ? (JSON.parse(partner.callback_hosts) as string[]) : [];
+  const checked = new Map<string, URL | null>();
+  const target = (url: string): URL | null => {
+    let t = checked.get(url);
+    if (t === undefined) checked.set(url, (t = isCallbackAllowed(url, hosts, own) ? new URL(url) : null));
+    return t;
+  };
+  return { partner, target };
+}
+
 interface RoundContext {
-  partners: Map<string, ReturnType<typeof findPartner>>;
+  partners: Map<string, ReturnType<typeof partnerTargets>>;
   own: string[];
   /** Successes of the round, recorded together at its end. */
   delivered: Delivered[];
@@ -183,21 +196,21 @@ async function deliverOne(
 ): Promise<'delivered' | 'failed' | 'dead'> {
   const { db, clock, logger } = deps;
   let lookup = ctx.partners.get(event.partner_id);
-  if (!lookup) ctx.partners.set(event.partner_id, (lookup = findPartner(db, event.partner_id)));
-  const partner = await lookup;
-  const hosts: string[] = partner ? (JSON.parse(partner.callback_hosts) as string[]) : [];
+  if (!lookup) ctx.partners.set(event.partner_id, (lookup = partnerTargets(db, event.partner_id, ctx.own)));
+  const { partner, target } = await lookup;
   const started = clock.now();
   let statusCode: number | null = null;
   let error: string | null = null;
 
-  if (!partner || !isCallbackAllowed(event.url, hosts, ctx.own)) {
+  const url = partner ? target(event.url) : null;
+  if (!partner || !url) {
     error = 'callback host not allowed';
   } else {
     const timestamp = Math.floor(started / 1000);
     try {
       statusCode = await postCallback(
         deps,
-        event.url,
+        url,
         {
           'content-type': 'application/json',
           'user-agent': 'zhifu-wallet-callbacks/1',
