@@ -1,9 +1,17 @@
 // Batch claims of the callback outbox (issue 11): many due events read and claimed per statement. A claim is one
 // conditional UPDATE that matches each event only while it is still due, and writes a random token beside the lease,
 // so several instances share the queue (never SELECT … FOR UPDATE SKIP LOCKED) and each knows which rows it won.
-import { sql } from 'kysely';
+import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { CallbackEventRow } from './callback.table.ts';
+
+/**
+ * A row condition no index can serve, so that a statement keyed by a list of ids or orders seeks by that list: with a
+ * plain `status = … AND next_attempt_at …` beside the list, SQLite's planner scanned the (status, next_attempt_at)
+ * index over the whole queue instead — every round, i.e. quadratic in the backlog (bench/explain-callbacks.ts).
+ */
+const rowIs = (cond: RawBuilder<unknown>) => sql<SqlBool>`(case when ${cond} then 1 else 0 end) = 1`;
+const dueAt = (now: number) => sql`(status = 'pending' and next_attempt_at <= ${now}) or (status = 'sending' and lease_until < ${now})`;
 
 /** Due events, at most `limit`: pending ones whose time has come, then sending ones whose lease ran out (a crashed worker). */
 export async function dueBatch(db: Db, now: number, limit: number): Promise<CallbackEventRow[]> {
@@ -44,7 +52,7 @@ export async function undeliveredSeqs(db: Db, orderNos: string[], now: number): 
       .selectFrom('callback_events')
       .select(['order_no', 'seq', 'status', 'next_attempt_at'])
       .where('order_no', 'in', orderNos.slice(i, i + 500))
-      .where('status', 'in', ['pending', 'sending'])
+      .where(rowIs(sql`status in ('pending', 'sending')`))
       .execute();
     for (const r of rows) {
       const u = { seq: Number(r.seq), dueAt: r.status === 'sending' ? now + SENDING_WAIT_MS : Number(r.next_attempt_at) };
@@ -65,7 +73,7 @@ export async function deferEvents(db: Db, until: Map<number, string[]>, now: num
         .updateTable('callback_events')
         .set({ status: 'pending', next_attempt_at: at, lease_until: null, claim_token: null })
         .where('id', 'in', ids.slice(i, i + 500));
-      q = token !== null ? q.where('claim_token', '=', token) : q.where('status', '=', 'pending').where('next_attempt_at', '<=', now);
+      q = token !== null ? q.where('claim_token', '=', token) : q.where(rowIs(sql`status = 'pending' and next_attempt_at <= ${now}`));
       await q.execute();
     }
   }
@@ -81,12 +89,7 @@ export async function claimBatch(db: Db, ids: string[], now: number, leaseUntil:
     .updateTable('callback_events')
     .set({ status: 'sending', lease_until: leaseUntil, claim_token: token })
     .where('id', 'in', ids)
-    .where((eb) =>
-      eb.or([
-        eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', now)]),
-        eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', now)]),
-      ]),
-    )
+    .where(rowIs(dueAt(now)))
     .executeTakeFirst();
   const won = Number(res.numUpdatedRows);
   if (won === ids.length) return new Set(ids);
@@ -106,9 +109,7 @@ export async function pullForward(db: Db, by: 'id' | 'order_no', keys: string[],
       .updateTable('callback_events')
       .set({ next_attempt_at: now })
       .where(by, 'in', keys.slice(i, i + 500))
-      .where('status', '=', 'pending')
-      .where('next_attempt_at', '>', now)
-      .where('attempts', '<', maxAttempts)
+      .where(rowIs(sql`status = 'pending' and next_attempt_at > ${now} and attempts < ${maxAttempts}`))
       .executeTakeFirst();
     moved += Number(res.numUpdatedRows);
   }
