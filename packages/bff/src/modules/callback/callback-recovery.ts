@@ -1,5 +1,7 @@
 // The outage rule of the dispatcher (issue 11): a partner endpoint that answered nothing (network error, timeout, 5xx)
-// for a whole round is "down"; the events that failed there wait in this instance's outage book. While it is down with
+// to OUTAGE_MIN_FAILURES or more events of a round before its first 2xx of the round (or without one) was "down"; those
+// events wait in this instance's outage book (and go again at once when the round also saw a 2xx: the partner came
+// back during the round). While it is down with
 // a backlog (PROBE_MIN_BOOKED events or more), one of them is retried every CALLBACK_PROBE_MS (a probe, ahead of its
 // schedule; a few failed events just keep their schedule); the first 2xx from that endpoint — a probe's or any other
 // event's — brings the retries of the booked events' orders forward to now, so a backlog drains as soon as the partner
@@ -7,13 +9,15 @@
 // Safe by construction: a pull-forward is one conditional UPDATE of `next_attempt_at` on rows still `pending` (the
 // claim rules, seq order and hold-back apply as to any due event), and only for events with fewer than
 // RECOVERY_MAX_ATTEMPTS attempts, so a flapping partner cannot burn an event's whole ≈ 24 h schedule: later attempts
-// keep theirs. A failure in a round in which the endpoint also answered 2xx is the event's own (a poison event) and
-// keeps its schedule. The book is per instance and in memory (lost on restart: then the schedule applies).
+// keep theirs. A failure after the endpoint's first 2xx of the round, or one of fewer than OUTAGE_MIN_FAILURES, is the
+// event's own (a poison event) and keeps its schedule. The book is per instance and in memory (lost on restart: then the schedule applies).
 import type { Db } from '../../db/database.ts';
 import { pullForward } from './callback-batch.repository.ts';
 
 /** How often one booked event of a down endpoint is retried ahead of its schedule. */
 export const CALLBACK_PROBE_MS = 2_000;
+/** Failures without an answer (or 5xx) before an endpoint's first 2xx in a round that make it count as down. */
+export const OUTAGE_MIN_FAILURES = 3;
 /** A down endpoint is probed only with at least this many events waiting for it. */
 export const PROBE_MIN_BOOKED = 50;
 /** Events with this many attempts or more keep their retry schedule. */
@@ -27,9 +31,15 @@ interface Outage {
   lastProbe: number;
 }
 
+interface Seen {
+  ok: number;
+  /** Events that failed without an answer or with 5xx before the endpoint's first 2xx of the round. */
+  down: Array<[id: string, orderNo: string]>;
+}
+
 /** What one round saw of each endpoint (origin): 2xx answers, and events that failed without an answer or with 5xx. */
 export class RoundEndpoints {
-  private readonly seen = new Map<string, { ok: number; down: Array<[id: string, orderNo: string]> }>();
+  private readonly seen = new Map<string, Seen>();
   private readonly origins = new Map<string, string>();
 
   origin(url: string): string {
@@ -45,24 +55,21 @@ export class RoundEndpoints {
     return o;
   }
 
-  private entry(url: string) {
+  private entry(url: string): Seen {
     const key = this.origin(url);
     let e = this.seen.get(key);
     if (!e) this.seen.set(key, (e = { ok: 0, down: [] }));
     return e;
   }
 
-  answered(url: string): void {
-    this.entry(url).ok++;
-  }
-
-  /** A failed attempt that is to be retried; `statusCode` null for no answer (network error, timeout). */
-  failed(url: string, eventId: string, orderNo: string, statusCode: number | null): void {
+  /** One attempt, as its answer arrives: a 2xx (`ok`), or a failure (`statusCode` null for no answer / timeout). */
+  attempted(url: string, eventId: string, orderNo: string, statusCode: number | null, ok: boolean): void {
     const e = this.entry(url);
-    if (statusCode === null || statusCode >= 500) e.down.push([eventId, orderNo]);
+    if (ok) e.ok++;
+    else if (e.ok === 0 && (statusCode === null || statusCode >= 500)) e.down.push([eventId, orderNo]);
   }
 
-  entries(): IterableIterator<[string, { ok: number; down: Array<[string, string]> }]> {
+  entries(): IterableIterator<[string, Seen]> {
     return this.seen.entries();
   }
 }
@@ -79,17 +86,15 @@ export async function settleRound(db: Db, round: RoundEndpoints, now: number): P
   const book = bookOf(db);
   let pulled = 0;
   for (const [origin, seen] of round.entries()) {
-    const outage = book.get(origin);
-    if (seen.ok > 0) {
-      if (!outage) continue;
+    let outage = book.get(origin);
+    if (seen.down.length >= OUTAGE_MIN_FAILURES && (outage || book.size < MAX_ENDPOINTS)) {
+      if (!outage) book.set(origin, (outage = { ids: new Map<string, string>(), lastProbe: now }));
+      for (const [id, orderNo] of seen.down) if (outage.ids.size < MAX_BOOKED_PER_ENDPOINT) outage.ids.set(id, orderNo);
+    }
+    if (seen.ok > 0 && outage) {
       book.delete(origin);
       // By order: the booked events and the later events of their orders deferred behind them.
       pulled += await pullForward(db, 'order_no', [...new Set(outage.ids.values())], now, RECOVERY_MAX_ATTEMPTS);
-    } else if (seen.down.length > 0) {
-      if (!outage && book.size >= MAX_ENDPOINTS) continue;
-      const o = outage ?? { ids: new Map<string, string>(), lastProbe: now };
-      book.set(origin, o);
-      for (const [id, orderNo] of seen.down) if (o.ids.size < MAX_BOOKED_PER_ENDPOINT) o.ids.set(id, orderNo);
     }
   }
   return pulled;

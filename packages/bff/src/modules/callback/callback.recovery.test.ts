@@ -68,6 +68,16 @@ describeEachDatabase('callback outage rule', (get) => {
     expect([...seqsByOrder.values()].filter((s) => s.length === 2)).toHaveLength(10);
   });
 
+  it('a partner coming back in the middle of a round: the events it failed before its first answer go again at once', async () => {
+    const ctx = get();
+    await backlog(ctx, 60, 0);
+    let answered = 0;
+    ctx.partner.statusFor = () => (++answered <= 10 ? 503 : 200);
+    await deliverDueCallbacks(ctx.deps);
+    expect(await statuses(ctx)).toEqual({ delivered: 60 });
+    expect(ctx.partner.received).toHaveLength(70);
+  });
+
   it('a failure while the partner answers other events keeps its retry schedule', async () => {
     const ctx = get();
     const orders = PROBE_MIN_BOOKED + 10;

@@ -223,13 +223,13 @@ async function deliverOne(
     } catch (err) {
       error = err instanceof Error ? `${err.name}: ${err.message}` : 'network error';
     }
+    ctx.endpoints.attempted(event.url, event.id, event.order_no, statusCode, error === null);
   }
 
   // Crash tests: the partner has the callback, we have not recorded it (it is sent again, same event_id).
   if (error === null) faultPoint(deps.config, `callback:sent:${event.event}`);
   const finished = clock.now();
   const durationMs = Math.max(0, finished - started);
-  if (error === null) ctx.endpoints.answered(event.url);
   if (error === null && statusCode !== null && !single) {
     ctx.delivered.push({ event, deliveryId: newId('CD', finished), statusCode, durationMs, at: finished });
     return 'delivered';
@@ -255,7 +255,6 @@ async function deliverOne(
     return 'dead';
   }
   logger.info({ event_id: event.id, order_no: event.order_no, attempt, error }, 'callback delivery failed; will retry');
-  ctx.endpoints.failed(event.url, event.id, event.order_no, statusCode);
   ctx.retryAt.set(event.id, finished + delay);
   await recordOutcome(db, event.id, attempt, statusCode, error, { status: 'pending', nextAttemptAt: finished + delay });
   return 'failed';
