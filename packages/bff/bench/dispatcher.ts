@@ -2,6 +2,9 @@
 // file (DATABASE_URL to use another database), draining BENCH_BACKLOG (10 000) queued events to a loopback receiver
 // (node:http, keep-alive). With --base, the same backlog is drained first by that checkout's worker, so both figures
 // come from the same run. Prints deliveries per second and the drain time; checks that every event was delivered once.
+// --outage: as `pnpm bench` measures it: the receiver answers 503 while the backlog is queued and for 2.5 s after (the
+// worker runs as the scheduler runs it, once a second, never overlapping itself), then comes back; the drain is timed
+// from then, the worker still on its 1 s schedule.
 import { createServer } from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -17,6 +20,10 @@ import type { Deps } from '../src/deps.ts';
 const N = Number(process.env.BENCH_BACKLOG ?? 10_000);
 const baseIdx = process.argv.indexOf('--base');
 const baseDir = baseIdx > 0 ? process.argv[baseIdx + 1] : null;
+const OUTAGE = process.argv.includes('--outage');
+/** BENCH_PAIRED=0: one event per order (order_created, as `pnpm bench` queues them) instead of two. */
+const PAIRED = process.env.BENCH_PAIRED !== '0';
+let down = false;
 
 let received = 0;
 const seen = new Map<string, number>();
@@ -24,6 +31,7 @@ const server = createServer((req, res) => {
   const id = String(req.headers['webhook-id'] ?? '');
   req.resume();
   req.on('end', () => {
+    if (down) return void res.writeHead(503, { 'content-type': 'text/plain' }).end('outage');
     received++;
     seen.set(id, (seen.get(id) ?? 0) + 1);
     res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
@@ -32,7 +40,9 @@ const server = createServer((req, res) => {
 server.keepAliveTimeout = 30_000;
 await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
 const port = (server.address() as { port: number }).port;
-const url = `http://127.0.0.1:${port}/cb`;
+// BENCH_RECEIVER_URL: a receiver in another process (to profile the worker alone); deliveries are then counted here
+// from the outbox rather than by the receiver.
+const url = process.env.BENCH_RECEIVER_URL ?? `http://127.0.0.1:${port}/cb`;
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'zf-dispatch-'));
 const runtime = await createRuntime(
@@ -46,9 +56,9 @@ async function queue(tag: string): Promise<void> {
   for (let i = 0; i < N; i += 1000) {
     await deps.db.transaction().execute(async (trx) => {
       for (let j = i; j < Math.min(N, i + 1000); j++) {
-        // Two events per order (seq 1, 2), as order_created then paid: the per-order order is kept.
-        const orderNo = `ZFB${tag}${String(Math.floor(j / 2)).padStart(8, '0')}`;
-        const seq = (j % 2) + 1;
+        // Two events per order (seq 1, 2), as order_created then paid: the per-order order is kept (or one: PAIRED).
+        const orderNo = `ZFB${tag}${String(PAIRED ? Math.floor(j / 2) : j).padStart(8, '0')}`;
+        const seq = PAIRED ? (j % 2) + 1 : 1;
         await insertEvent(trx, {
           id: `evt_${tag}_${j}`,
           order_no: orderNo,
@@ -68,6 +78,8 @@ async function queue(tag: string): Promise<void> {
 async function drain(name: string, worker: (d: Deps) => Promise<unknown>, capMs: number): Promise<void> {
   const before = received;
   const t0 = Date.now();
+  // CPU time of this process (the worker, and the receiver unless BENCH_RECEIVER_URL): robust to a busy machine.
+  const cpu0 = process.cpuUsage();
   const left = async () =>
     Number(
       (
@@ -80,27 +92,67 @@ async function drain(name: string, worker: (d: Deps) => Promise<unknown>, capMs:
     );
   let remaining = await left();
   while (remaining > 0 && Date.now() - t0 < capMs) {
+    const tick = Date.now();
     await worker(deps);
     remaining = await left();
+    // The scheduler's 1 s interval: a run that ends between ticks waits for the next one.
+    if (OUTAGE && remaining > 0) await sleep(1000 - ((Date.now() - tick) % 1000));
   }
   const secs = (Date.now() - t0) / 1000;
-  const got = received - before;
+  const cpu = process.cpuUsage(cpu0);
+  const got = process.env.BENCH_RECEIVER_URL ? N - remaining : received - before;
   console.log(
-    `${name}: ${got} delivered in ${secs.toFixed(2)} s = ${Math.round(got / secs)} /s; ${remaining === 0 ? `drained ${N} in ${secs.toFixed(2)} s` : `${remaining} left after ${secs.toFixed(0)} s (drain ≈ ${Math.round(N / Math.max(got / secs, 1e-9))} s projected)`}`,
+    `${name}: ${got} delivered in ${secs.toFixed(2)} s = ${Math.round(got / secs)} /s, CPU ${Math.round((cpu.user + cpu.system) / Math.max(got, 1))} µs per delivery; ${remaining === 0 ? `drained ${N} in ${secs.toFixed(2)} s` : `${remaining} left after ${secs.toFixed(0)} s (drain ≈ ${Math.round(N / Math.max(got / secs, 1e-9))} s projected)`}`,
   );
 }
 
-if (baseDir) {
-  const base = (await import(path.join(path.resolve(baseDir), 'src/modules/callback/callback.worker.ts'))) as {
-    deliverDueCallbacks(d: Deps): Promise<unknown>;
-  };
-  await queue('A');
-  await drain('baseline worker', (d) => base.deliverDueCallbacks(d), 20_000);
-  // What the baseline left is drained by the new worker before its own backlog.
-  await deliverDueCallbacks(deps);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** --outage: the receiver is down while the backlog is queued and for 2.5 s of scheduled runs after. */
+async function outage(worker: (d: Deps) => Promise<unknown>, tag: string): Promise<void> {
+  if (!OUTAGE) return queue(tag);
+  down = true;
+  let stop = false;
+  const runs = (async () => {
+    while (!stop) {
+      const tick = Date.now();
+      await worker(deps);
+      await sleep(1000 - ((Date.now() - tick) % 1000));
+    }
+  })();
+  await queue(tag);
+  await sleep(2500);
+  stop = true;
+  await runs;
+  down = false;
 }
-await queue('B');
-await drain('batched worker', (d) => deliverDueCallbacks(d), 60_000);
+
+const ours = (d: Deps) => deliverDueCallbacks(d);
+const base = baseDir
+  ? ((await import(path.join(path.resolve(baseDir), 'src/modules/callback/callback.worker.ts'))) as {
+      deliverDueCallbacks(d: Deps): Promise<unknown>;
+    })
+  : null;
+/** --rounds n: baseline and this checkout alternate n times (--new-first: this one first in each pair). */
+const rIdx = process.argv.indexOf('--rounds');
+const ROUNDS = rIdx > 0 ? Number(process.argv[rIdx + 1]) : 1;
+const NEW_FIRST = process.argv.includes('--new-first');
+for (let r = 0; r < ROUNDS; r++) {
+  const order: Array<[string, (d: Deps) => Promise<unknown>]> = base
+    ? [
+        ['baseline worker', (d) => base.deliverDueCallbacks(d)],
+        ['this worker', ours],
+      ]
+    : [['this worker', ours]];
+  if (NEW_FIRST) order.reverse();
+  for (const [name, worker] of order) {
+    const tag = `${r}${name[0]}`;
+    await outage(worker, tag);
+    await drain(name, worker, OUTAGE ? 60_000 : 30_000);
+    // What a worker left (not drained by its cap) is drained before the next backlog.
+    while ((await deliverDueCallbacks(deps)).delivered > 0);
+  }
+}
 const dup = [...seen.values()].filter((n) => n > 1).length;
 console.log(`receiver: ${received} requests, ${seen.size} distinct event ids, ${dup} delivered more than once`);
 await runtime.close();

@@ -5,7 +5,8 @@
 // (for CI), written to packages/bff/bench/results/BENCHMARKS.smoke.md instead.
 //   BENCH_DBS=sqlite,mariadb   which databases (default both; MariaDB skipped loudly when mariadbd is missing)
 //   BENCH_MYSQL_URL=mysql://root@127.0.0.1:3306/   use this server instead of starting a throwaway one
-//   BENCH_SKIP=h5,lighthouse,profile,dispatcher,memory,multiproc,quota   leave subjects out (smoke default: lighthouse,multiproc)
+//   BENCH_SKIP=h5,lighthouse,profile,dispatcher,memory,multiproc,quota,requests   leave subjects out (smoke default:
+//     lighthouse,multiproc; requests: the request table's subjects — create, cashier, pay, journey)
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildSignedLink } from '@zf/shared/partner';

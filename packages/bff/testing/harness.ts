@@ -58,6 +58,8 @@ export interface ReceivedCallback {
 export class PartnerEndpoint {
   readonly received: ReceivedCallback[] = [];
   status = 200;
+  /** When set, the status for each callback by its body (overrides `status`). */
+  statusFor: ((json: Record<string, unknown>) => number) | null = null;
   private server: ServerType | null = null;
   url = '';
 
@@ -66,8 +68,10 @@ export class PartnerEndpoint {
       const body = await c.req.text();
       const headers: Record<string, string> = {};
       c.req.raw.headers.forEach((v, k) => (headers[k] = v));
-      this.received.push({ headers, body, json: JSON.parse(body) as Record<string, unknown> });
-      return c.text(this.status === 200 ? 'ok' : 'nope', this.status as 200);
+      const json = JSON.parse(body) as Record<string, unknown>;
+      this.received.push({ headers, body, json });
+      const status = this.statusFor?.(json) ?? this.status;
+      return c.text(status === 200 ? 'ok' : 'nope', status as 200);
     });
     await new Promise<void>((resolve) => {
       this.server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {

@@ -4,7 +4,7 @@ import { copyFileSync } from 'node:fs';
 import path from 'node:path';
 import { startThrowawayMariaDb, type ThrowawayMariaDb } from '../../../../scripts/mariadb.ts';
 import { createMysqlDatabase, seedDatabase, startBff, startNode, type Ready } from './bff.ts';
-import { alternate, failures, log, notes, receiver, stopServer, T, tmp, track, type DbRun } from './context.ts';
+import { alternate, failures, log, notes, receiver, SKIP, stopServer, T, tmp, track, type DbRun } from './context.ts';
 import { makeSupply } from './supply.ts';
 import { extraSubjects } from './extras.ts';
 import { awaitRecovery, checkMoney } from './invariants.ts';
@@ -52,56 +52,62 @@ export async function runDatabase(name: 'sqlite' | 'mariadb'): Promise<DbRun | n
   const rawSupply = makeSupply(bff.url, raw);
   const { users } = seeded;
 
-  // 1. Order creation (each request under its own fresh session); its orders feed the pay subject.
-  const sessions: Ready[] = [];
-  const created: Ready[] = [];
-  await alternate(name, 'POST /api/orders (create)', [
-    bareVariant(bare.url, 'bare Hono', [
-      {
-        method: 'POST',
-        path: '/api/orders',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${'x'.repeat(300)}` },
-        body: JSON.stringify({ policy_no: 'POL-BENCH-0001' }),
-      },
-    ]),
-    createVariant(bff.url, sessions, async (n) => void sessions.push(...(await supply.sessions(users, n))), created),
-  ]);
+  // BENCH_SKIP=requests: only the extra subjects (e.g. the dispatcher alone: BENCH_SKIP=requests,memory,profile,multiproc,h5).
+  let payRate = 50;
+  if (!SKIP.has('requests')) payRate = await requestSubjects();
+  async function requestSubjects(): Promise<number> {
+    // 1. Order creation (each request under its own fresh session); its orders feed the pay subject.
+    const sessions: Ready[] = [];
+    const created: Ready[] = [];
+    await alternate(name, 'POST /api/orders (create)', [
+      bareVariant(bare.url, 'bare Hono', [
+        {
+          method: 'POST',
+          path: '/api/orders',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${'x'.repeat(300)}` },
+          body: JSON.stringify({ policy_no: 'POL-BENCH-0001' }),
+        },
+      ]),
+      createVariant(bff.url, sessions, async (n) => void sessions.push(...(await supply.sessions(users, n))), created),
+    ]);
 
-  // 2. Cashier read of 100 open orders.
-  const cashierOrders = created.splice(0, 100);
-  await alternate(name, 'GET /api/orders/:no/cashier', [
-    bareVariant(bare.url, 'bare Hono', [
-      { method: 'GET', path: '/api/orders/ZF20261122000000000001/cashier', headers: { authorization: `Bearer ${'x'.repeat(300)}` } },
-    ]),
-    cashierVariant(bff.url, cashierOrders.length ? cashierOrders : await supply.orders(users, 100)),
-  ]);
+    // 2. Cashier read of 100 open orders.
+    const cashierOrders = created.splice(0, 100);
+    await alternate(name, 'GET /api/orders/:no/cashier', [
+      bareVariant(bare.url, 'bare Hono', [
+        { method: 'GET', path: '/api/orders/ZF20261122000000000001/cashier', headers: { authorization: `Bearer ${'x'.repeat(300)}` } },
+      ]),
+      cashierVariant(bff.url, cashierOrders.length ? cashierOrders : await supply.orders(users, 100)),
+    ]);
 
-  // 3. Balance pay: one fresh order per payment; beside bare Hono and the raw-driver transaction.
-  const payPool = created.filter((o) => users.some((u) => u.userId === o.user.userId));
-  const rawPool: Ready[] = [];
-  const payRows = await alternate(
-    name,
-    'POST /api/orders/:no/pay/balance',
-    [
-      bareVariant(bare.url, 'bare Hono', [payRequestShape()]),
-      payVariant(bff.url, 'BFF', payPool, async (n) => void payPool.push(...(await supply.orders(users, n)))),
-      payVariant(
-        raw.url,
-        'raw driver',
-        rawPool,
-        async (n) =>
-          void rawPool.push(...(await rawSupply.rawOrders(users, n)).map((o) => ({ token: 'x', user: users[0]!, orderNo: o.orderNo }))),
-        '/raw',
-        SMOKE ? 1500 : 4000,
-      ),
-    ],
-    ['BFF', 'raw driver'],
-  );
+    // 3. Balance pay: one fresh order per payment; beside bare Hono and the raw-driver transaction.
+    const payPool = created.filter((o) => users.some((u) => u.userId === o.user.userId));
+    const rawPool: Ready[] = [];
+    const payRows = await alternate(
+      name,
+      'POST /api/orders/:no/pay/balance',
+      [
+        bareVariant(bare.url, 'bare Hono', [payRequestShape()]),
+        payVariant(bff.url, 'BFF', payPool, async (n) => void payPool.push(...(await supply.orders(users, n)))),
+        payVariant(
+          raw.url,
+          'raw driver',
+          rawPool,
+          async (n) =>
+            void rawPool.push(...(await rawSupply.rawOrders(users, n)).map((o) => ({ token: 'x', user: users[0]!, orderNo: o.orderNo }))),
+          '/raw',
+          SMOKE ? 1500 : 4000,
+        ),
+      ],
+      ['BFF', 'raw driver'],
+    );
 
-  // 5. The whole partner journey: session from a signed link → policies → quote → order → pay (rate = journeys/s).
-  await alternate(name, 'partner journey (5 requests)', [bareJourney(bare.url), journeyVariant(bff.url, users, receiver.url)]);
+    // 5. The whole partner journey: session from a signed link → policies → quote → order → pay (rate = journeys/s).
+    await alternate(name, 'partner journey (5 requests)', [bareJourney(bare.url), journeyVariant(bff.url, users, receiver.url)]);
+    return payRows.find((r) => r.variant === 'BFF')?.m.rps ?? 50;
+  }
 
-  await extraSubjects(run, { url, supply, payRate: payRows.find((r) => r.variant === 'BFF')?.m.rps ?? 50 });
+  await extraSubjects(run, { url, supply, payRate });
 
   // The money, after everything this database saw.
   await sleep(1500);

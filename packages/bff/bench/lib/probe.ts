@@ -16,17 +16,23 @@ export interface SqlCount {
   byTable: Record<string, number>;
   /** The statements themselves, in order (bench/sql-probe.ts prints them with --list). */
   list: string[];
+  /** Each statement's parameters (bench/sql-probe.ts --explain runs the plans with them). */
+  params: unknown[][];
 }
 
 export async function probeStatements(config: Record<string, string> = {}): Promise<Record<'pay' | 'create' | 'cashier', SqlCount>> {
   // Every statement Kysely runs on our connection, `begin`/`commit` included (its query log hook; the SQLite
   // connection keeps prepared statements, so counting prepares would miss the repeats).
   const seen: string[] = [];
+  const seenParams: unknown[][] = [];
   {
     const runtime = await createRuntime(testConfig({ DATABASE_URL: 'sqlite::memory:', SEED_DEMO: 'true', ...config }), {
       logger: createLogger('silent'),
       log: (e) => {
-        if (e.level === 'query') seen.push(e.query.sql);
+        if (e.level === 'query') {
+          seen.push(e.query.sql);
+          seenParams.push([...e.query.parameters]);
+        }
       },
     });
     const app = createApp(runtime.deps);
@@ -53,6 +59,7 @@ export async function probeStatements(config: Record<string, string> = {}): Prom
     const token = session.token as string;
     const count = async (fn: () => Promise<unknown>): Promise<SqlCount> => {
       seen.length = 0;
+      seenParams.length = 0;
       await fn();
       const byTable: Record<string, number> = {};
       let transactions = 0;
@@ -68,7 +75,7 @@ export async function probeStatements(config: Record<string, string> = {}): Prom
         const table = /(?:from|into|update)\s+"?(\w+)"?/i.exec(s)?.[1];
         if (table) byTable[table] = (byTable[table] ?? 0) + 1;
       }
-      return { statements: seen.length, transactions, selects, writes, orderRowReads, byTable, list: [...seen] };
+      return { statements: seen.length, transactions, selects, writes, orderRowReads, byTable, list: [...seen], params: [...seenParams] };
     };
     let orderNo = '';
     const create = await count(async () => {

@@ -20,6 +20,7 @@ import * as dropAdminLoginAttempts from './migrations/2026_12_01_090_drop_admin_
 import * as console070 from './migrations/2026_12_01_070_console.ts';
 import * as callbackClaims from './migrations/2026_12_01_100_callback_claims.ts';
 import * as reconcileRuns from './migrations/2026_12_02_010_reconcile_runs.ts';
+import * as callbackDueSeq from './migrations/2026_12_02_030_callback_due_seq.ts';
 import { quotaMigration } from './migrations/quota_2026_11_22_001_init.ts';
 import { quotaCreatedIndex } from './migrations/quota_2026_12_01_030_created_index.ts';
 
@@ -121,6 +122,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026_12_01_070_console': console070,
   '2026_12_01_100_callback_claims': callbackClaims,
   '2026_12_02_010_reconcile_runs': reconcileRuns,
+  '2026_12_02_030_callback_due_seq': callbackDueSeq,
 };
 
 /** Brings our schema up to date; throws on the first failing migration. */

@@ -1,5 +1,5 @@
 // Identifiers: time-ordered, random-suffixed, short enough for every provider's length limit.
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes, randomFillSync, randomInt } from 'node:crypto';
 
 export interface RandomSource {
   /** A uniformly random integer in [0, max). */
@@ -7,12 +7,38 @@ export interface RandomSource {
   hex(bytes: number): string;
 }
 
+// Random bytes for ids are drawn 4 KiB at a time from the CSPRNG (one call per ≈ 800 ids instead of one each: the
+// dispatcher's profile had randomFillSync at ≈ 3 % of its CPU), each byte used once.
+const pool = Buffer.allocUnsafe(4096);
+let poolAt = pool.length;
+function pooledHex(bytes: number): string {
+  if (bytes > 256) return randomBytes(bytes).toString('hex');
+  if (poolAt + bytes > pool.length) {
+    randomFillSync(pool);
+    poolAt = 0;
+  }
+  const out = pool.toString('hex', poolAt, poolAt + bytes);
+  poolAt += bytes;
+  return out;
+}
+
 export const cryptoRandom: RandomSource = {
   int: (max) => randomInt(max),
-  hex: (bytes) => randomBytes(bytes).toString('hex'),
+  hex: pooledHex,
 };
 
+let stampSecond = Number.NaN;
+let stampText = '';
 function stamp(ms: number): string {
+  const second = Math.floor(ms / 1000);
+  if (second !== stampSecond) {
+    stampText = formatStamp(ms);
+    stampSecond = second;
+  }
+  return stampText;
+}
+
+function formatStamp(ms: number): string {
   // yyyyMMddHHmmss in Asia/Shanghai, the partner's and providers' business time zone.
   const d = new Date(ms + 8 * 3600_000);
   const p = (n: number, w = 2) => String(n).padStart(w, '0');

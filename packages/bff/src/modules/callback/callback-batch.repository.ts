@@ -1,9 +1,17 @@
 // Batch claims of the callback outbox (issue 11): many due events read and claimed per statement. A claim is one
 // conditional UPDATE that matches each event only while it is still due, and writes a random token beside the lease,
 // so several instances share the queue (never SELECT … FOR UPDATE SKIP LOCKED) and each knows which rows it won.
-import { sql } from 'kysely';
+import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { CallbackEventRow } from './callback.table.ts';
+
+/**
+ * A row condition no index can serve, so that a statement keyed by a list of ids or orders seeks by that list: with a
+ * plain `status = … AND next_attempt_at …` beside the list, SQLite's planner scanned the (status, next_attempt_at)
+ * index over the whole queue instead — every round, i.e. quadratic in the backlog (bench/explain-callbacks.ts).
+ */
+const rowIs = (cond: RawBuilder<unknown>) => sql<SqlBool>`(case when ${cond} then 1 else 0 end) = 1`;
+const dueAt = (now: number) => sql`(status = 'pending' and next_attempt_at <= ${now}) or (status = 'sending' and lease_until < ${now})`;
 
 /** Due events, at most `limit`: pending ones whose time has come, then sending ones whose lease ran out (a crashed worker). */
 export async function dueBatch(db: Db, now: number, limit: number): Promise<CallbackEventRow[]> {
@@ -13,6 +21,7 @@ export async function dueBatch(db: Db, now: number, limit: number): Promise<Call
     .where('status', '=', 'pending')
     .where('next_attempt_at', '<=', now)
     .orderBy('next_attempt_at')
+    .orderBy('seq')
     .limit(limit)
     .execute();
   if (pending.length >= limit) return pending;
@@ -27,19 +36,47 @@ export async function dueBatch(db: Db, now: number, limit: number): Promise<Call
   return [...pending, ...lapsed];
 }
 
-/** The seqs of every undelivered (pending or sending) event of these orders. */
-export async function undeliveredSeqs(db: Db, orderNos: string[]): Promise<Map<string, number[]>> {
-  const out = new Map<string, number[]>();
+export interface Undelivered {
+  seq: number;
+  /** When it may go next: its next attempt (pending), or now + SENDING_WAIT_MS for one in flight (sending). */
+  dueAt: number;
+}
+/** How long an event held back by an earlier one in another sender's hands waits before it is looked at again. */
+const SENDING_WAIT_MS = 1_000;
+
+/** Every undelivered (pending or sending) event of these orders. */
+export async function undeliveredSeqs(db: Db, orderNos: string[], now: number): Promise<Map<string, Undelivered[]>> {
+  const out = new Map<string, Undelivered[]>();
   for (let i = 0; i < orderNos.length; i += 500) {
     const rows = await db
       .selectFrom('callback_events')
-      .select(['order_no', 'seq'])
+      .select(['order_no', 'seq', 'status', 'next_attempt_at'])
       .where('order_no', 'in', orderNos.slice(i, i + 500))
-      .where('status', 'in', ['pending', 'sending'])
+      .where(rowIs(sql`status in ('pending', 'sending')`))
       .execute();
-    for (const r of rows) out.set(r.order_no, [...(out.get(r.order_no) ?? []), Number(r.seq)]);
+    for (const r of rows) {
+      const u = { seq: Number(r.seq), dueAt: r.status === 'sending' ? now + SENDING_WAIT_MS : Number(r.next_attempt_at) };
+      out.set(r.order_no, [...(out.get(r.order_no) ?? []), u]);
+    }
   }
   return out;
+}
+
+/**
+ * Held-back events not sent now: due again at their given time (grouped: one statement per time). Claimed ones are
+ * matched by the claim's token (`token`), unclaimed ones only while still pending and due as they were read.
+ */
+export async function deferEvents(db: Db, until: Map<number, string[]>, now: number, token: string | null): Promise<void> {
+  for (const [at, ids] of until) {
+    for (let i = 0; i < ids.length; i += 500) {
+      let q = db
+        .updateTable('callback_events')
+        .set({ status: 'pending', next_attempt_at: at, lease_until: null, claim_token: null })
+        .where('id', 'in', ids.slice(i, i + 500));
+      q = token !== null ? q.where('claim_token', '=', token) : q.where(rowIs(sql`status = 'pending' and next_attempt_at <= ${now}`));
+      await q.execute();
+    }
+  }
 }
 
 /**
@@ -52,12 +89,7 @@ export async function claimBatch(db: Db, ids: string[], now: number, leaseUntil:
     .updateTable('callback_events')
     .set({ status: 'sending', lease_until: leaseUntil, claim_token: token })
     .where('id', 'in', ids)
-    .where((eb) =>
-      eb.or([
-        eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', now)]),
-        eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', now)]),
-      ]),
-    )
+    .where(rowIs(dueAt(now)))
     .executeTakeFirst();
   const won = Number(res.numUpdatedRows);
   if (won === ids.length) return new Set(ids);
@@ -66,15 +98,22 @@ export async function claimBatch(db: Db, ids: string[], now: number, leaseUntil:
   return new Set(rows.map((r) => r.id));
 }
 
-/** Claimed events not sent after all (their order's earlier event failed): due again as they were. */
-export async function releaseClaims(db: Db, ids: string[], token: string): Promise<void> {
-  if (ids.length === 0) return;
-  await db
-    .updateTable('callback_events')
-    .set({ status: 'pending', lease_until: null, claim_token: null })
-    .where('id', 'in', ids)
-    .where('claim_token', '=', token)
-    .execute();
+/**
+ * Makes these events (or every event of these orders) due now (the outage rule, callback-recovery.ts): only those still
+ * pending, not due yet, and with fewer than `maxAttempts` attempts. Returns how many it moved.
+ */
+export async function pullForward(db: Db, by: 'id' | 'order_no', keys: string[], now: number, maxAttempts: number): Promise<number> {
+  let moved = 0;
+  for (let i = 0; i < keys.length; i += 500) {
+    const res = await db
+      .updateTable('callback_events')
+      .set({ next_attempt_at: now })
+      .where(by, 'in', keys.slice(i, i + 500))
+      .where(rowIs(sql`status = 'pending' and next_attempt_at > ${now} and attempts < ${maxAttempts}`))
+      .executeTakeFirst();
+    moved += Number(res.numUpdatedRows);
+  }
+  return moved;
 }
 
 export interface Delivered {

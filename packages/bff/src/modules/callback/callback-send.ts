@@ -13,13 +13,13 @@ const agents = {
 /** POSTs `body` to `url` (no redirects followed); resolves with the status code, rejects on a network error or timeout. */
 export function postCallback(
   deps: Pick<Deps, 'fetch'>,
-  url: string,
+  url: string | URL,
   headers: Record<string, string>,
   body: string,
   timeoutMs: number,
 ): Promise<number> {
-  if (deps.fetch !== globalThis.fetch) return viaFetch(deps.fetch, url, headers, body, timeoutMs);
-  const target = new URL(url);
+  if (deps.fetch !== globalThis.fetch) return viaFetch(deps.fetch, String(url), headers, body, timeoutMs);
+  const target = typeof url === 'string' ? new URL(url) : url;
   const https = target.protocol === 'https:';
   return new Promise<number>((resolve, reject) => {
     const req = (https ? httpsRequest : httpRequest)(

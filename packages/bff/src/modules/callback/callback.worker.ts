@@ -10,9 +10,10 @@ import { newId } from '../../lib/ids.ts';
 import { raiseAlert } from '../alert/alert.service.ts';
 import { findPartner } from '../session/session.repository.ts';
 import { claimEvent, earlierWaiting, insertDelivery, recordOutcome, requeueEvent } from './callback.repository.ts';
-import { claimBatch, dueBatch, recordDelivered, releaseClaims, undeliveredSeqs, type Delivered } from './callback-batch.repository.ts';
+import { claimBatch, deferEvents, dueBatch, recordDelivered, undeliveredSeqs, type Delivered } from './callback-batch.repository.ts';
 import { faultPoint } from '../../lib/fault.ts';
 import { postCallback } from './callback-send.ts';
+import { probeDownEndpoints, RoundEndpoints, settleRound } from './callback-recovery.ts';
 import { isCallbackAllowed, ownEndpoints, RETRY_SCHEDULE_MS } from './callback.service.ts';
 
 const LEASE_MS = 60_000;
@@ -42,6 +43,7 @@ export interface DeliveryReport {
 export async function deliverDueCallbacks(deps: Deps, limit = CALLBACK_BATCH): Promise<DeliveryReport> {
   const report: DeliveryReport = { delivered: 0, failed: 0, dead: 0 };
   const started = Date.now();
+  await probeDownEndpoints(deps.db, deps.clock.now());
   for (let round = 0; round < MAX_ROUNDS && Date.now() - started < MAX_RUN_MS; round++) {
     if ((await deliverRound(deps, limit, report)) === 0) break;
   }
@@ -50,7 +52,21 @@ export async function deliverDueCallbacks(deps: Deps, limit = CALLBACK_BATCH): P
 
 const heldBack = (e: CallbackEventRow, now: number) => now < Number(e.created_at) + CALLBACK_HOLD_BACK_MS;
 
-/** One round: read the due events, keep per order those that may go now, claim them, send them. Returns how many were sent. */
+/**
+ * When a held-back event is worth looking at again: when the earlier event that holds it may go (rounded up to the
+ * second, so that one statement defers many, and never before it: due events are read in (next_attempt_at, seq)
+ * order, so the earlier one is always read with it), at the latest when its hold-back ends. Until then it stays out
+ * of the due batches, where it would otherwise take the place of other orders' events round after round.
+ */
+function deferTo(until: Map<number, string[]>, e: CallbackEventRow, blockerDueAt: number, now: number): void {
+  const at = Math.max(now, Math.min(Number(e.created_at) + CALLBACK_HOLD_BACK_MS, Math.ceil(blockerDueAt / 1000) * 1000));
+  until.set(at, [...(until.get(at) ?? []), e.id]);
+}
+
+/**
+ * One round: read the due events, keep per order those that may go now (defer the others), claim them, send them.
+ * Returns how many were sent or deferred (0: nothing left to do now).
+ */
 async function deliverRound(deps: Deps, limit: number, report: DeliveryReport): Promise<number> {
   const { db, clock } = deps;
   const now = clock.now();
@@ -58,19 +74,32 @@ async function deliverRound(deps: Deps, limit: number, report: DeliveryReport): 
   if (due.length === 0) return 0;
   const byOrder = new Map<string, CallbackEventRow[]>();
   for (const e of due) byOrder.set(e.order_no, [...(byOrder.get(e.order_no) ?? []), e]);
-  const undelivered = await undeliveredSeqs(db, [...byOrder.keys()]);
+  const undelivered = await undeliveredSeqs(db, [...byOrder.keys()], now);
   // Per order, in seq order: a held-back event waits while an earlier one is undelivered and not in this round.
   const chains: CallbackEventRow[][] = [];
   /** Orders with undelivered events outside this round (pending, not due yet, or another sender's). */
   const waitingElsewhere = new Map<string, number[]>();
+  const deferred = new Map<number, string[]>();
   for (const [orderNo, events] of byOrder) {
     events.sort((a, b) => Number(a.seq) - Number(b.seq));
     const here = new Set(events.map((e) => Number(e.seq)));
-    const elsewhere = (undelivered.get(orderNo) ?? []).filter((s) => !here.has(s));
-    if (elsewhere.length) waitingElsewhere.set(orderNo, elsewhere);
-    const chain = events.filter((e) => !(heldBack(e, now) && elsewhere.some((s) => s < Number(e.seq))));
+    const elsewhere = (undelivered.get(orderNo) ?? []).filter((u) => !here.has(u.seq));
+    if (elsewhere.length)
+      waitingElsewhere.set(
+        orderNo,
+        elsewhere.map((u) => u.seq),
+      );
+    const chain: CallbackEventRow[] = [];
+    for (const e of events) {
+      const blockers = heldBack(e, now) ? elsewhere.filter((u) => u.seq < Number(e.seq)) : [];
+      if (blockers.length === 0) chain.push(e);
+      else deferTo(deferred, e, Math.min(...blockers.map((u) => u.dueAt)), now);
+    }
     if (chain.length) chains.push(chain);
   }
+  await deferEvents(db, deferred, now, null);
+  /** Events deferred (progress too: the next round reads the batch after them). */
+  const moved = [...deferred.values()].reduce((n, ids) => n + ids.length, 0);
   const token = randomBytes(16).toString('hex');
   const won = await claimBatch(
     db,
@@ -79,22 +108,30 @@ async function deliverRound(deps: Deps, limit: number, report: DeliveryReport): 
     now + LEASE_MS,
     token,
   );
-  if (won.size === 0) return 0;
+  if (won.size === 0) return moved;
 
-  const ctx: RoundContext = { partners: new Map(), own: ownEndpoints(deps.config), delivered: [], release: [] };
+  const ctx: RoundContext = {
+    partners: new Map(),
+    own: ownEndpoints(deps.config),
+    delivered: [],
+    release: new Map(),
+    retryAt: new Map(),
+    endpoints: new RoundEndpoints(),
+  };
   const queue = chains.filter((c) => c.some((e) => won.has(e.id)));
   let sent = 0;
   const worker = async () => {
     for (let chain = queue.shift(); chain; chain = queue.shift()) {
-      // After an earlier event of the order failed (or went to another instance), held-back ones wait.
-      let blocked = false;
+      // After an earlier event of the order failed (or went to another instance), held-back ones wait: until the
+      // failed one's retry, or a second for one in another sender's hands.
+      let blockedUntil: number | null = null;
       for (const event of chain) {
         if (!won.has(event.id)) {
-          blocked = true;
+          blockedUntil ??= now + 1000;
           continue;
         }
-        if (blocked && heldBack(event, now)) {
-          ctx.release.push(event.id);
+        if (blockedUntil !== null && heldBack(event, now)) {
+          deferTo(ctx.release, event, blockedUntil, now);
           continue;
         }
         // Past its hold-back, an event first gives its order's earlier waiting events one more try (ahead of their
@@ -111,7 +148,7 @@ async function deliverRound(deps: Deps, limit: number, report: DeliveryReport): 
         sent++;
         if (outcome !== 'delivered') {
           report[outcome]++;
-          blocked = true;
+          blockedUntil ??= outcome === 'failed' ? (ctx.retryAt.get(event.id) ?? now) : now;
         }
       }
     }
@@ -119,16 +156,35 @@ async function deliverRound(deps: Deps, limit: number, report: DeliveryReport): 
   await Promise.all(Array.from({ length: Math.min(CALLBACK_CONCURRENCY, queue.length) }, worker));
   await recordDelivered(db, ctx.delivered, token, clock.now());
   report.delivered += ctx.delivered.length;
-  await releaseClaims(db, ctx.release, token);
-  return sent;
+  await deferEvents(db, ctx.release, now, token);
+  await settleRound(db, ctx.endpoints, clock.now());
+  return sent + moved;
+}
+
+/** A partner of the round, and its callback URLs checked against its allow-list once each (null: not allowed). */
+async function partnerTargets(db: Deps['db'], partnerId: string, own: string[]) {
+  const partner = await findPartner(db, partnerId);
+  const hosts: string[] = partner ? (JSON.parse(partner.callback_hosts) as string[]) : [];
+  const checked = new Map<string, URL | null>();
+  const target = (url: string): URL | null => {
+    let t = checked.get(url);
+    if (t === undefined) checked.set(url, (t = isCallbackAllowed(url, hosts, own) ? new URL(url) : null));
+    return t;
+  };
+  return { partner, target };
 }
 
 interface RoundContext {
-  partners: Map<string, ReturnType<typeof findPartner>>;
+  partners: Map<string, ReturnType<typeof partnerTargets>>;
   own: string[];
   /** Successes of the round, recorded together at its end. */
   delivered: Delivered[];
-  release: string[];
+  /** Claimed events held back after all, by the time they are due again. */
+  release: Map<number, string[]>;
+  /** Next attempt times of the round's failed events. */
+  retryAt: Map<string, number>;
+  /** What each partner endpoint answered in this round (the outage rule, callback-recovery.ts). */
+  endpoints: RoundEndpoints;
 }
 
 /** `single`: the event was claimed on its own (no claim token): its success is recorded at once, not with the round's. */
@@ -140,21 +196,21 @@ async function deliverOne(
 ): Promise<'delivered' | 'failed' | 'dead'> {
   const { db, clock, logger } = deps;
   let lookup = ctx.partners.get(event.partner_id);
-  if (!lookup) ctx.partners.set(event.partner_id, (lookup = findPartner(db, event.partner_id)));
-  const partner = await lookup;
-  const hosts: string[] = partner ? (JSON.parse(partner.callback_hosts) as string[]) : [];
+  if (!lookup) ctx.partners.set(event.partner_id, (lookup = partnerTargets(db, event.partner_id, ctx.own)));
+  const { partner, target } = await lookup;
   const started = clock.now();
   let statusCode: number | null = null;
   let error: string | null = null;
 
-  if (!partner || !isCallbackAllowed(event.url, hosts, ctx.own)) {
+  const url = partner ? target(event.url) : null;
+  if (!partner || !url) {
     error = 'callback host not allowed';
   } else {
     const timestamp = Math.floor(started / 1000);
     try {
       statusCode = await postCallback(
         deps,
-        event.url,
+        url,
         {
           'content-type': 'application/json',
           'user-agent': 'zhifu-wallet-callbacks/1',
@@ -167,6 +223,7 @@ async function deliverOne(
     } catch (err) {
       error = err instanceof Error ? `${err.name}: ${err.message}` : 'network error';
     }
+    ctx.endpoints.attempted(event.url, event.id, event.order_no, statusCode, error === null);
   }
 
   // Crash tests: the partner has the callback, we have not recorded it (it is sent again, same event_id).
@@ -198,6 +255,7 @@ async function deliverOne(
     return 'dead';
   }
   logger.info({ event_id: event.id, order_no: event.order_no, attempt, error }, 'callback delivery failed; will retry');
+  ctx.retryAt.set(event.id, finished + delay);
   await recordOutcome(db, event.id, attempt, statusCode, error, { status: 'pending', nextAttemptAt: finished + delay });
   return 'failed';
 }
