@@ -62,9 +62,13 @@ export async function settleInTransaction(
   }
 }
 
-/** After the payment's commit: the quota alert levels, as the recorded steps check them after the deduction. */
-export async function afterInlineSettlement(deps: Deps, order: Order): Promise<void> {
+/**
+ * After the payment's commit: the quota alert levels, as the recorded steps check them after the deduction — from
+ * the quota read before the payment less this deduction (the quota is read again only when that crosses a level).
+ */
+export async function afterInlineSettlement(deps: Deps, order: Order, plan: InlineSettlement): Promise<void> {
   // Crash tests: the payment and its whole settlement committed (the recorded steps' `settlement:notified`).
   faultPoint(deps.config, 'settlement:notified');
-  if (isDirectPay(order) && Number(order.insurer_fen) > 0) await checkLevels(deps, order.ic_code);
+  const insurerFen = Number(order.insurer_fen);
+  if (isDirectPay(order) && insurerFen > 0) await checkLevels(deps, order.ic_code, plan.remaining - insurerFen);
 }
