@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { inTransaction } from '../../db/database.ts';
 import type { Deps } from '../../deps.ts';
-import type { RateLimitName, RateLimitRule } from '../../env.ts';
+import type { RateLimitName } from '../../env.ts';
 import { clientIp } from '../../http/client-ip.ts';
 import { DomainError } from '../../http/errors.ts';
 import type { Session } from '../../http/session-token.ts';
