@@ -6,6 +6,7 @@ import { Kysely, MysqlDialect, SqliteDialect, type LogConfig, type Transaction }
 import { Migrator, type Migration } from 'kysely/migration';
 import { createPool } from 'mysql2';
 import type { Database } from './tables.ts';
+import { withBeforeCommit } from './before-commit.ts';
 import * as init from './migrations/2026_11_22_001_init.ts';
 import * as cardFingerprint from './migrations/2026_11_22_002_card_fingerprint.ts';
 import * as admin020 from './migrations/2026_12_01_020_admin.ts';
@@ -92,12 +93,13 @@ function isRetryable(err: unknown): boolean {
 
 /**
  * Runs `fn` in a transaction, retrying on deadlock / lock timeout (MySQL) or busy (SQLite).
- * Everything inside must use the given `trx`, never the outer `db` (SQLite has one connection).
+ * Everything inside must use the given `trx`, never the outer `db` (SQLite has one connection). Work registered with
+ * `beforeCommit` (db/before-commit.ts: the ledger's deferred balance updates) runs after `fn`, inside the transaction.
  */
 export async function inTransaction<DB, T>(db: Kysely<DB>, fn: (trx: Transaction<DB>) => Promise<T>, tries = 8): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.transaction().execute(fn);
+      return await db.transaction().execute((trx) => withBeforeCommit(trx, () => fn(trx)));
     } catch (err) {
       if (attempt >= tries || !isRetryable(err)) throw err;
       // Exponential backoff with full jitter (5, 10, 20 … 320 ms caps; ≈ 0.6 s expected in all): InnoDB picks a deadlock

@@ -79,34 +79,3 @@ export async function ensureAccount(db: Db, id: string, now: number): Promise<vo
     updated_at: now,
   });
 }
-
-/** The balance of an account in fen (0 when it does not exist yet). */
-export async function balanceOf(db: Db, id: string): Promise<number> {
-  const row = await db.selectFrom('ledger_accounts').select('balance_fen').where('id', '=', id).executeTakeFirst();
-  return row ? Number(row.balance_fen) : 0;
-}
-
-/** Posted balance, the amounts held by pending transfers, and what is available (balance − pending debits). */
-export interface AccountBalances {
-  balanceFen: number;
-  debitsPendingFen: number;
-  creditsPendingFen: number;
-  availableFen: number;
-}
-
-/** The balances of an account (all 0 when it does not exist yet). */
-export async function balancesOf(db: Db, id: string): Promise<AccountBalances> {
-  const row = await db
-    .selectFrom('ledger_accounts')
-    .select(['balance_fen', 'debits_pending_fen', 'credits_pending_fen'])
-    .where('id', '=', id)
-    .executeTakeFirst();
-  const balanceFen = Number(row?.balance_fen ?? 0);
-  const debitsPendingFen = Number(row?.debits_pending_fen ?? 0);
-  return {
-    balanceFen,
-    debitsPendingFen,
-    creditsPendingFen: Number(row?.credits_pending_fen ?? 0),
-    availableFen: balanceFen - debitsPendingFen,
-  };
-}

@@ -1,17 +1,8 @@
 // The double-entry ledger (nothing but it writes balances; each transfer moves money between two accounts of one
 // book, so each book sums to zero after every commit): accounts, balanced transfers with idempotency keys, two-phase
 // (pending) transfers, checks.
-export {
-  Accounts,
-  accountSpec,
-  balanceOf,
-  balancesOf,
-  ensureAccount,
-  InsufficientFunds,
-  type AccountBalances,
-  type AccountSpec,
-  type Book,
-} from './accounts.ts';
+export { Accounts, accountSpec, ensureAccount, InsufficientFunds, type AccountSpec, type Book } from './accounts.ts';
+export { balanceOf, balancesOf, type AccountBalances } from './balances.ts';
 export { transfer, type TransferInput, type TransferResult } from './transfers.ts';
 export {
   expirePending,

@@ -7,6 +7,7 @@ import type { Database } from '../db/tables.ts';
 import { insertOnce } from '../db/insert-once.ts';
 import { newId } from '../lib/ids.ts';
 import { accountSpec, ensureAccount, InsufficientFunds } from './accounts.ts';
+import { applyLeg, flushAccount } from './deferred.ts';
 import type { LedgerPendingTable } from './ledger.table.ts';
 import { transfer } from './transfers.ts';
 
@@ -59,38 +60,11 @@ export async function reserve(trx: Db, input: PendingInput): Promise<PendingResu
       throw new Error(`idempotency key ${key} reused for a different hold`);
     return { status: 'duplicate', pendingId: prior.id };
   }
-  const hold = async () =>
-    Number(
-      (
-        await trx
-          .updateTable('ledger_accounts')
-          .set({ debits_pending_fen: sql<number>`debits_pending_fen + ${amountFen}`, updated_at: now })
-          .where('id', '=', from)
-          .where((eb) => eb.or([eb('allow_negative', '=', 1), eb(sql<number>`balance_fen - debits_pending_fen`, '>=', amountFen)]))
-          .executeTakeFirst()
-      ).numUpdatedRows,
-    ) === 1;
-  const credit = async () =>
-    Number(
-      (
-        await trx
-          .updateTable('ledger_accounts')
-          .set({ credits_pending_fen: sql<number>`credits_pending_fen + ${amountFen}`, updated_at: now })
-          .where('id', '=', to)
-          .executeTakeFirst()
-      ).numUpdatedRows,
-    ) === 1;
-  // Accounts are created on first use: looked for only when an update touched no row.
-  if (!(await hold())) {
-    if (await trx.selectFrom('ledger_accounts').select('id').where('id', '=', from).executeTakeFirst())
-      throw new InsufficientFunds(from, amountFen);
-    await ensureAccount(trx, from, now);
-    if (!(await hold())) throw new InsufficientFunds(from, amountFen);
-  }
-  if (!(await credit())) {
-    await ensureAccount(trx, to, now);
-    await credit();
-  }
+  // The source's hold is a conditional update made here when the source has a floor; a hold on an account allowed
+  // negative and the target's credit cannot be refused, so they wait for the commit (ledger/deferred.ts).
+  if (fromSpec.allowNegative) await applyLeg(trx, from, { debitsPending: amountFen }, now);
+  else if (!(await holdWithFloor(trx, from, amountFen, now))) throw new InsufficientFunds(from, amountFen);
+  await applyLeg(trx, to, { creditsPending: amountFen }, now);
   const id = newId('PT', now);
   const inserted = await insertOnce(trx, 'ledger_pending', {
     id,
@@ -112,19 +86,32 @@ export async function reserve(trx: Db, input: PendingInput): Promise<PendingResu
   return { status: 'created', pendingId: id };
 }
 
-/** Releases the held amounts of a pending transfer that this caller just resolved. */
+/** Holds `amountFen` of an account that may not go negative: false when its available amount cannot cover it. */
+async function holdWithFloor(trx: Db, from: string, amountFen: number, now: number): Promise<boolean> {
+  await flushAccount(trx, from);
+  const hold = async () =>
+    Number(
+      (
+        await trx
+          .updateTable('ledger_accounts')
+          .set({ debits_pending_fen: sql<number>`debits_pending_fen + ${amountFen}`, updated_at: now })
+          .where('id', '=', from)
+          .where(sql<number>`balance_fen - debits_pending_fen`, '>=', amountFen)
+          .executeTakeFirst()
+      ).numUpdatedRows,
+    ) === 1;
+  if (await hold()) return true;
+  // Accounts are created on first use: looked for only when the update touched no row.
+  if (await trx.selectFrom('ledger_accounts').select('id').where('id', '=', from).executeTakeFirst()) return false;
+  await ensureAccount(trx, from, now);
+  return hold();
+}
+
+/** Releases the held amounts of a pending transfer that this caller just resolved (they cannot be refused). */
 async function release(trx: Db, p: Pending, now: number): Promise<void> {
   const amount = Number(p.amount_fen);
-  await trx
-    .updateTable('ledger_accounts')
-    .set({ debits_pending_fen: sql<number>`debits_pending_fen - ${amount}`, updated_at: now })
-    .where('id', '=', p.from_account)
-    .execute();
-  await trx
-    .updateTable('ledger_accounts')
-    .set({ credits_pending_fen: sql<number>`credits_pending_fen - ${amount}`, updated_at: now })
-    .where('id', '=', p.to_account)
-    .execute();
+  await applyLeg(trx, p.from_account, { debitsPending: -amount }, now);
+  await applyLeg(trx, p.to_account, { creditsPending: -amount }, now);
 }
 
 async function resolve(

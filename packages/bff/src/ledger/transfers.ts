@@ -1,9 +1,10 @@
-// Balanced transfers: two balance updates, one row and two entries in the caller's transaction, once per key.
+// Balanced transfers: two balance legs, one row and two entries in the caller's transaction, once per key.
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { insertOnce } from '../db/insert-once.ts';
 import { newId } from '../lib/ids.ts';
 import { accountSpec, ensureAccount, InsufficientFunds } from './accounts.ts';
+import { applyLeg, flushAccount } from './deferred.ts';
 
 export interface TransferInput {
   /** Unique per intended movement, e.g. `order:ZF…:selfpay`. A repeat with the same key is a no-op. */
@@ -26,12 +27,14 @@ export interface Release {
 
 /**
  * Moves `amountFen` from one account to another of the same book, inside the caller's transaction.
- * Throws {@link InsufficientFunds} when the source may not go negative and cannot cover it; that refusal writes
- * nothing (the balance updates come first and are conditional), so a caller may catch it and go on in the same
- * transaction (settlement parks the insurer share that way). Any other error leaves the transaction to roll back.
+ * Throws {@link InsufficientFunds} when the source may not go negative and cannot cover it; that refusal leaves
+ * nothing behind (the transfer row and entries it wrote are deleted again), so a caller may catch it and go on in the
+ * same transaction (settlement parks the insurer share that way). Any other error leaves the transaction to roll back.
  *
- * The common case costs four statements: the conditional debit, the credit, the transfer row (its unique key makes a
- * repeat a no-op: the two updates are then undone in the same transaction) and both entries in one insert.
+ * The transfer row comes first (its unique key answers a repeat before any balance moves), then both entries; then
+ * the legs: a debit with a floor is one conditional update made here, a leg that cannot be refused (a credit, a debit
+ * of an account allowed negative) waits for the commit inside `inTransaction` (ledger/deferred.ts), so the hot
+ * accounts every payment touches are locked for the last statement of the transaction only.
  */
 export async function transfer(trx: Db, input: TransferInput, release?: Release): Promise<TransferResult> {
   const { key, from, to, amountFen, now } = input;
@@ -42,58 +45,6 @@ export async function transfer(trx: Db, input: TransferInput, release?: Release)
   const toSpec = accountSpec(to);
   if (fromSpec.book !== toSpec.book) throw new RangeError(`transfer across books: ${from} → ${to}`);
   const held = release?.heldFen ?? 0;
-
-  const debit = async () =>
-    Number(
-      (
-        await trx
-          .updateTable('ledger_accounts')
-          .set({
-            balance_fen: sql<number>`balance_fen - ${amountFen}`,
-            ...(held ? { debits_pending_fen: sql<number>`debits_pending_fen - ${held}` } : {}),
-            updated_at: now,
-          })
-          .where('id', '=', from)
-          // What pending transfers hold is not available: balance − debits_pending must cover it (a released hold is
-          // available again to the posting that releases it).
-          .where((eb) =>
-            eb.or([eb('allow_negative', '=', 1), eb(sql<number>`balance_fen - debits_pending_fen + ${held}`, '>=', amountFen)]),
-          )
-          .executeTakeFirst()
-      ).numUpdatedRows,
-    ) === 1;
-  const credit = async () =>
-    Number(
-      (
-        await trx
-          .updateTable('ledger_accounts')
-          .set({
-            balance_fen: sql<number>`balance_fen + ${amountFen}`,
-            ...(held ? { credits_pending_fen: sql<number>`credits_pending_fen - ${held}` } : {}),
-            updated_at: now,
-          })
-          .where('id', '=', to)
-          .executeTakeFirst()
-      ).numUpdatedRows,
-    ) === 1;
-
-  // Accounts are created on first use: only when an update touched no row is the account looked for.
-  if (!(await debit())) {
-    // A repeat of a transfer already made (its money is gone from the source) is answered as the repeat it is.
-    const prior = await priorTransfer(trx, input);
-    if (prior) {
-      if (held) await releaseOnly(trx, from, to, held, now);
-      return prior;
-    }
-    const exists = await trx.selectFrom('ledger_accounts').select('id').where('id', '=', from).executeTakeFirst();
-    if (exists) throw new InsufficientFunds(from, amountFen);
-    await ensureAccount(trx, from, now);
-    if (!(await debit())) throw new InsufficientFunds(from, amountFen);
-  }
-  if (!(await credit())) {
-    await ensureAccount(trx, to, now);
-    await credit();
-  }
 
   const id = newId('TR', now);
   const inserted = await insertOnce(trx, 'ledger_transfers', {
@@ -108,22 +59,15 @@ export async function transfer(trx: Db, input: TransferInput, release?: Release)
     created_at: now,
   });
   if (!inserted) {
-    // The key was used already: take the money back (a released hold stays released) and answer as a repeat.
-    await trx
-      .updateTable('ledger_accounts')
-      .set({ balance_fen: sql<number>`balance_fen + ${amountFen}` })
-      .where('id', '=', from)
-      .execute();
-    await trx
-      .updateTable('ledger_accounts')
-      .set({ balance_fen: sql<number>`balance_fen - ${amountFen}` })
-      .where('id', '=', to)
-      .execute();
+    // The key was used already: nothing moves (a hold being posted is only released) and it is answered as a repeat.
     const prior = await priorTransfer(trx, input);
     if (!prior) throw new Error(`transfer ${key} neither inserted nor found`);
+    if (held) {
+      await applyLeg(trx, from, { debitsPending: -held }, now);
+      await applyLeg(trx, to, { creditsPending: -held }, now);
+    }
     return prior;
   }
-
   await trx
     .insertInto('ledger_entries')
     .values([
@@ -131,21 +75,44 @@ export async function transfer(trx: Db, input: TransferInput, release?: Release)
       { transfer_id: id, account_id: to, amount_fen: amountFen, created_at: now },
     ])
     .execute();
+
+  if (fromSpec.allowNegative) await applyLeg(trx, from, { balance: -amountFen, debitsPending: -held }, now);
+  else if (!(await debitWithFloor(trx, from, amountFen, held, now))) {
+    await trx.deleteFrom('ledger_entries').where('transfer_id', '=', id).execute();
+    await trx.deleteFrom('ledger_transfers').where('id', '=', id).execute();
+    throw new InsufficientFunds(from, amountFen);
+  }
+  await applyLeg(trx, to, { balance: amountFen, creditsPending: -held }, now);
   return { status: 'created', transferId: id };
 }
 
-/** Releases a hold's pending amounts without moving money (a posting whose transfer key was used already). */
-async function releaseOnly(trx: Db, from: string, to: string, held: number, now: number): Promise<void> {
-  await trx
-    .updateTable('ledger_accounts')
-    .set({ debits_pending_fen: sql<number>`debits_pending_fen - ${held}`, updated_at: now })
-    .where('id', '=', from)
-    .execute();
-  await trx
-    .updateTable('ledger_accounts')
-    .set({ credits_pending_fen: sql<number>`credits_pending_fen - ${held}`, updated_at: now })
-    .where('id', '=', to)
-    .execute();
+/**
+ * The conditional debit of an account that may not go negative: what pending transfers hold is not available
+ * (balance − debits_pending must cover it; a released hold is available again to the posting that releases it).
+ * What the transaction deferred for the account is applied first, so the condition sees it. False when refused.
+ */
+async function debitWithFloor(trx: Db, from: string, amountFen: number, held: number, now: number): Promise<boolean> {
+  await flushAccount(trx, from);
+  const debit = async () =>
+    Number(
+      (
+        await trx
+          .updateTable('ledger_accounts')
+          .set({
+            balance_fen: sql<number>`balance_fen - ${amountFen}`,
+            ...(held ? { debits_pending_fen: sql<number>`debits_pending_fen - ${held}` } : {}),
+            updated_at: now,
+          })
+          .where('id', '=', from)
+          .where(sql<number>`balance_fen - debits_pending_fen + ${held}`, '>=', amountFen)
+          .executeTakeFirst()
+      ).numUpdatedRows,
+    ) === 1;
+  if (await debit()) return true;
+  // Accounts are created on first use: only when the update touched no row is the account looked for.
+  if (await trx.selectFrom('ledger_accounts').select('id').where('id', '=', from).executeTakeFirst()) return false;
+  await ensureAccount(trx, from, now);
+  return debit();
 }
 
 /** The transfer already made under this key (a repeat), checked to be the same movement. */

@@ -1,15 +1,17 @@
 // The statement budget of one balance payment (issue 11): counted with Kysely's query log hook, not timed. The pay
 // path went from 89 statements in 7 transactions with the order row read ten times (bench/sql-probe.ts on 5caa22e:
 // settlement as four more transactions after the payment's) to 52 in 3 with one read — 49 in this steady state (the
-// probe's payment is also the merchant account's first). A change that adds statements to the path fails here; raise
-// the budget only with the reason in BENCHMARKS.md's method notes.
+// probe's payment is also the merchant account's first). Branch perf3: 34 in 1 on SQLite, 37 in 2 on MariaDB — the PIN
+// limits per IP and per user in one statement (SQLite: one upsert … RETURNING, no transaction), the deferred ledger
+// legs in one UPDATE, the quota read once. A change that adds statements to the path fails here; raise the budget only
+// with the reason in BENCHMARKS.md's method notes.
 import type { LogEvent } from 'kysely';
 import { expect, it, vi } from 'vitest';
 import { describeEachDatabase } from '../../../testing/harness.ts';
 import { deliverDueCallbacks } from '../callback/callback.worker.ts';
 
 /** Statements (begin and commit included: Kysely logs them) and transactions per steady-state balance payment. */
-export const PAY_BALANCE_BUDGET = { statements: 49, transactions: 3 };
+export const PAY_BALANCE_BUDGET = { sqlite: { statements: 34, transactions: 1 }, mariadb: { statements: 37, transactions: 2 } };
 
 const seen: string[] = [];
 const log = (e: LogEvent) => {
@@ -19,8 +21,9 @@ const log = (e: LogEvent) => {
 describeEachDatabase(
   'statements per balance payment',
   (get) => {
-    it(`pays, settles and queues the paid callback in at most ${PAY_BALANCE_BUDGET.statements} statements and ${PAY_BALANCE_BUDGET.transactions} transactions`, async () => {
+    it('pays, settles and queues the paid callback within the budget (SQLite 34 statements / 1 transaction, MariaDB 37 / 2), reading the quota once', async () => {
       const ctx = get();
+      const budget = PAY_BALANCE_BUDGET[ctx.db];
       // A first payment creates the accounts it meets for the first time (the merchant's): not the steady state.
       const warm = await ctx.newOrder({ refer_no: 'REF-WARM' });
       expect((await ctx.call('POST', `/api/orders/${warm.orderNo}/pay/balance`, warm.token, { pin: '123456' })).status).toBe(200);
@@ -39,8 +42,13 @@ describeEachDatabase(
         statements.filter((s) => /from [`"]orders[`"] where [`"]order_no[`"] = \?/i.test(s) && /^select/i.test(s)),
         'order row reads',
       ).toHaveLength(1);
-      expect(statements.length, statements.join('\n')).toBeLessThanOrEqual(PAY_BALANCE_BUDGET.statements);
-      expect(txCount).toBeLessThanOrEqual(PAY_BALANCE_BUDGET.transactions);
+      expect(statements.length, statements.join('\n')).toBeLessThanOrEqual(budget.statements);
+      expect(txCount).toBeLessThanOrEqual(budget.transactions);
+      // The insurer's quota (its tail of api_core_v2 records) is summed once per payment, not again for the alert levels.
+      expect(
+        statements.filter((q) => /^select sum\(/i.test(q) && /insurer_quota_records/i.test(q)),
+        'quota tail reads',
+      ).toHaveLength(1);
 
       // What the statements did: settled once, one paid callback (the ledger is checked after the test).
       const transfers = await ctx.deps.db

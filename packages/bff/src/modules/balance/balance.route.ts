@@ -7,7 +7,7 @@ import type { AppEnv } from '../../http/middleware.ts';
 import { requireSession } from '../../http/session-token.ts';
 import { OrderParam, validate } from '../../http/validation.ts';
 import { payzeroIntegration } from '../card/payzero.integration.ts';
-import { limitPerIp, limitPerUser } from '../ratelimit/ratelimit.service.ts';
+import { limitPinTries } from '../ratelimit/ratelimit.service.ts';
 import { payWithBalance } from './balance.service.ts';
 import { sendPinSms, setPin } from './pin-setup.service.ts';
 
@@ -18,8 +18,7 @@ export function balanceRoutes(deps: Deps) {
     .post(
       '/orders/:orderNo/pay/balance',
       authed,
-      limitPerIp(deps, 'pin_per_ip'),
-      limitPerUser(deps, 'pin_per_user'),
+      limitPinTries(deps),
       validate('param', OrderParam),
       validate('json', BalancePayRequest),
       async (c) =>

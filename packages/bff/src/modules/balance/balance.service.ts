@@ -50,7 +50,7 @@ export async function payWithBalance(
     return fail('ZF0090', 'insufficient balance', { reason: 'insufficient_balance' });
   }
   let settled = paid.order;
-  if (inline) await afterInlineSettlement(deps, settled);
+  if (inline) await afterInlineSettlement(deps, settled, inline);
   else {
     await settleAfterPayment(deps, paid.attempt.id);
     settled = (await findOrder(db, orderNo)) ?? settled;

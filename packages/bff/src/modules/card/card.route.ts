@@ -6,7 +6,7 @@ import type { Deps } from '../../deps.ts';
 import type { AppEnv } from '../../http/middleware.ts';
 import { requireSession } from '../../http/session-token.ts';
 import { OrderParam, validate } from '../../http/validation.ts';
-import { limitPerIp, limitPerUser } from '../ratelimit/ratelimit.service.ts';
+import { limitPinTries } from '../ratelimit/ratelimit.service.ts';
 import { payzeroIntegration } from './payzero.integration.ts';
 import { payByCard } from './card-pay.service.ts';
 import { confirmCardBinding, startCardBinding } from './card-bind.service.ts';
@@ -39,8 +39,7 @@ export function cardRoutes(deps: Deps) {
     .post(
       '/orders/:orderNo/pay/card',
       authed,
-      limitPerIp(deps, 'pin_per_ip'),
-      limitPerUser(deps, 'pin_per_user'),
+      limitPinTries(deps),
       validate('param', OrderParam),
       validate('json', CardPayRequest),
       async (c) => c.json(await payByCard(deps, client, c.get('session'), c.req.valid('param').orderNo, c.req.valid('json')), 202),

@@ -24,9 +24,19 @@ export async function runwayDays(deps: Deps, icCode: string, remainingFen: numbe
  * (the conditional disarm decides the one raiser among instances); a level the quota is back above is re-armed.
  * Returns the alerts it raised.
  */
-export async function checkQuotaLevels(deps: Deps, icCode: string): Promise<Level[]> {
+export async function checkQuotaLevels(deps: Deps, icCode: string, estimateFen?: number): Promise<Level[]> {
   const levels = await findThresholds(deps.db, icCode);
   if (!levels) return [];
+  // A payment knows its estimate (the quota it read before, less its deduction), so the quota is read again only when
+  // the estimate says an armed level is crossed. An estimate never re-arms a level (a concurrent payment may have
+  // taken the quota lower since): re-arming is left to recharges and the levels job, which read the quota.
+  const crossed = (limit: number, armed: number) => Number(armed) === 1 && (estimateFen ?? -Infinity) < Number(limit);
+  if (
+    estimateFen !== undefined &&
+    !crossed(levels.warning_fen, levels.warning_armed) &&
+    !crossed(levels.critical_fen, levels.critical_armed)
+  )
+    return [];
   const remaining = await deps.quota.remaining(icCode);
   const now = deps.clock.now();
   const raised: Level[] = [];
@@ -48,7 +58,7 @@ export async function checkQuotaLevels(deps: Deps, icCode: string): Promise<Leve
         });
       });
       if (won) raised.push(level);
-    } else if (remaining >= limit && !armed) {
+    } else if (remaining >= limit && !armed && estimateFen === undefined) {
       await rearm(deps.db, icCode, level, seq, now);
     }
   }

@@ -2,23 +2,41 @@
 import { sql } from 'kysely';
 import type { Db, Dialect } from '../../db/database.ts';
 
+/** One window's counter: the bucket key (name, subject and window start) and when the window ends. */
+export interface BucketHit {
+  bucket: string;
+  expiresAt: number;
+}
+
 /**
- * Adds one hit to a window's counter and returns the count, atomically on every engine: one upsert statement
- * (SQLite `ON CONFLICT … DO UPDATE`, MySQL/MariaDB/TiDB `ON DUPLICATE KEY UPDATE`) — no read-then-write, no locks
- * held across requests. Run it in a transaction so the read sees exactly the count this hit made.
+ * Adds one hit to each window's counter and returns the counts (in the order given), atomically on every engine:
+ * one upsert statement for all of them (SQLite `ON CONFLICT … DO UPDATE … RETURNING`, which answers the counts this
+ * statement made; MySQL/MariaDB/TiDB `ON DUPLICATE KEY UPDATE`, then one read — run it in a transaction so the read
+ * sees exactly the counts this hit made). No read-then-write, no locks held across requests. Buckets must differ.
  */
-export async function hitBucket(db: Db, dialect: Dialect, bucket: string, expiresAt: number): Promise<number> {
+export async function hitBuckets(db: Db, dialect: Dialect, hits: BucketHit[]): Promise<number[]> {
+  const values = sql.join(hits.map((h) => sql`(${h.bucket}, 1, ${h.expiresAt})`));
+  const buckets = hits.map((h) => h.bucket);
+  let rows: Array<{ bucket: string; hits: number }>;
   if (dialect === 'mysql') {
-    await sql`INSERT INTO rate_limits (bucket, hits, expires_at) VALUES (${bucket}, 1, ${expiresAt}) ON DUPLICATE KEY UPDATE hits = hits + 1`.execute(
-      db,
-    );
+    await sql`INSERT INTO rate_limits (bucket, hits, expires_at) VALUES ${values} ON DUPLICATE KEY UPDATE hits = hits + 1`.execute(db);
+    rows = await db.selectFrom('rate_limits').select(['bucket', 'hits']).where('bucket', 'in', buckets).execute();
   } else {
-    await sql`INSERT INTO rate_limits (bucket, hits, expires_at) VALUES (${bucket}, 1, ${expiresAt}) ON CONFLICT (bucket) DO UPDATE SET hits = hits + 1`.execute(
-      db,
-    );
+    rows = (
+      await sql<{
+        bucket: string;
+        hits: number;
+      }>`INSERT INTO rate_limits (bucket, hits, expires_at) VALUES ${values} ON CONFLICT (bucket) DO UPDATE SET hits = hits + 1 RETURNING bucket, hits`.execute(
+        db,
+      )
+    ).rows;
   }
-  const row = await db.selectFrom('rate_limits').select('hits').where('bucket', '=', bucket).executeTakeFirstOrThrow();
-  return Number(row.hits);
+  const count = new Map(rows.map((r) => [r.bucket, Number(r.hits)]));
+  return buckets.map((b) => {
+    const n = count.get(b);
+    if (n === undefined) throw new Error(`rate limit bucket ${b} not counted`);
+    return n;
+  });
 }
 
 /** Deletes counters whose window has ended; returns how many. */

@@ -32,7 +32,8 @@ export async function planInlineSettlement(deps: Deps, order: Order): Promise<In
 /**
  * Every settlement step in the payment's transaction, after the order was recorded settled with its callback seq
  * (`payOpenOrder`): coverage used, quota checked, the type 2 record and its mirror, the insurer share cleared (or
- * parked when the clearing ledger is short: the refused transfer wrote nothing), and the `paid` callback.
+ * parked when the clearing ledger is short: the refused transfer leaves nothing), and the `paid` callback — the
+ * clearing last, see below.
  */
 export async function settleInTransaction(
   deps: Deps,
@@ -47,6 +48,11 @@ export async function settleInTransaction(
   if (isDirectPay(order)) {
     if (insurerFen > 0) await deps.quota.deductIn(trx, order.ic_code, insurerFen, order.order_no, now);
     await deductQuota(trx, order, now);
+  }
+  await notifyPaid(deps, trx, order, now, known);
+  // Last: the clearing account is debited conditionally where it stands (it has a floor) and every payment takes its
+  // row lock, so only the deferred balance updates and the commit come after it (ledger/deferred.ts).
+  if (isDirectPay(order)) {
     try {
       await clearInsurerShare(trx, order, now);
     } catch (err) {
@@ -54,12 +60,15 @@ export async function settleInTransaction(
       await parkInsurerShare(deps, trx, order, now);
     }
   }
-  await notifyPaid(deps, trx, order, now, known);
 }
 
-/** After the payment's commit: the quota alert levels, as the recorded steps check them after the deduction. */
-export async function afterInlineSettlement(deps: Deps, order: Order): Promise<void> {
+/**
+ * After the payment's commit: the quota alert levels, as the recorded steps check them after the deduction — from
+ * the quota read before the payment less this deduction (the quota is read again only when that crosses a level).
+ */
+export async function afterInlineSettlement(deps: Deps, order: Order, plan: InlineSettlement): Promise<void> {
   // Crash tests: the payment and its whole settlement committed (the recorded steps' `settlement:notified`).
   faultPoint(deps.config, 'settlement:notified');
-  if (isDirectPay(order) && Number(order.insurer_fen) > 0) await checkLevels(deps, order.ic_code);
+  const insurerFen = Number(order.insurer_fen);
+  if (isDirectPay(order) && insurerFen > 0) await checkLevels(deps, order.ic_code, plan.remaining - insurerFen);
 }

@@ -88,9 +88,9 @@ async function runStep(deps: Deps, order: Order, step: SettlementStep): Promise<
 }
 
 /** Quota alert levels after a deduction; a failure here must not stop the settlement (the levels job retries). */
-export async function checkLevels(deps: Deps, icCode: string): Promise<void> {
+export async function checkLevels(deps: Deps, icCode: string, estimateFen?: number): Promise<void> {
   try {
-    await checkQuotaLevels(deps, icCode);
+    await checkQuotaLevels(deps, icCode, estimateFen);
   } catch (err) {
     deps.logger.error({ err, ic_code: icCode }, 'quota level check failed; the levels job checks again');
   }
