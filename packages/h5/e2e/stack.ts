@@ -144,6 +144,18 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     },
     async stop() {
       await browser.close();
+      // The journeys' last callbacks may still be on their way (the dispatcher runs every second; an event behind its
+      // order's earlier one waits for it): let the jobs finish them, for at most 20 s, before reconciling.
+      for (let waited = 0; waited < 20_000; waited += 250) {
+        const open = await runtime.deps.db
+          .selectFrom('callback_events')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('final', '=', 1)
+          .where('status', 'in', ['pending', 'sending'])
+          .executeTakeFirstOrThrow();
+        if (Number(open.n) === 0) break;
+        await new Promise((r) => setTimeout(r, 250));
+      }
       await scheduler.stop();
       // What the journeys left must reconcile (issue 9): every order against its attempts, transfers, quota records,
       // Payzero's own records (its simulator is still up) and callbacks, and the books.
