@@ -111,11 +111,11 @@ export class QuotaRepository {
   async recount(icCode: string): Promise<Recount> {
     const now = this.book.clock.now();
     const total = await this.caughtUp(icCode, now);
-    const recordsFen = await this.sumRecords(icCode, BEFORE_ALL, total.watermarkAt);
+    const { netFen: recordsFen, recharges } = await this.scan(icCode, BEFORE_ALL, total.watermarkAt);
     let corrected = false;
     if (recordsFen !== total.settledFen) corrected = await correctTotal(this.book.ours, icCode, total, recordsFen, now);
     else await markRecounted(this.book.ours, icCode, now);
-    await this.mirrorRecharges(icCode, BEFORE_ALL, total.watermarkAt, now);
+    if (recharges > 0) await this.mirrorRecharges(icCode, BEFORE_ALL, total.watermarkAt, now);
     return { bookFen: total.settledFen, recordsFen, watermarkAt: total.watermarkAt, corrected };
   }
 
@@ -183,13 +183,9 @@ export class QuotaRepository {
       : sql`ic_code = ${icCode} and created_at > ${after} and created_at <= ${upTo}`;
   }
 
-  /** Σ type 1 − Σ type 2 of the insurer's records with after < created_at ≤ upTo (no upper bound when null). */
-  private async sumRecords(icCode: string, after: number, upTo: number | null): Promise<number> {
-    return (await this.scan(icCode, after, upTo)).netFen;
-  }
-
   /**
-   * One pass over the index range: the net sum and how many recharges it holds (only then are they read for the
+   * One pass over the insurer's records with after < created_at ≤ upTo (no upper bound when null): the net sum
+   * (Σ type 1 − Σ type 2) and how many recharges it holds (only then are they read for the
    * ledger's mirror). No GROUP BY, which made SQLite sort the range into a temporary B-tree.
    */
   private async scan(icCode: string, after: number, upTo: number | null): Promise<{ netFen: number; recharges: number }> {
