@@ -67,7 +67,7 @@ export async function applyPayzeroResult(deps: Deps, attempt: PaymentAttempt, re
       });
       return 'amount_mismatch';
     }
-    return recordProviderSuccess(deps, attempt.id, result.paymentOrderNo);
+    return recordProviderSuccess(deps, attempt.id, result.paymentOrderNo, attempt.order_no);
   }
   const failure = mapPayzeroFailure(result);
   const changed = await recordFailure(deps, attempt.id, failure.reason, failure.internal, true);

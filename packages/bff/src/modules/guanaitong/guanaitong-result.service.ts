@@ -81,7 +81,7 @@ export async function handleGuanaitongNotify(deps: Deps, notify: GuanaitongNotif
     now: clock.now(),
     random: deps.random,
   });
-  const outcome = await recordProviderSuccess(deps, attempt.id, notify.tradeNo);
+  const outcome = await recordProviderSuccess(deps, attempt.id, notify.tradeNo, attempt.order_no);
   logger.info({ ...log, attempt_id: attempt.id, order_no: attempt.order_no, outcome }, 'guanaitong notify applied');
   return 'success';
 }

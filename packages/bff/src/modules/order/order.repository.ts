@@ -25,11 +25,22 @@ export async function insertOrder(db: Db, order: Order): Promise<void> {
   await db.insertInto('orders').values(order).execute();
 }
 
-/** `open → paid` by this attempt; false when the order was not open (only one attempt can win). */
-export async function markOrderPaid(db: Db, orderNo: string, attemptId: string, now: number): Promise<boolean> {
+/**
+ * `open → paid` by this attempt; false when the order was not open (only one attempt can win). `settled`: settlement
+ * runs in the same transaction, so the order is recorded settled (step `notified`) and its next callback seq is taken
+ * (the row read after this update has it: seq = next_seq − 1).
+ */
+export async function markOrderPaid(db: Db, orderNo: string, attemptId: string, now: number, settled = false): Promise<boolean> {
   const res = await db
     .updateTable('orders')
-    .set({ status: 'paid', paid_at: now, paid_attempt_id: attemptId, settlement_step: 'pending', updated_at: now })
+    .set({
+      status: settled ? 'settled' : 'paid',
+      paid_at: now,
+      paid_attempt_id: attemptId,
+      settlement_step: settled ? 'notified' : 'pending',
+      updated_at: now,
+      ...(settled ? { next_seq: sql<number>`next_seq + 1` } : {}),
+    })
     .where('order_no', '=', orderNo)
     .where('status', '=', 'open')
     .executeTakeFirst();

@@ -15,6 +15,13 @@ import { orderIsExpired } from '../order/order.view.ts';
 import type { Order } from '../order/order.table.ts';
 import { createOrder, viewOrder } from '../order/order.service.ts';
 import { settleOrder } from '../settlement/settlement.service.ts';
+import {
+  afterInlineSettlement,
+  planInlineSettlement,
+  planInlineSettlementOf,
+  settleInTransaction,
+  type InlineSettlement,
+} from '../settlement/settlement.inline.ts';
 import { findInFlightAttempt, getAttempt, insertAttempt, markFailed, markSucceeded, oldestInFlight } from './payment.repository.ts';
 import type { PaymentAttempt, PaymentAttemptTable } from './payment.table.ts';
 
@@ -90,6 +97,8 @@ export type SuccessOutcome = 'paid' | 'duplicate' | 'late' | 'double';
  * the merchant and flips the order open → paid (a conditional update only one attempt can win). A success for a
  * closed order is kept as `paid_late` and raised (LATE_PAYMENT); a second success for a paid order is raised as
  * DOUBLE_PAYMENT (a refund case), never settled twice. Throws InsufficientFunds for a wallet that cannot cover it.
+ * `inline` (planned before the transaction, see settlement.inline.ts): the winner also settles the order here, in the
+ * same transaction; late and double successes are unaffected.
  */
 export async function applySuccess(
   deps: Deps,
@@ -97,13 +106,14 @@ export async function applySuccess(
   attemptId: string,
   providerTradeNo: string | null,
   now: number,
+  inline: InlineSettlement | null = null,
 ): Promise<SuccessOutcome> {
   const attempt = await getAttempt(trx, attemptId);
   if (attempt.status === 'succeeded') return 'duplicate';
   // Conditional: when the same success arrives twice at once (notify and poll), the second waits for the first's row
   // lock and then matches nothing, instead of reading the order as paid by "another" attempt (DOUBLE_PAYMENT).
   if (!(await markSucceeded(trx, attempt, providerTradeNo, now))) return 'duplicate';
-  const won = await markOrderPaid(trx, attempt.order_no, attemptId, now);
+  const won = await markOrderPaid(trx, attempt.order_no, attemptId, now, inline !== null);
   const order = await findOrder(trx, attempt.order_no);
   if (!order) throw new Error(`attempt ${attemptId} without order`);
   if (won) {
@@ -118,6 +128,8 @@ export async function applySuccess(
         now,
       });
     }
+    // The update above took the order's next callback seq with its row lock: the row read after it holds seq + 1.
+    if (inline) await settleInTransaction(deps, trx, order, inline, now, { seq: Number(order.next_seq) - 1, method: attempt.method });
     return 'paid';
   }
   if (order.status === 'closed') {
@@ -160,12 +172,23 @@ export async function applySuccess(
 }
 
 /**
- * Records a provider's success for an attempt (card notify/poll, Guanaitong notify) and settles the order.
- * Idempotent: a replayed success changes nothing.
+ * Records a provider's success for an attempt (card notify/poll, Guanaitong notify) and settles the order: in the
+ * success's own transaction where the quota tables share our database, else by the recorded steps after it.
+ * Idempotent: a replayed success changes nothing. `orderNo`: the attempt's order, when the caller has it.
  */
-export async function recordProviderSuccess(deps: Deps, attemptId: string, providerTradeNo: string | null): Promise<SuccessOutcome> {
-  const outcome = await inTransaction(deps.db, (trx) => applySuccess(deps, trx, attemptId, providerTradeNo, deps.clock.now()));
-  if (outcome === 'paid') await settleAfterPayment(deps, attemptId);
+export async function recordProviderSuccess(
+  deps: Deps,
+  attemptId: string,
+  providerTradeNo: string | null,
+  orderNo?: string,
+): Promise<SuccessOutcome> {
+  const planned = await planInlineSettlementOf(deps, orderNo ?? (await getAttempt(deps.db, attemptId)).order_no);
+  const inline = planned?.plan ?? null;
+  const outcome = await inTransaction(deps.db, (trx) => applySuccess(deps, trx, attemptId, providerTradeNo, deps.clock.now(), inline));
+  if (outcome === 'paid') {
+    if (planned) await afterInlineSettlement(deps, planned.order, planned.plan);
+    else await settleAfterPayment(deps, attemptId);
+  }
   return outcome;
 }
 
@@ -211,16 +234,21 @@ export async function settleAfterPayment(deps: Deps, attemptId: string): Promise
   }
 }
 
-/** Y = 0: the insurer pays everything, so confirming the order goes straight to payment success and settlement. */
+/**
+ * Y = 0: the insurer pays everything, so confirming the order goes straight to payment success and settlement — in
+ * the confirming transaction where the quota tables share our database, else by the recorded steps after it.
+ */
 export async function payInsurerOnly(deps: Deps, order: Order): Promise<void> {
   if (Number(order.self_pay_fen) !== 0 || order.status !== 'open') return;
+  const inline = await planInlineSettlement(deps, order);
   const now = deps.clock.now();
   const attempt = await inTransaction(deps.db, async (trx) => {
     const a = await createAttempt(trx, order, 'insurer_only', now, { status: 'submitted', submitted_at: now });
-    if ((await applySuccess(deps, trx, a.id, null, now)) !== 'paid') fail('ZF0080');
+    if ((await applySuccess(deps, trx, a.id, null, now, inline)) !== 'paid') fail('ZF0080');
     return a;
   });
-  await settleAfterPayment(deps, attempt.id);
+  if (inline) await afterInlineSettlement(deps, order, inline);
+  else await settleAfterPayment(deps, attempt.id);
 }
 
 /**

@@ -1,5 +1,6 @@
 // Settlement in the payment's own transaction (issue 11): when the api_core_v2 tables share our database, a payment
-// and every settlement step commit together — the order goes open → settled in one commit, with the same rows the
+// (balance; a card or Guanaitong success as it is recorded; a Y = 0 order as it is confirmed) and every settlement
+// step commit together — the order goes open → settled in one commit, with the same rows the
 // recorded steps (settlement.service.ts) write one transaction each. A separate quota connection (or
 // SETTLE_IN_PAYMENT=false) keeps the recorded steps; so does recovery (a step path left by a crash resumes there).
 import type { Db } from '../../db/database.ts';
@@ -9,6 +10,7 @@ import { faultPoint } from '../../lib/fault.ts';
 import type { EnqueueInput } from '../callback/callback.service.ts';
 import type { Order } from '../order/order.table.ts';
 import { deductQuota } from '../order/order-holds.ts';
+import { findOrder } from '../order/order.repository.ts';
 import { checkedQuota, clearInsurerShare, isDirectPay, notifyPaid, parkInsurerShare } from './settlement.effects.ts';
 import { checkLevels } from './settlement.service.ts';
 
@@ -30,8 +32,20 @@ export async function planInlineSettlement(deps: Deps, order: Order): Promise<In
 }
 
 /**
+ * {@link planInlineSettlement} for a provider's success (card, Guanaitong), which arrives for an attempt already
+ * written: reads the order first (only an open order can be paid by it; a late or double success plans nothing).
+ */
+export async function planInlineSettlementOf(deps: Deps, orderNo: string): Promise<{ order: Order; plan: InlineSettlement } | null> {
+  if (!deps.config.settleInPayment || !deps.quota.sharesDatabase) return null;
+  const order = await findOrder(deps.db, orderNo);
+  if (order?.status !== 'open') return null;
+  const plan = await planInlineSettlement(deps, order);
+  return plan ? { order, plan } : null;
+}
+
+/**
  * Every settlement step in the payment's transaction, after the order was recorded settled with its callback seq
- * (`payOpenOrder`): coverage used, quota checked, the type 2 record and its mirror, the insurer share cleared (or
+ * (`payOpenOrder` for a balance payment, `markOrderPaid` in `applySuccess` for card, Guanaitong and Y = 0): coverage used, quota checked, the type 2 record and its mirror, the insurer share cleared (or
  * parked when the clearing ledger is short: the refused transfer leaves nothing), and the `paid` callback — the
  * clearing last, see below.
  */
