@@ -17,7 +17,8 @@ export function preloadRoute(routeModule: RegExp): Plugin {
         const bundle: OutputBundle | undefined = ctx.bundle;
         if (!bundle) return [];
         const chunks = Object.values(bundle).filter((c): c is OutputChunk => c.type === 'chunk');
-        const route = chunks.find((c) => c.facadeModuleId && routeModule.test(c.facadeModuleId));
+        // The chunk holding the page (its own, or a manual group's such as vite.config.ts' `wallet`).
+        const route = chunks.find((c) => c.moduleIds.some((id) => routeModule.test(id)));
         if (!route) throw new Error(`preloadRoute: no chunk for ${routeModule}`);
         // What the entry loads already (Vite preloads it itself).
         const entry = chunks.find((c) => c.isEntry);

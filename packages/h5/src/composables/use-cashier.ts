@@ -3,6 +3,7 @@ import type { CashierView } from '@zf/shared';
 import { computed, ref, watch } from 'vue';
 import type { ComputedRef, Ref } from 'vue';
 import { api } from '@/api/client.ts';
+import { takePrefetchedCashier } from '@/api/prefetch.ts';
 import { methodOptions } from '@/components/cashier/cashier-methods.ts';
 import type { MethodOption } from '@/components/cashier/cashier-methods.ts';
 import { missingParam, useAsyncData } from '@/composables/use-async-data.ts';
@@ -26,7 +27,10 @@ export interface Cashier extends AsyncData<CashierView> {
  * page becomes visible and every 15 s, so an order paid or closed in another tab stops the countdown here.
  */
 export function useCashier(orderNo: Ref<string>): Cashier {
-  const loaded = useAsyncData(() => (orderNo.value ? api.getCashier(orderNo.value) : Promise.reject(missingParam())));
+  // The first read may be on its way already (the entry page started it when it sent the user here).
+  const loaded = useAsyncData(() =>
+    orderNo.value ? (takePrefetchedCashier(orderNo.value) ?? api.getCashier(orderNo.value)) : Promise.reject(missingParam()),
+  );
   const countdown = useCountdown();
   const serverOffsetMs = ref<number | null>(null);
 

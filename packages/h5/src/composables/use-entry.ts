@@ -1,12 +1,14 @@
 // The entry flow: reuse or open the session for the deep link, then show policies or jump to the order's page.
 import type { EntryNext, PolicyList, SessionResponse } from '@zf/shared';
 import { useRoute, useRouter } from 'vue-router';
+import type { LocationQuery, Router } from 'vue-router';
 import { ApiError, BAD_LINK_MESSAGE } from '@/api/api-error.ts';
 import { api } from '@/api/client.ts';
+import { prefetchCashier } from '@/api/prefetch.ts';
 import { useAsyncData } from '@/composables/use-async-data.ts';
 import type { AsyncData } from '@/composables/use-async-data.ts';
 import { queryStrings } from '@/composables/use-query-param.ts';
-import { toCashier, toPayResult } from '@/router.ts';
+import { PAGES, toCashier, toPayResult } from '@/router.ts';
 import { useSessionStore } from '@/stores/session.ts';
 import { markWalletEntry } from '@/utils/leave-wallet.ts';
 
@@ -20,19 +22,12 @@ export type EntryOrder = Exclude<EntryNext, { page: 'policies' }>;
 export type EntryResult =
   { kind: 'policies'; session: SessionResponse; list: PolicyList; order: EntryOrder | null } | { kind: 'redirected' };
 
-/**
- * Loads the entry page. A refresh (same `sign`) or a link without `sign` reuses the session kept in
- * sessionStorage, since the link's timestamp is only valid for ±5 minutes; any other link is verified anew.
- * A link whose order exists goes on to its cashier or result, unless the user came back here with the back button
- * (history has a forward entry): then bouncing forward again would trap them, so the list shows with the order.
- */
-export function useEntry(): AsyncData<EntryResult> {
-  const route = useRoute();
-  const router = useRouter();
+/** The entry's load, for the route whose query `query` reads (its deep link's parameters). */
+function entryLoader(router: Router, query: () => LocationQuery): () => Promise<EntryResult> {
   const sessions = useSessionStore();
 
   async function openSession(forceVerify: boolean): Promise<{ session: SessionResponse; reused: boolean }> {
-    const params = queryStrings(route.query);
+    const params = queryStrings(query());
     const sign = params.sign || null;
     const stored = forceVerify ? null : sessions.reusableFor(sign);
     if (stored) return { session: stored, reused: true };
@@ -74,13 +69,16 @@ export function useEntry(): AsyncData<EntryResult> {
       try {
         next = (await api.entry()).next;
       } catch (error) {
-        if (route.query.sign && error instanceof ApiError && error.code === 'ZF0020') return load(true);
+        if (query().sign && error instanceof ApiError && error.code === 'ZF0020') return load(true);
         throw error;
       }
     }
     const order = next.page === 'policies' ? null : next;
     if (order && !cameBack()) {
-      // replace: going back must leave the wallet, not re-run the entry.
+      // The cashier's read goes out now, beside the cashier's chunk, rather than once the page has mounted.
+      if (order.page === 'cashier') prefetchCashier(order.order_no);
+      // replace: going back must leave the wallet, not re-run the entry (started at boot: after the first navigation).
+      await router.isReady();
       await router.replace(order.page === 'cashier' ? toCashier(order.order_no) : toPayResult(order.order_no));
       return { kind: 'redirected' };
     }
@@ -88,11 +86,44 @@ export function useEntry(): AsyncData<EntryResult> {
       return { kind: 'policies', session, list: await listPolicies(session), order };
     } catch (error) {
       // A reused session the server no longer accepts: verify the link once more (works while it is fresh).
-      if (reused && error instanceof ApiError && error.code === 'ZF0020' && route.query.sign) return load(true);
+      if (reused && error instanceof ApiError && error.code === 'ZF0020' && query().sign) return load(true);
       if (error instanceof ApiError && error.code === 'ZF0020') sessions.clear();
       throw error;
     }
   }
 
-  return useAsyncData(() => load());
+  return () => load();
+}
+
+/** The entry's load started at boot, for the page to take when it mounts. */
+let early: { fullPath: string; result: Promise<EntryResult> } | null = null;
+
+/**
+ * When the app opens on the entry page, starts its load (the session exchange) at once, while the page's chunk is
+ * evaluated and the app mounts, instead of from the mounted page. Needs the router and Pinia installed.
+ */
+export function startEntryEarly(router: Router): void {
+  const to = router.resolve(router.options.history.location);
+  if (to.path !== PAGES.validPolicy) return;
+  const result = entryLoader(router, () => to.query)();
+  // Taken by the page when it mounts; a failure is its to show, not an unhandled rejection meanwhile.
+  result.catch(() => {});
+  early = { fullPath: to.fullPath, result };
+}
+
+/**
+ * Loads the entry page. A refresh (same `sign`) or a link without `sign` reuses the session kept in
+ * sessionStorage, since the link's timestamp is only valid for ±5 minutes; any other link is verified anew.
+ * A link whose order exists goes on to its cashier or result, unless the user came back here with the back button
+ * (history has a forward entry): then bouncing forward again would trap them, so the list shows with the order.
+ * The first run takes the load {@link startEntryEarly} started for this same location, if any.
+ */
+export function useEntry(): AsyncData<EntryResult> {
+  const route = useRoute();
+  const load = entryLoader(useRouter(), () => route.query);
+  return useAsyncData(() => {
+    const started = early;
+    early = null;
+    return started && started.fullPath === route.fullPath ? started.result : load();
+  });
 }

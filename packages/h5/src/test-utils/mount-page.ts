@@ -16,13 +16,15 @@ export interface MountedPage {
 
 /**
  * Mounts the app at `url` (e.g. `/pages/cashier/cashier?order_no=X`) and waits for the first data.
- * The router's `replace` and `push` are spied on after the initial navigation, so tests see only the page's own.
+ * The router's `replace` and `push` are spied on after the initial navigation, so tests see only the page's own;
+ * `setup` may add guards to the router first.
  */
-export async function mountPage(url: string): Promise<MountedPage> {
+export async function mountPage(url: string, setup?: (router: Router) => void): Promise<MountedPage> {
   await preloadPages();
   const pinia = createPinia();
   setActivePinia(pinia);
   const router = createAppRouter(createMemoryHistory());
+  setup?.(router);
   await router.push(url);
   await router.isReady();
   vi.spyOn(router, 'replace');

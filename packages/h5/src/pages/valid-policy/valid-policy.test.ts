@@ -104,6 +104,31 @@ describe('valid-policy page', () => {
     expect(router.currentRoute.value.query.order_no).toBe('ZF20261122100000123456');
     expect(api.callsTo('GET /api/policies')).toHaveLength(0);
     expect(wrapper.get('[data-test="self-pay"]').text()).toBe('¥246.92');
+    // Read once: the entry started the read as it sent the user on, and the cashier took it.
+    expect(api.callsTo('GET /api/orders/ZF20261122100000123456/cashier')).toHaveLength(1);
+  });
+
+  it('starts the cashier read before the cashier page mounts, and the page shows that read', async () => {
+    const cashier = deferred<Reply>();
+    const api = mockApi({
+      'POST /api/session': { body: makeSession({ page: 'cashier', order_no: 'ZF20261122100000123456' }) },
+      'GET /api/orders/ZF20261122100000123456/cashier': () => cashier.promise,
+    });
+    const page = deferred<void>();
+    const { router, wrapper } = await mountPage(entryUrl(), (r) =>
+      r.beforeResolve(async (to) => {
+        if (to.path === '/pages/cashier/cashier') await page.promise;
+      }),
+    );
+    // The cashier's chunk is still "loading" (the navigation is held): its read is out already.
+    expect(router.currentRoute.value.path).toBe('/pages/valid-policy/valid-policy');
+    expect(api.callsTo('GET /api/orders/ZF20261122100000123456/cashier')).toHaveLength(1);
+    page.resolve();
+    cashier.resolve({ body: makeCashier() });
+    await settle();
+    expect(router.currentRoute.value.path).toBe('/pages/cashier/cashier');
+    expect(wrapper.get('[data-test="self-pay"]').text()).toBe('¥246.92');
+    expect(api.callsTo('GET /api/orders/ZF20261122100000123456/cashier')).toHaveLength(1);
   });
 
   it('replaces itself with the result page when the order is already paid', async () => {
