@@ -26,6 +26,8 @@ const PAIRED = process.env.BENCH_PAIRED !== '0';
 let down = false;
 
 let received = 0;
+/** When each 2xx was answered: the drain's tail (the last events) is reported beside its total. */
+const times: number[] = [];
 const seen = new Map<string, number>();
 const server = createServer((req, res) => {
   const id = String(req.headers['webhook-id'] ?? '');
@@ -33,6 +35,7 @@ const server = createServer((req, res) => {
   req.on('end', () => {
     if (down) return void res.writeHead(503, { 'content-type': 'text/plain' }).end('outage');
     received++;
+    times.push(Date.now());
     seen.set(id, (seen.get(id) ?? 0) + 1);
     res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
   });
@@ -100,6 +103,10 @@ async function drain(name: string, worker: (d: Deps) => Promise<unknown>, capMs:
   }
   const secs = (Date.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
+  const mine = times.slice(before).map((t) => (t - t0) / 1000);
+  const at = (q: number) => (mine.length ? mine[Math.min(mine.length - 1, Math.floor(q * mine.length))]!.toFixed(2) : '—');
+  const tail = mine.filter((t) => t > secs - 5).length;
+  console.log(`${name}: 50 % delivered at ${at(0.5)} s, 99 % at ${at(0.99)} s, 99.9 % at ${at(0.999)} s; ${tail} in the last 5 s`);
   const got = process.env.BENCH_RECEIVER_URL ? N - remaining : received - before;
   console.log(
     `${name}: ${got} delivered in ${secs.toFixed(2)} s = ${Math.round(got / secs)} /s, CPU ${Math.round((cpu.user + cpu.system) / Math.max(got, 1))} µs per delivery; ${remaining === 0 ? `drained ${N} in ${secs.toFixed(2)} s` : `${remaining} left after ${secs.toFixed(0)} s (drain ≈ ${Math.round(N / Math.max(got / secs, 1e-9))} s projected)`}`,
