@@ -5,7 +5,7 @@
 // --outage: as `pnpm bench` measures it: the receiver answers 503 while the backlog is queued and for 2.5 s after (the
 // worker runs as the scheduler runs it, once a second, never overlapping itself), then comes back; the drain is timed
 // from then, the worker still on its 1 s schedule.
-import { createServer } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,6 +24,9 @@ const OUTAGE = process.argv.includes('--outage');
 /** BENCH_PAIRED=0: one event per order (order_created, as `pnpm bench` queues them) instead of two. */
 const PAIRED = process.env.BENCH_PAIRED !== '0';
 let down = false;
+const SLOW_MS = Number(process.env.BENCH_SLOW_MS ?? 0);
+const SLOW_EVERY = Number(process.env.BENCH_SLOW_EVERY ?? 100);
+let answers = 0;
 
 let received = 0;
 /** When each 2xx was answered: the drain's tail (the last events) is reported beside its total. */
@@ -34,12 +37,17 @@ const server = createServer((req, res) => {
   req.resume();
   req.on('end', () => {
     if (down) return void res.writeHead(503, { 'content-type': 'text/plain' }).end('outage');
-    received++;
-    times.push(Date.now());
-    seen.set(id, (seen.get(id) ?? 0) + 1);
-    res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+    // BENCH_SLOW_MS: one answer in BENCH_SLOW_EVERY (100) takes this long (a partner with a slow tail).
+    if (SLOW_MS > 0 && ++answers % SLOW_EVERY === 0) return void setTimeout(() => ok(id, res), SLOW_MS);
+    ok(id, res);
   });
 });
+function ok(id: string, res: ServerResponse): void {
+  received++;
+  times.push(Date.now());
+  seen.set(id, (seen.get(id) ?? 0) + 1);
+  res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+}
 server.keepAliveTimeout = 30_000;
 await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
 const port = (server.address() as { port: number }).port;
