@@ -104,6 +104,8 @@ class PoolRun {
   private waiting: Array<() => void> = [];
   private batches = 0;
   private dry = false;
+  /** Counts the batches that made events due again (pulled forward, released). */
+  private madeDue = 0;
 
   constructor(
     private readonly deps: Deps,
@@ -152,9 +154,11 @@ class PoolRun {
   private async claimNext(): Promise<void> {
     const { db, clock } = this.deps;
     const now = clock.now();
+    // A batch done meanwhile may make more due (after this claim read): then an empty read does not end the claiming.
+    const seen = this.madeDue;
     const due = await dueBatch(db, now, this.limit);
     this.batches++;
-    if (due.length === 0) return void (this.dry = true);
+    if (due.length === 0) return void (this.dry = seen === this.madeDue);
     const byOrder = new Map<string, CallbackEventRow[]>();
     for (const e of due) byOrder.set(e.order_no, [...(byOrder.get(e.order_no) ?? []), e]);
     const undelivered = await undeliveredSeqs(db, [...byOrder.keys()], now);
@@ -184,7 +188,7 @@ class PoolRun {
       token,
     );
     // Nothing claimed and nothing deferred: nothing left to do now (another instance has the rest).
-    if (won.size === 0 && deferred.size === 0) return void (this.dry = true);
+    if (won.size === 0 && deferred.size === 0) return void (this.dry = seen === this.madeDue);
     const batch: Batch = {
       token,
       endpoints: new RoundEndpoints(),
@@ -280,7 +284,10 @@ class PoolRun {
     await this.record(batch);
     await deferEvents(this.deps.db, batch.release, now, batch.token);
     // What the batch made due again (events pulled forward, held-back ones due now) is read by a further claim.
-    if ((await settleRound(this.deps.db, batch.endpoints, now)) > 0 || batch.release.size > 0) this.dry = false;
+    if ((await settleRound(this.deps.db, batch.endpoints, now)) > 0 || batch.release.size > 0) {
+      this.madeDue++;
+      this.dry = false;
+    }
     this.wake();
   }
 }
