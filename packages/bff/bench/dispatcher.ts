@@ -5,7 +5,7 @@
 // --outage: as `pnpm bench` measures it: the receiver answers 503 while the backlog is queued and for 2.5 s after (the
 // worker runs as the scheduler runs it, once a second, never overlapping itself), then comes back; the drain is timed
 // from then, the worker still on its 1 s schedule.
-import { createServer } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,19 +24,30 @@ const OUTAGE = process.argv.includes('--outage');
 /** BENCH_PAIRED=0: one event per order (order_created, as `pnpm bench` queues them) instead of two. */
 const PAIRED = process.env.BENCH_PAIRED !== '0';
 let down = false;
+const SLOW_MS = Number(process.env.BENCH_SLOW_MS ?? 0);
+const SLOW_EVERY = Number(process.env.BENCH_SLOW_EVERY ?? 100);
+let answers = 0;
 
 let received = 0;
+/** When each 2xx was answered: the drain's tail (the last events) is reported beside its total. */
+const times: number[] = [];
 const seen = new Map<string, number>();
 const server = createServer((req, res) => {
   const id = String(req.headers['webhook-id'] ?? '');
   req.resume();
   req.on('end', () => {
     if (down) return void res.writeHead(503, { 'content-type': 'text/plain' }).end('outage');
-    received++;
-    seen.set(id, (seen.get(id) ?? 0) + 1);
-    res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+    // BENCH_SLOW_MS: one answer in BENCH_SLOW_EVERY (100) takes this long (a partner with a slow tail).
+    if (SLOW_MS > 0 && ++answers % SLOW_EVERY === 0) return void setTimeout(() => ok(id, res), SLOW_MS);
+    ok(id, res);
   });
 });
+function ok(id: string, res: ServerResponse): void {
+  received++;
+  times.push(Date.now());
+  seen.set(id, (seen.get(id) ?? 0) + 1);
+  res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+}
 server.keepAliveTimeout = 30_000;
 await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
 const port = (server.address() as { port: number }).port;
@@ -100,6 +111,10 @@ async function drain(name: string, worker: (d: Deps) => Promise<unknown>, capMs:
   }
   const secs = (Date.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
+  const mine = times.slice(before).map((t) => (t - t0) / 1000);
+  const at = (q: number) => (mine.length ? mine[Math.min(mine.length - 1, Math.floor(q * mine.length))]!.toFixed(2) : '—');
+  const tail = mine.filter((t) => t > secs - 5).length;
+  console.log(`${name}: 50 % delivered at ${at(0.5)} s, 99 % at ${at(0.99)} s, 99.9 % at ${at(0.999)} s; ${tail} in the last 5 s`);
   const got = process.env.BENCH_RECEIVER_URL ? N - remaining : received - before;
   console.log(
     `${name}: ${got} delivered in ${secs.toFixed(2)} s = ${Math.round(got / secs)} /s, CPU ${Math.round((cpu.user + cpu.system) / Math.max(got, 1))} µs per delivery; ${remaining === 0 ? `drained ${N} in ${secs.toFixed(2)} s` : `${remaining} left after ${secs.toFixed(0)} s (drain ≈ ${Math.round(N / Math.max(got / secs, 1e-9))} s projected)`}`,

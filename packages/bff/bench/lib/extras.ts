@@ -1,6 +1,6 @@
 // The subjects beyond the request table: several BFF processes on one MariaDB, the callback dispatcher after a
 // receiver outage and resident memory over many payments (SQLite), and a CPU profile of the pay path (SQLite).
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { connect } from '../../src/db/database.ts';
 import { BFF_DIR, createOrders, startBff, type Ready } from './bff.ts';
@@ -65,6 +65,22 @@ export async function extraSubjects(run: DbRun, { url, supply, payRate }: { url:
         ).n,
       );
     const q0 = await queued();
+    const state = async () => {
+      const file = url.slice('sqlite:'.length);
+      const size = (f: string) => (existsSync(f) ? (statSync(f).size / 2 ** 20).toFixed(1) : '0');
+      const count = async (table: 'callback_events' | 'orders') =>
+        (
+          await db
+            .selectFrom(table)
+            .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+            .groupBy('status')
+            .execute()
+        )
+          .map((r) => `${r.status} ${r.n}`)
+          .join(', ');
+      return `db ${size(file)} MB, wal ${size(`${file}-wal`)} MB; events: ${await count('callback_events')}; orders: ${await count('orders')}`;
+    };
+    log(`dispatcher: before the drain: ${await state()}`);
     receiver.down = false;
     const t0 = Date.now();
     let left = q0;
@@ -81,6 +97,7 @@ export async function extraSubjects(run: DbRun, { url, supply, payRate }: { url:
     const delivered = receiver.countBetween(t0, Date.now());
     let peak = 0;
     for (let s = t0; s + 5000 <= Date.now(); s += 1000) peak = Math.max(peak, receiver.countBetween(s, s + 5000) / 5);
+    log(`dispatcher: after the drain: ${await state()}`);
     await destroy();
     run.dispatcher = {
       queued: q0,

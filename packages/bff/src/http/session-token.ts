@@ -40,9 +40,32 @@ export function signSession(session: Session, secret: string): string {
   return signToken(payload, secret);
 }
 
+/**
+ * Tokens already verified, per secret: a session makes many requests with one token, and the HMAC, the base64 and
+ * JSON decoding were ≈ 6 % of a cashier read's CPU. Only a byte-identical token string verified under the same secret
+ * hits, and the expiry is still checked on every request; bounded (emptied when full).
+ */
+const verified = new Map<string, Map<string, TokenPayload>>();
+const VERIFIED_MAX = 20_000;
+
+function verifiedPayload(token: string, secret: string): TokenPayload | null {
+  let cache = verified.get(secret);
+  const hit = cache?.get(token);
+  if (hit) return hit;
+  const payload = readToken<TokenPayload>(token, secret);
+  if (!payload) return null;
+  if (!cache) {
+    if (verified.size >= 8) verified.clear();
+    verified.set(secret, (cache = new Map()));
+  }
+  if (cache.size >= VERIFIED_MAX) cache.clear();
+  cache.set(token, payload);
+  return payload;
+}
+
 /** Reads a bearer token into a Session; ZF0020 when missing, tampered or expired. */
 export function readSession(deps: Deps, token: string | undefined): Session {
-  const payload = token ? readToken<TokenPayload>(token, deps.config.session.secret) : null;
+  const payload = token ? verifiedPayload(token, deps.config.session.secret) : null;
   if (!payload || payload.exp <= deps.clock.now()) return fail('ZF0020', 'session');
   return {
     partnerId: payload.p,

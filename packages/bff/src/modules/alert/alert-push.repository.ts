@@ -2,6 +2,7 @@
 import type { Selectable } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import { insertOnce } from '../../db/insert-once.ts';
+import { dueOrLeaseLapsed } from '../../db/lease.ts';
 import type { AlertPushTable } from './alert.table.ts';
 
 export type AlertPushRow = Selectable<AlertPushTable>;
@@ -22,19 +23,9 @@ export function insertPush(db: Db, p: { id: string; alertId: string; payload: st
   });
 }
 
+/** Pushes due now (pending and due, or sending with a lapsed lease), oldest first. */
 export function duePushes(db: Db, now: number, limit: number): Promise<AlertPushRow[]> {
-  return db
-    .selectFrom('alert_pushes')
-    .selectAll()
-    .where((eb) =>
-      eb.or([
-        eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', now)]),
-        eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', now)]),
-      ]),
-    )
-    .orderBy('created_at')
-    .limit(limit)
-    .execute();
+  return db.selectFrom('alert_pushes').selectAll().where(dueOrLeaseLapsed(now)).orderBy('created_at').limit(limit).execute();
 }
 
 /** Claims a push by a conditional update on the state it was read in (several instances may run the job). */

@@ -3,6 +3,7 @@
 // so several instances share the queue (never SELECT … FOR UPDATE SKIP LOCKED) and each knows which rows it won.
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Db } from '../../db/database.ts';
+import { dueOrLeaseLapsed } from '../../db/lease.ts';
 import type { CallbackEventRow } from './callback.table.ts';
 
 /**
@@ -11,7 +12,6 @@ import type { CallbackEventRow } from './callback.table.ts';
  * index over the whole queue instead — every round, i.e. quadratic in the backlog (bench/explain-callbacks.ts).
  */
 const rowIs = (cond: RawBuilder<unknown>) => sql<SqlBool>`(case when ${cond} then 1 else 0 end) = 1`;
-const dueAt = (now: number) => sql`(status = 'pending' and next_attempt_at <= ${now}) or (status = 'sending' and lease_until < ${now})`;
 
 /** Due events, at most `limit`: pending ones whose time has come, then sending ones whose lease ran out (a crashed worker). */
 export async function dueBatch(db: Db, now: number, limit: number): Promise<CallbackEventRow[]> {
@@ -89,7 +89,7 @@ export async function claimBatch(db: Db, ids: string[], now: number, leaseUntil:
     .updateTable('callback_events')
     .set({ status: 'sending', lease_until: leaseUntil, claim_token: token })
     .where('id', 'in', ids)
-    .where(rowIs(dueAt(now)))
+    .where(rowIs(dueOrLeaseLapsed(now)))
     .executeTakeFirst();
   const won = Number(res.numUpdatedRows);
   if (won === ids.length) return new Set(ids);
@@ -117,7 +117,7 @@ export async function pullForward(db: Db, by: 'id' | 'order_no', keys: string[],
 }
 
 export interface Delivered {
-  event: Pick<CallbackEventRow, 'id' | 'attempts'>;
+  event: Pick<CallbackEventRow, 'id' | 'attempts' | 'order_no' | 'seq'>;
   deliveryId: string;
   statusCode: number;
   durationMs: number;

@@ -35,6 +35,8 @@ interface Seen {
   ok: number;
   /** Events that failed without an answer or with 5xx before the endpoint's first 2xx of the round. */
   down: Array<[id: string, orderNo: string]>;
+  /** The orders of events that failed so after it (the tail of an outage when the endpoint was down; else their own). */
+  after: string[];
 }
 
 /** What one round saw of each endpoint (origin): 2xx answers, and events that failed without an answer or with 5xx. */
@@ -58,7 +60,7 @@ export class RoundEndpoints {
   private entry(url: string): Seen {
     const key = this.origin(url);
     let e = this.seen.get(key);
-    if (!e) this.seen.set(key, (e = { ok: 0, down: [] }));
+    if (!e) this.seen.set(key, (e = { ok: 0, down: [], after: [] }));
     return e;
   }
 
@@ -66,7 +68,10 @@ export class RoundEndpoints {
   attempted(url: string, eventId: string, orderNo: string, statusCode: number | null, ok: boolean): void {
     const e = this.entry(url);
     if (ok) e.ok++;
-    else if (e.ok === 0 && (statusCode === null || statusCode >= 500)) e.down.push([eventId, orderNo]);
+    else if (statusCode === null || statusCode >= 500) {
+      if (e.ok === 0) e.down.push([eventId, orderNo]);
+      else e.after.push(orderNo);
+    }
   }
 
   entries(): IterableIterator<[string, Seen]> {
@@ -87,14 +92,18 @@ export async function settleRound(db: Db, round: RoundEndpoints, now: number): P
   let pulled = 0;
   for (const [origin, seen] of round.entries()) {
     let outage = book.get(origin);
-    if (seen.down.length >= OUTAGE_MIN_FAILURES && (outage || book.size < MAX_ENDPOINTS)) {
+    // An endpoint already down books every failure without an answer, however few in the round (the last events
+    // before it comes back: left to their own schedule, they alone would keep the drain waiting 15 s).
+    if ((outage && seen.down.length > 0) || (seen.down.length >= OUTAGE_MIN_FAILURES && book.size < MAX_ENDPOINTS)) {
       if (!outage) book.set(origin, (outage = { ids: new Map<string, string>(), lastProbe: now }));
       for (const [id, orderNo] of seen.down) if (outage.ids.size < MAX_BOOKED_PER_ENDPOINT) outage.ids.set(id, orderNo);
     }
     if (seen.ok > 0 && outage) {
       book.delete(origin);
-      // By order: the booked events and the later events of their orders deferred behind them.
-      pulled += await pullForward(db, 'order_no', [...new Set(outage.ids.values())], now, RECOVERY_MAX_ATTEMPTS);
+      // By order: the booked events and the later events of their orders deferred behind them, and the events this
+      // round failed after the first 2xx (answers of the outage still arriving beside the first of the recovery).
+      const orders = new Set([...outage.ids.values(), ...seen.after]);
+      pulled += await pullForward(db, 'order_no', [...orders], now, RECOVERY_MAX_ATTEMPTS);
     }
   }
   return pulled;

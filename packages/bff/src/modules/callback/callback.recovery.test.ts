@@ -78,6 +78,33 @@ describeEachDatabase('callback outage rule', (get) => {
     expect(ctx.partner.received).toHaveLength(70);
   });
 
+  it('the outage tail: a down endpoint books even a lone failure, so it goes with the backlog when the partner is back', async () => {
+    const ctx = get();
+    const orders = PROBE_MIN_BOOKED + 10;
+    await backlog(ctx, orders, 0);
+    ctx.partner.status = 503;
+    await deliverDueCallbacks(ctx.deps);
+    // Down and booked; then one more event fails on its own (a round of one: fewer than OUTAGE_MIN_FAILURES).
+    await backlog(ctx, 1, 0, 'L');
+    await deliverDueCallbacks(ctx.deps);
+    expect(await statuses(ctx)).toEqual({ pending: orders + 1 });
+    ctx.partner.status = 200;
+    ctx.clock.advance(CALLBACK_PROBE_MS);
+    await deliverDueCallbacks(ctx.deps);
+    // Long before its 15 s retry.
+    expect(await statuses(ctx)).toEqual({ delivered: orders + 1 });
+  });
+
+  it('the outage tail: answers of the outage arriving after the first 2xx of the recovery go again at once', async () => {
+    const ctx = get();
+    await backlog(ctx, 60, 0);
+    let answered = 0;
+    ctx.partner.statusFor = () => (++answered <= 5 || (answered >= 7 && answered <= 9) ? 503 : 200);
+    await deliverDueCallbacks(ctx.deps);
+    expect(await statuses(ctx)).toEqual({ delivered: 60 });
+    expect(ctx.partner.received).toHaveLength(68);
+  });
+
   it('a failure while the partner answers other events keeps its retry schedule', async () => {
     const ctx = get();
     const orders = PROBE_MIN_BOOKED + 10;

@@ -21,23 +21,6 @@ export async function insertEvent(db: Db, event: NewEvent): Promise<void> {
     .execute();
 }
 
-/** Events due now: pending ones whose time has come, and sending ones whose lease ran out (a crashed worker). */
-export function dueEvents(db: Db, now: number, limit: number): Promise<CallbackEventRow[]> {
-  return db
-    .selectFrom('callback_events')
-    .selectAll()
-    .where((eb) =>
-      eb.or([
-        eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', now)]),
-        eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', now)]),
-      ]),
-    )
-    .orderBy('created_at')
-    .orderBy('seq')
-    .limit(limit)
-    .execute();
-}
-
 /** The order's earlier events that wait for a retry (or whose sender's lease ran out), in seq order. */
 export function earlierWaiting(db: Db, orderNo: string, seq: number, now: number): Promise<CallbackEventRow[]> {
   return db

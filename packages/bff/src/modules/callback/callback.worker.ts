@@ -1,28 +1,28 @@
 // Delivers due outbox events with Standard Webhooks signatures; retries on a growing schedule (≈ 24 h, then `dead`);
 // safe with several instances: events are claimed in batches by one conditional update with a lease and a claim token
-// (callback-batch.repository.ts), then sent concurrently (keep-alive connections), one order's events in seq order.
+// (callback-batch.repository.ts), then sent by a bounded pool of workers (keep-alive connections), one order's events
+// in seq order. The pool is continuous: a worker takes the next order's chain as soon as its own is done, and the
+// claims are topped up while the ready chains drain (no round waits for its slowest chain).
 import { randomBytes } from 'node:crypto';
-import { webhookHeaders } from '@zf/shared/partner';
-import { callbackSecrets } from '../session/partner-secrets.ts';
 import type { Deps } from '../../deps.ts';
 import type { CallbackEventRow } from './callback.table.ts';
-import { newId } from '../../lib/ids.ts';
-import { raiseAlert } from '../alert/alert.service.ts';
-import { findPartner } from '../session/session.repository.ts';
-import { claimEvent, earlierWaiting, insertDelivery, recordOutcome, requeueEvent } from './callback.repository.ts';
+import { claimEvent, earlierWaiting, requeueEvent } from './callback.repository.ts';
 import { claimBatch, deferEvents, dueBatch, recordDelivered, undeliveredSeqs, type Delivered } from './callback-batch.repository.ts';
-import { faultPoint } from '../../lib/fault.ts';
-import { postCallback } from './callback-send.ts';
 import { probeDownEndpoints, RoundEndpoints, settleRound } from './callback-recovery.ts';
-import { isCallbackAllowed, ownEndpoints, RETRY_SCHEDULE_MS } from './callback.service.ts';
+import { ownEndpoints } from './callback.service.ts';
+import { deliverOne, type SendContext } from './callback-deliver.ts';
 
 const LEASE_MS = 60_000;
-/** Events read and claimed per round, and orders sent to at once. */
+/** An event is sent only while its lease outlasts the callback timeout by this much. */
+const LEASE_MARGIN_MS = 5_000;
+/** Events read and claimed per batch, and workers sending at once (each one order's chain at a time). */
 export const CALLBACK_BATCH = 500;
 export const CALLBACK_CONCURRENCY = 64;
-/** One run of the job stops starting rounds after this many, or after this long (the next run goes on). */
-const MAX_ROUNDS = 100;
+/** One run of the job stops claiming after this many batches, or after this long (the next run goes on). */
+const MAX_BATCHES = 100;
 const MAX_RUN_MS = 20_000;
+/** Successes recorded at the latest every this many (and when their batch is done). */
+const RECORD_EVERY = 200;
 /**
  * How long an event waits behind an earlier undelivered event of its order: events go out in `seq` order while the
  * partner answers, but a partner failing one event gets the later ones at most this long after they were queued
@@ -36,18 +36,32 @@ export interface DeliveryReport {
   dead: number;
 }
 
-/**
- * Sends every due event, round after round until none is left: one order's events in `seq` order, except that an
- * event held back by an earlier undelivered one goes out anyway once it has waited CALLBACK_HOLD_BACK_MS.
- */
-export async function deliverDueCallbacks(deps: Deps, limit = CALLBACK_BATCH): Promise<DeliveryReport> {
-  const report: DeliveryReport = { delivered: 0, failed: 0, dead: 0 };
-  const started = Date.now();
-  await probeDownEndpoints(deps.db, deps.clock.now());
-  for (let round = 0; round < MAX_ROUNDS && Date.now() - started < MAX_RUN_MS; round++) {
-    if ((await deliverRound(deps, limit, report)) === 0) break;
-  }
-  return report;
+/** The events of one claim: its token, what its endpoints answered, its successes and held-back events. */
+interface Batch {
+  token: string;
+  endpoints: RoundEndpoints;
+  delivered: Delivered[];
+  /** Claimed events held back after all, by the time they are due again. */
+  release: Map<number, string[]>;
+  /** Claimed events not finished yet; at 0 the batch is recorded and its endpoints judged (the outage rule). */
+  open: number;
+  leaseUntil: number;
+}
+
+interface Entry {
+  event: CallbackEventRow;
+  batch: Batch;
+  /** Read with the others but claimed by another instance: the order's later held-back events wait. */
+  lost: boolean;
+  /** An earlier event of the order was undelivered outside this run when it was read. */
+  earlierElsewhere: boolean;
+}
+
+/** One order's claimed events in seq order, sent by one worker at a time; later batches append to it while it lives. */
+interface Chain {
+  orderNo: string;
+  entries: Entry[];
+  blockedUntil: number | null;
 }
 
 const heldBack = (e: CallbackEventRow, now: number) => now < Number(e.created_at) + CALLBACK_HOLD_BACK_MS;
@@ -56,7 +70,7 @@ const heldBack = (e: CallbackEventRow, now: number) => now < Number(e.created_at
  * When a held-back event is worth looking at again: when the earlier event that holds it may go (rounded up to the
  * second, so that one statement defers many, and never before it: due events are read in (next_attempt_at, seq)
  * order, so the earlier one is always read with it), at the latest when its hold-back ends. Until then it stays out
- * of the due batches, where it would otherwise take the place of other orders' events round after round.
+ * of the due batches, where it would otherwise take the place of other orders' events batch after batch.
  */
 function deferTo(until: Map<number, string[]>, e: CallbackEventRow, blockerDueAt: number, now: number): void {
   const at = Math.max(now, Math.min(Number(e.created_at) + CALLBACK_HOLD_BACK_MS, Math.ceil(blockerDueAt / 1000) * 1000));
@@ -64,200 +78,218 @@ function deferTo(until: Map<number, string[]>, e: CallbackEventRow, blockerDueAt
 }
 
 /**
- * One round: read the due events, keep per order those that may go now (defer the others), claim them, send them.
- * Returns how many were sent or deferred (0: nothing left to do now).
+ * Sends every due event until none is left (or the run's bounds): one order's events in `seq` order, except that an
+ * event held back by an earlier undelivered one goes out anyway once it has waited CALLBACK_HOLD_BACK_MS.
  */
-async function deliverRound(deps: Deps, limit: number, report: DeliveryReport): Promise<number> {
-  const { db, clock } = deps;
-  const now = clock.now();
-  const due = await dueBatch(db, now, limit);
-  if (due.length === 0) return 0;
-  const byOrder = new Map<string, CallbackEventRow[]>();
-  for (const e of due) byOrder.set(e.order_no, [...(byOrder.get(e.order_no) ?? []), e]);
-  const undelivered = await undeliveredSeqs(db, [...byOrder.keys()], now);
-  // Per order, in seq order: a held-back event waits while an earlier one is undelivered and not in this round.
-  const chains: CallbackEventRow[][] = [];
-  /** Orders with undelivered events outside this round (pending, not due yet, or another sender's). */
-  const waitingElsewhere = new Map<string, number[]>();
-  const deferred = new Map<number, string[]>();
-  for (const [orderNo, events] of byOrder) {
-    events.sort((a, b) => Number(a.seq) - Number(b.seq));
-    const here = new Set(events.map((e) => Number(e.seq)));
-    const elsewhere = (undelivered.get(orderNo) ?? []).filter((u) => !here.has(u.seq));
-    if (elsewhere.length)
-      waitingElsewhere.set(
-        orderNo,
-        elsewhere.map((u) => u.seq),
-      );
-    const chain: CallbackEventRow[] = [];
-    for (const e of events) {
-      const blockers = heldBack(e, now) ? elsewhere.filter((u) => u.seq < Number(e.seq)) : [];
-      if (blockers.length === 0) chain.push(e);
-      else deferTo(deferred, e, Math.min(...blockers.map((u) => u.dueAt)), now);
-    }
-    if (chain.length) chains.push(chain);
-  }
-  await deferEvents(db, deferred, now, null);
-  /** Events deferred (progress too: the next round reads the batch after them). */
-  const moved = [...deferred.values()].reduce((n, ids) => n + ids.length, 0);
-  const token = randomBytes(16).toString('hex');
-  const won = await claimBatch(
-    db,
-    chains.flat().map((e) => e.id),
-    now,
-    now + LEASE_MS,
-    token,
-  );
-  if (won.size === 0) return moved;
+export async function deliverDueCallbacks(deps: Deps, limit = CALLBACK_BATCH): Promise<DeliveryReport> {
+  await probeDownEndpoints(deps.db, deps.clock.now());
+  const run = new PoolRun(deps, limit);
+  await Promise.all(Array.from({ length: CALLBACK_CONCURRENCY }, () => run.worker()));
+  if (run.failure) throw run.failure;
+  return run.report;
+}
 
-  const ctx: RoundContext = {
-    partners: new Map(),
-    own: ownEndpoints(deps.config),
-    delivered: [],
-    release: new Map(),
-    retryAt: new Map(),
-    endpoints: new RoundEndpoints(),
-  };
-  const queue = chains.filter((c) => c.some((e) => won.has(e.id)));
-  let sent = 0;
-  const worker = async () => {
-    for (let chain = queue.shift(); chain; chain = queue.shift()) {
-      // After an earlier event of the order failed (or went to another instance), held-back ones wait: until the
-      // failed one's retry, or a second for one in another sender's hands.
-      let blockedUntil: number | null = null;
-      for (const event of chain) {
-        if (!won.has(event.id)) {
-          blockedUntil ??= now + 1000;
-          continue;
-        }
-        if (blockedUntil !== null && heldBack(event, now)) {
-          deferTo(ctx.release, event, blockedUntil, now);
-          continue;
-        }
-        // Past its hold-back, an event first gives its order's earlier waiting events one more try (ahead of their
-        // schedule, each claimed on its own), so a partner back from an outage gets each order's events in seq order.
-        if (!heldBack(event, now) && waitingElsewhere.get(event.order_no)?.some((s) => s < Number(event.seq))) {
-          for (const earlier of await earlierWaiting(db, event.order_no, event.seq, now)) {
-            if (!(await claimEvent(db, earlier, now + LEASE_MS))) continue;
-            const o = await deliverOne(deps, earlier, ctx, true);
-            sent++;
-            report[o]++;
-          }
-        }
-        const outcome = await deliverOne(deps, event, ctx);
-        sent++;
-        if (outcome !== 'delivered') {
-          report[outcome]++;
-          blockedUntil ??= outcome === 'failed' ? (ctx.retryAt.get(event.id) ?? now) : now;
-        }
+class PoolRun {
+  readonly report: DeliveryReport = { delivered: 0, failed: 0, dead: 0 };
+  failure: unknown = null;
+  private readonly started = Date.now();
+  private readonly ready: Chain[] = [];
+  /** Orders with a live chain in this run (queued or being sent). */
+  private readonly active = new Map<string, Chain>();
+  /** Per order, the seqs this run claimed and has not finished or recorded: not blockers of its later events. */
+  private readonly mine = new Map<string, Set<number>>();
+  private readonly shared: Pick<SendContext, 'partners' | 'own' | 'retryAt'>;
+  private refilling: Promise<void> | null = null;
+  /** Idle workers, woken when a chain or a batch is done. */
+  private waiting: Array<() => void> = [];
+  private batches = 0;
+  private dry = false;
+  /** Counts the batches that made events due again (pulled forward, released). */
+  private madeDue = 0;
+
+  constructor(
+    private readonly deps: Deps,
+    private readonly limit: number,
+  ) {
+    this.shared = { partners: new Map(), own: ownEndpoints(deps.config), retryAt: new Map() };
+  }
+
+  private canRefill(): boolean {
+    return !this.dry && this.failure === null && this.batches < MAX_BATCHES && Date.now() - this.started < MAX_RUN_MS;
+  }
+
+  /** Tops the claims up (one refill at a time); a failure stops the run's claiming and is thrown at its end. */
+  private refill(): Promise<void> {
+    this.refilling ??= this.claimNext()
+      .catch((err: unknown) => void (this.failure ??= err))
+      .finally(() => (this.refilling = null));
+    return this.refilling;
+  }
+
+  async worker(): Promise<void> {
+    for (;;) {
+      const chain = this.ready.shift();
+      if (!chain) {
+        if (this.refilling) await this.refilling;
+        else if (this.canRefill()) await this.refill();
+        // Chains still being sent may make more due (a batch's outage rule pulls its orders forward): wait for them.
+        else if (this.active.size > 0) await new Promise<void>((resolve) => this.waiting.push(resolve));
+        else return;
+        continue;
+      }
+      if (this.ready.length < CALLBACK_CONCURRENCY && this.canRefill()) void this.refill();
+      try {
+        await this.send(chain);
+      } catch (err) {
+        this.failure ??= err;
+        this.dry = true;
       }
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(CALLBACK_CONCURRENCY, queue.length) }, worker));
-  await recordDelivered(db, ctx.delivered, token, clock.now());
-  report.delivered += ctx.delivered.length;
-  await deferEvents(db, ctx.release, now, token);
-  await settleRound(db, ctx.endpoints, clock.now());
-  return sent + moved;
-}
+  }
 
-/** A partner of the round, and its callback URLs checked against its allow-list once each (null: not allowed). */
-async function partnerTargets(db: Deps['db'], partnerId: string, own: string[]) {
-  const partner = await findPartner(db, partnerId);
-  const hosts: string[] = partner ? (JSON.parse(partner.callback_hosts) as string[]) : [];
-  const checked = new Map<string, URL | null>();
-  const target = (url: string): URL | null => {
-    let t = checked.get(url);
-    if (t === undefined) checked.set(url, (t = isCallbackAllowed(url, hosts, own) ? new URL(url) : null));
-    return t;
-  };
-  return { partner, target };
-}
-
-interface RoundContext {
-  partners: Map<string, ReturnType<typeof partnerTargets>>;
-  own: string[];
-  /** Successes of the round, recorded together at its end. */
-  delivered: Delivered[];
-  /** Claimed events held back after all, by the time they are due again. */
-  release: Map<number, string[]>;
-  /** Next attempt times of the round's failed events. */
-  retryAt: Map<string, number>;
-  /** What each partner endpoint answered in this round (the outage rule, callback-recovery.ts). */
-  endpoints: RoundEndpoints;
-}
-
-/** `single`: the event was claimed on its own (no claim token): its success is recorded at once, not with the round's. */
-async function deliverOne(
-  deps: Deps,
-  event: CallbackEventRow,
-  ctx: RoundContext,
-  single = false,
-): Promise<'delivered' | 'failed' | 'dead'> {
-  const { db, clock, logger } = deps;
-  let lookup = ctx.partners.get(event.partner_id);
-  if (!lookup) ctx.partners.set(event.partner_id, (lookup = partnerTargets(db, event.partner_id, ctx.own)));
-  const { partner, target } = await lookup;
-  const started = clock.now();
-  let statusCode: number | null = null;
-  let error: string | null = null;
-
-  const url = partner ? target(event.url) : null;
-  if (!partner || !url) {
-    error = 'callback host not allowed';
-  } else {
-    const timestamp = Math.floor(started / 1000);
-    try {
-      statusCode = await postCallback(
-        deps,
-        url,
-        {
-          'content-type': 'application/json',
-          'user-agent': 'zhifu-wallet-callbacks/1',
-          ...webhookHeaders(callbackSecrets(partner, started), event.id, timestamp, event.payload),
-        },
-        event.payload,
-        deps.config.callbackTimeoutMs,
-      );
-      if (statusCode < 200 || statusCode >= 300) error = `HTTP ${statusCode}`;
-    } catch (err) {
-      error = err instanceof Error ? `${err.name}: ${err.message}` : 'network error';
+  /**
+   * Reads the next due events, keeps per order those that may go now (defers the others), claims them and hands them
+   * to the chains: appended to the order's live chain, or a new chain queued for the pool.
+   */
+  private async claimNext(): Promise<void> {
+    const { db, clock } = this.deps;
+    const now = clock.now();
+    // A batch done meanwhile may make more due (after this claim read): then an empty read does not end the claiming.
+    const seen = this.madeDue;
+    const due = await dueBatch(db, now, this.limit);
+    this.batches++;
+    if (due.length === 0) return void (this.dry = seen === this.madeDue);
+    const byOrder = new Map<string, CallbackEventRow[]>();
+    for (const e of due) byOrder.set(e.order_no, [...(byOrder.get(e.order_no) ?? []), e]);
+    const undelivered = await undeliveredSeqs(db, [...byOrder.keys()], now);
+    const picked: Array<{ orderNo: string; events: Array<{ event: CallbackEventRow; earlierElsewhere: boolean }> }> = [];
+    const deferred = new Map<number, string[]>();
+    for (const [orderNo, events] of byOrder) {
+      events.sort((a, b) => Number(a.seq) - Number(b.seq));
+      const here = new Set(events.map((e) => Number(e.seq)));
+      const mine = this.mine.get(orderNo);
+      // Undelivered outside this batch and not in this run's hands (those go first in the order's chain).
+      const elsewhere = (undelivered.get(orderNo) ?? []).filter((u) => !here.has(u.seq) && !mine?.has(u.seq));
+      const keep: Array<{ event: CallbackEventRow; earlierElsewhere: boolean }> = [];
+      for (const e of events) {
+        const earlier = elsewhere.filter((u) => u.seq < Number(e.seq));
+        if (earlier.length && heldBack(e, now)) deferTo(deferred, e, Math.min(...earlier.map((u) => u.dueAt)), now);
+        else keep.push({ event: e, earlierElsewhere: earlier.length > 0 });
+      }
+      if (keep.length) picked.push({ orderNo, events: keep });
     }
-    ctx.endpoints.attempted(event.url, event.id, event.order_no, statusCode, error === null);
+    await deferEvents(db, deferred, now, null);
+    const token = randomBytes(16).toString('hex');
+    const won = await claimBatch(
+      db,
+      picked.flatMap((p) => p.events.map((e) => e.event.id)),
+      now,
+      now + LEASE_MS,
+      token,
+    );
+    // Nothing claimed and nothing deferred: nothing left to do now (another instance has the rest).
+    if (won.size === 0 && deferred.size === 0) return void (this.dry = seen === this.madeDue);
+    const batch: Batch = {
+      token,
+      endpoints: new RoundEndpoints(),
+      delivered: [],
+      release: new Map(),
+      open: won.size,
+      leaseUntil: now + LEASE_MS,
+    };
+    for (const { orderNo, events } of picked) {
+      if (!events.some((e) => won.has(e.event.id))) continue;
+      const entries = events.map((e) => ({ ...e, batch, lost: !won.has(e.event.id) }));
+      let seqs = this.mine.get(orderNo);
+      if (!seqs) this.mine.set(orderNo, (seqs = new Set()));
+      for (const e of entries) if (!e.lost) seqs.add(Number(e.event.seq));
+      const live = this.active.get(orderNo);
+      if (live) {
+        live.entries.push(...entries);
+        live.entries.sort((a, b) => Number(a.event.seq) - Number(b.event.seq));
+      } else {
+        const chain: Chain = { orderNo, entries, blockedUntil: null };
+        this.active.set(orderNo, chain);
+        this.ready.push(chain);
+      }
+    }
   }
 
-  // Crash tests: the partner has the callback, we have not recorded it (it is sent again, same event_id).
-  if (error === null) faultPoint(deps.config, `callback:sent:${event.event}`);
-  const finished = clock.now();
-  const durationMs = Math.max(0, finished - started);
-  if (error === null && statusCode !== null && !single) {
-    ctx.delivered.push({ event, deliveryId: newId('CD', finished), statusCode, durationMs, at: finished });
-    return 'delivered';
-  }
-  const attempt = Number(event.attempts) + 1;
-  await insertDelivery(db, { id: newId('CD', finished), eventId: event.id, attempt, statusCode, error, durationMs, at: finished });
-  if (error === null) {
-    await recordOutcome(db, event.id, attempt, statusCode, null, { status: 'delivered', at: finished });
-    return 'delivered';
+  /** Sends one order's chain, and whatever later batches append to it meanwhile, in seq order. */
+  private async send(chain: Chain): Promise<void> {
+    const { db, clock } = this.deps;
+    for (let entry = chain.entries.shift(); entry; entry = chain.entries.shift()) {
+      const { event, batch } = entry;
+      const now = clock.now();
+      // After an earlier event of the order failed (or went to another instance), held-back ones wait: until the
+      // failed one's retry, or a second for one in another sender's hands.
+      if (entry.lost) {
+        chain.blockedUntil ??= now + 1000;
+        continue;
+      }
+      const ctx: SendContext = { ...this.shared, delivered: batch.delivered, endpoints: batch.endpoints };
+      // A slow partner: an event whose lease could lapse before its answer goes back to the queue unsent.
+      const late = now + this.deps.config.callbackTimeoutMs + LEASE_MARGIN_MS > batch.leaseUntil;
+      if (late || (chain.blockedUntil !== null && heldBack(event, now))) {
+        if (late) chain.blockedUntil ??= now;
+        deferTo(batch.release, event, chain.blockedUntil ?? now, now);
+        this.forget(event);
+        await this.finish(batch);
+        continue;
+      }
+      // Past its hold-back, an event first gives its order's earlier waiting events one more try (ahead of their
+      // schedule, each claimed on its own), so a partner back from an outage gets each order's events in seq order.
+      if (entry.earlierElsewhere && !heldBack(event, now)) {
+        for (const earlier of await earlierWaiting(db, event.order_no, event.seq, now)) {
+          if (!(await claimEvent(db, earlier, now + LEASE_MS))) continue;
+          this.report[await deliverOne(this.deps, earlier, ctx, true)]++;
+        }
+      }
+      const outcome = await deliverOne(this.deps, event, ctx);
+      if (outcome !== 'delivered') {
+        this.report[outcome]++;
+        this.forget(event);
+        chain.blockedUntil ??= outcome === 'failed' ? (this.shared.retryAt.get(event.id) ?? now) : now;
+      }
+      if (batch.delivered.length >= RECORD_EVERY) await this.record(batch);
+      await this.finish(batch);
+    }
+    this.active.delete(chain.orderNo);
+    this.wake();
   }
 
-  const delay = RETRY_SCHEDULE_MS[attempt - 1];
-  const hostRefused = error === 'callback host not allowed';
-  if (delay === undefined || hostRefused) {
-    await recordOutcome(db, event.id, attempt, statusCode, error, { status: 'dead' });
-    await raiseAlert(db, logger, {
-      kind: 'CALLBACK_DEAD',
-      dedupeKey: `CALLBACK_DEAD:${event.id}:${attempt}`,
-      orderNo: event.order_no,
-      detail: `callback ${event.event} #${event.seq} undeliverable: ${error}`,
-      now: finished,
-    });
-    return 'dead';
+  private wake(): void {
+    for (const resolve of this.waiting.splice(0)) resolve();
   }
-  logger.info({ event_id: event.id, order_no: event.order_no, attempt, error }, 'callback delivery failed; will retry');
-  ctx.retryAt.set(event.id, finished + delay);
-  await recordOutcome(db, event.id, attempt, statusCode, error, { status: 'pending', nextAttemptAt: finished + delay });
-  return 'failed';
+
+  private forget(event: Pick<CallbackEventRow, 'order_no' | 'seq'>): void {
+    const seqs = this.mine.get(event.order_no);
+    seqs?.delete(Number(event.seq));
+    if (seqs?.size === 0) this.mine.delete(event.order_no);
+  }
+
+  /** Records the batch's successes so far (one insert + one update per status code and ≤ 200 events). */
+  private async record(batch: Batch): Promise<void> {
+    const done = batch.delivered.splice(0);
+    if (done.length === 0) return;
+    await recordDelivered(this.deps.db, done, batch.token, this.deps.clock.now());
+    this.report.delivered += done.length;
+    for (const d of done) this.forget(d.event);
+  }
+
+  /** One claimed event of the batch is done; the last one records the batch and judges its endpoints. */
+  private async finish(batch: Batch): Promise<void> {
+    if (--batch.open > 0) return;
+    const now = this.deps.clock.now();
+    await this.record(batch);
+    await deferEvents(this.deps.db, batch.release, now, batch.token);
+    // What the batch made due again (events pulled forward, held-back ones due now) is read by a further claim.
+    if ((await settleRound(this.deps.db, batch.endpoints, now)) > 0 || batch.release.size > 0) {
+      this.madeDue++;
+      this.dry = false;
+    }
+    this.wake();
+  }
 }
 
 /** Puts a delivered or dead event back in the queue with the same event_id and a fresh retry schedule (admin replay). */

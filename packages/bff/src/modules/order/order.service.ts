@@ -3,6 +3,7 @@
 import { quote, type OrderList, type OrderView } from '@zf/shared';
 import { inTransaction, isUniqueViolation, type Db } from '../../db/database.ts';
 import type { Order } from './order.table.ts';
+import type { PaymentAttempt } from '../payment/payment.table.ts';
 import type { Deps } from '../../deps.ts';
 import { DomainError, fail } from '../../http/errors.ts';
 import { newOrderNo } from '../../lib/ids.ts';
@@ -66,7 +67,9 @@ export async function createOrder(deps: Deps, session: Session, policyNo: string
           callback_url: session.callbackUrl,
           status: 'open',
           settlement_step: null,
-          next_seq: 1,
+          // Its first event (order_created, below) takes seq 1 as it is written: no increment and read-back of a row
+          // this transaction has just inserted.
+          next_seq: 2,
           deadline_at: now + config.orderTtlMs,
           paid_at: null,
           paid_attempt_id: null,
@@ -88,10 +91,12 @@ export async function createOrder(deps: Deps, session: Session, policyNo: string
           resCode: 'ZF0230',
           resInfo: '订单已创建，等待支付',
           final: false,
+          seq: 1,
           now,
           random: deps.random,
         });
-        return { order: (await findOrder(trx, orderNo)) ?? order, created: true };
+        // The row is what this transaction wrote (holds and the event live in their own tables): not read back.
+        return { order, created: true };
       });
       if (result.created) await earlyQuotaWarning(deps, result.order);
       return result;
@@ -140,8 +145,9 @@ async function recordView(deps: Deps, order: Order, partnerName: string | null):
   return { ...toOrderView(order, attempt, deps.clock.now(), card?.last4 ?? null), partner_name: partnerName, extra_paid_fen: extra };
 }
 
-export async function viewOrder(deps: Deps, order: Order): Promise<OrderView> {
-  const view = toOrderView(order, await lastAttempt(deps.db, order.order_no), deps.clock.now());
+/** The H5's view of an order; `known.attempt`: its last attempt when the caller knows it (a new order has none). */
+export async function viewOrder(deps: Deps, order: Order, known?: { attempt: PaymentAttempt | undefined }): Promise<OrderView> {
+  const view = toOrderView(order, known ? known.attempt : await lastAttempt(deps.db, order.order_no), deps.clock.now());
   // A second success (DOUBLE_PAYMENT) is money the user paid twice: the result page says it will be refunded.
   const extra = order.status === 'open' ? 0 : await extraPaidFen(deps.db, order.order_no, order.paid_attempt_id);
   return { ...view, extra_paid_fen: extra };

@@ -257,7 +257,11 @@ export async function payInsurerOnly(deps: Deps, order: Order): Promise<void> {
  */
 export async function confirmOrder(deps: Deps, session: Session, policyNo: string): Promise<{ order: OrderView; created: boolean }> {
   const { order, created } = await createOrder(deps, session, policyNo);
-  if (created) await payInsurerOnly(deps, order);
-  const fresh = (await findOrder(deps.db, order.order_no)) ?? order;
-  return { order: await viewOrder(deps, fresh), created };
+  // Read again only what changed since it was read or written: a new Y = 0 order is paid and settled at once.
+  if (created && Number(order.self_pay_fen) === 0) {
+    await payInsurerOnly(deps, order);
+    return { order: await viewOrder(deps, (await findOrder(deps.db, order.order_no)) ?? order), created };
+  }
+  // A new order has no attempt yet; a live one returned as it was read.
+  return { order: await viewOrder(deps, order, created ? { attempt: undefined } : undefined), created };
 }
