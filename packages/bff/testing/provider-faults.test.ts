@@ -186,7 +186,7 @@ describeEachDatabase(
       const orderNo = created.body.order.order_no as string;
       for (const fault of [{ kind: 'status', status: 502 }, { kind: 'hang' }] as const) {
         proxy.inject(fault, 1, '/employee/checkUserAndToPay');
-        const { value: back, ms } = await timed(() => gatTripToCallback(gat!, token, orderNo));
+        const { value: back, ms } = await timed(() => gat!.tripToCallback(token, orderNo, proxy!.url));
         expect(ms).toBeLessThan(BOUND_MS);
         expect(back).toContain('/pages/cashier/cashier');
         expect(back).toMatch(/ZF0(090|130)/);
@@ -202,26 +202,3 @@ describeEachDatabase(
   },
   { PROVIDER_TIMEOUT_MS: String(TIMEOUT_MS) },
 );
-
-/** Start → Guanaitong's login → our auth callback (which calls checkUserAndToPay); answers where it sends the browser. */
-async function gatTripToCallback(env: GuanaitongPayEnv, token: string, orderNo: string): Promise<string> {
-  const start = await fetch(`${env.url}/api/orders/${orderNo}/pay/guanaitong/start`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ pay_type: 1 }),
-  });
-  expect(start.status).toBe(200);
-  const loginUrl = new URL(((await start.json()) as { login_url: string }).login_url);
-  const form = new URLSearchParams({
-    appid: loginUrl.searchParams.get('appid') ?? '',
-    redirect_uri: loginUrl.searchParams.get('redirect_uri') ?? '',
-    state: loginUrl.searchParams.get('state') ?? '',
-    login: '',
-  });
-  const login = await fetch(`${loginUrl.origin}/sso/login`, { method: 'POST', body: form, redirect: 'manual' });
-  await login.text();
-  const back = await fetch(login.headers.get('location') ?? '', { redirect: 'manual' });
-  await back.text();
-  expect(back.status).toBe(302);
-  return back.headers.get('location') ?? '';
-}
