@@ -129,7 +129,8 @@ describeEachDatabase(
       expect(await callbacks(ctx, env.deps)).toEqual(['order_created:1', 'paid:2']);
     });
 
-    it('out of order: a failure after the success changes nothing; the same success three times at once settles once', async () => {
+    /** A card attempt Payzero holds (no notify, the success 10 min away): the notifies the test sends decide it. */
+    const cardAttemptAwaitingNotify = async () => {
       const ctx = get();
       const { env } = await payzero();
       env.sim.dropNotifies(true);
@@ -137,7 +138,11 @@ describeEachDatabase(
       const { token, orderNo, selfPayFen } = await env.newOrder();
       await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, CARD);
       const [attempt] = await attemptsOf(ctx, orderNo);
-      const base = { mchtOrderNo: attempt!.provider_ref, paymentAmount: selfPayFen };
+      return { ctx, env, orderNo, base: { mchtOrderNo: attempt!.provider_ref, paymentAmount: selfPayFen } };
+    };
+
+    it('out of order: a failure after the success changes nothing; the same success three times at once settles once', async () => {
+      const { ctx, env, orderNo, base } = await cardAttemptAwaitingNotify();
       const success = { ...base, payStatus: 'PAY_SUCCEED', paymentOrderNo: 'P-OK-1', paymentDatetime: '20261201100000' };
       const answers = await Promise.all([1, 2, 3].map(() => notify(env, success)));
       expect(answers.map((a) => a.body)).toEqual(['OK', 'OK', 'OK']);
@@ -152,14 +157,7 @@ describeEachDatabase(
     });
 
     it('out of order: a success after the failure was recorded is money that arrived: applied once (the order is paid), never twice', async () => {
-      const ctx = get();
-      const { env } = await payzero();
-      env.sim.dropNotifies(true);
-      env.sim.setCardBehaviour('0000', { outcome: 'succeed', delayMs: 600_000 });
-      const { token, orderNo, selfPayFen } = await env.newOrder();
-      await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, CARD);
-      const [attempt] = await attemptsOf(ctx, orderNo);
-      const base = { mchtOrderNo: attempt!.provider_ref, paymentAmount: selfPayFen };
+      const { ctx, env, orderNo, base } = await cardAttemptAwaitingNotify();
       expect(await notify(env, { ...base, payStatus: 'PAY_FAILED', failReason: '银行卡交易被拒绝' })).toEqual({ status: 200, body: 'OK' });
       expect((await attemptsOf(ctx, orderNo))[0]!.status).toBe('failed');
       expect(await status(ctx, orderNo)).toBe('open');
