@@ -1,7 +1,9 @@
-// The daily reconciliation: from 03:00 Asia/Shanghai, the last two days' orders and the books, stored as a run
-// (`ran_by = job`, once a day across instances: a day's run that is running or done is not repeated; one that failed
-// or found the slot taken is tried again at the next tick within the hour); any difference is raised once per day for
-// admins (RECONCILE_DIFFERENCE). Card attempts are checked with Payzero's `/order/feedback`.
+// The daily reconciliation: from 03:00 Asia/Shanghai, the orders of the Shanghai day that ended at 02:00 (an hour
+// before the run, so an order paid just before it has its final callback delivered before it is checked) and the
+// books, stored as a run (`ran_by = job`, once a day across instances: a day's run that is running or done is not
+// repeated; one that failed or found the slot taken is tried again at the next tick within the hour); any difference
+// is raised once per day for admins (RECONCILE_DIFFERENCE). Card attempts are checked with Payzero's `/order/feedback`.
+// The windows tile: each day's is [02:00 the day before, 02:00), whenever in the hour the run starts.
 import type { Deps } from '../../deps.ts';
 import type { Job } from '../../jobs/scheduler.ts';
 import { raiseAlert } from '../alert/alert.service.ts';
@@ -10,7 +12,20 @@ import { runBySince } from './reconcile-runs.repository.ts';
 import { recordedReconcile } from './reconcile-runs.service.ts';
 import type { CardLookup, ReconcileReport } from './reconcile.service.ts';
 
-const DAY = 86_400_000;
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const SHANGHAI = 8 * HOUR;
+/** The daily window ends at this Shanghai hour: an hour before the run at 03:00. */
+const WINDOW_END_HOUR = 2;
+
+/** The daily window for a run at `now`: the 24 h up to the last Shanghai 02:00 at least an hour before `now`. */
+export function dailyWindow(now: number): { since: number; until: number } {
+  const local = now - HOUR + SHANGHAI;
+  let end = Math.floor(local / DAY) * DAY + WINDOW_END_HOUR * HOUR;
+  if (end > local) end -= DAY;
+  const until = end - SHANGHAI;
+  return { since: until - DAY, until };
+}
 
 /** Payzero's own record of a card payment, through the one client of these deps. */
 export function payzeroLookup(deps: Deps): CardLookup {
@@ -22,16 +37,16 @@ export function payzeroLookup(deps: Deps): CardLookup {
 }
 
 /**
- * Runs (and stores) the reconciliation of the last `days` days and raises its differences (once per Shanghai date).
- * Null when another run holds the running slot.
+ * Runs (and stores) the reconciliation of the daily window ({@link dailyWindow}) and raises its differences (once per
+ * Shanghai date). Null when another run holds the running slot.
  */
-export async function dailyReconcile(deps: Deps, days = 2): Promise<ReconcileReport | null> {
+export async function dailyReconcile(deps: Deps): Promise<ReconcileReport | null> {
   const now = deps.clock.now();
-  const done = await recordedReconcile(deps, { since: now - days * DAY, until: now, ranBy: 'job' }, payzeroLookup(deps));
+  const done = await recordedReconcile(deps, { ...dailyWindow(now), ranBy: 'job' }, payzeroLookup(deps));
   if (!done) return null;
   const { report, run } = done;
   if (report.differences.length) {
-    const date = new Date(now + 8 * 3600_000).toISOString().slice(0, 10);
+    const date = new Date(now + SHANGHAI).toISOString().slice(0, 10);
     const checks = [...new Set(report.differences.map((d) => d.check))].join(', ');
     await raiseAlert(deps.db, deps.logger, {
       kind: 'RECONCILE_DIFFERENCE',
@@ -51,7 +66,7 @@ export function reconcileJobs(deps: Deps): Job[] {
       everyMs: 10 * 60_000,
       run: async () => {
         const now = deps.clock.now();
-        const shanghai = new Date(now + 8 * 3600_000);
+        const shanghai = new Date(now + SHANGHAI);
         if (shanghai.getUTCHours() !== 3) return;
         const slotStart = now - (shanghai.getUTCMinutes() * 60_000 + shanghai.getUTCSeconds() * 1000 + shanghai.getUTCMilliseconds());
         if (!(await runBySince(deps.db, 'job', slotStart))) await dailyReconcile(deps);
