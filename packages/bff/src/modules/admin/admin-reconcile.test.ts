@@ -167,7 +167,7 @@ describeEachDatabase('admin reconciliation API', (get) => {
       report.differences.length,
       null,
     ]);
-    // A run whose lease ran out and whose slot another run took: its heartbeat fails, it stores nothing of its own.
+    // A run whose lease ran out and whose slot another run took: its checkpoint fails, it stores nothing of its own.
     const stale = (await startRun(ctx.deps, { since: 0, until: now + 1, ranBy: 'cli' }))!;
     ctx.clock.advance(RUN_LEASE_MS + 1);
     const taker = (await startRun(ctx.deps, { since: 0, until: now + 1, ranBy: 'job' }))!;

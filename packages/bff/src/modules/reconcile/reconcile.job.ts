@@ -8,8 +8,8 @@ import type { Deps } from '../../deps.ts';
 import type { Job } from '../../jobs/scheduler.ts';
 import { raiseAlert } from '../alert/alert.service.ts';
 import { payzeroIntegration } from '../card/payzero.integration.ts';
-import { runBySince } from './reconcile-runs.repository.ts';
-import { recordedReconcile } from './reconcile-runs.service.ts';
+import { differencesOf, findRun, runBySince } from './reconcile-runs.repository.ts';
+import { MAX_STORED_DIFFERENCES, recordedReconcile, resumeRun } from './reconcile-runs.service.ts';
 import type { CardLookup, ReconcileReport } from './reconcile.service.ts';
 
 const HOUR = 3_600_000;
@@ -41,21 +41,24 @@ export function payzeroLookup(deps: Deps): CardLookup {
  * Shanghai date). Null when another run holds the running slot.
  */
 export async function dailyReconcile(deps: Deps): Promise<ReconcileReport | null> {
-  const now = deps.clock.now();
-  const done = await recordedReconcile(deps, { ...dailyWindow(now), ranBy: 'job' }, payzeroLookup(deps));
+  const done = await recordedReconcile(deps, { ...dailyWindow(deps.clock.now()), ranBy: 'job' }, payzeroLookup(deps));
   if (!done) return null;
-  const { report, run } = done;
-  if (report.differences.length) {
-    const date = new Date(now + SHANGHAI).toISOString().slice(0, 10);
-    const checks = [...new Set(report.differences.map((d) => d.check))].join(', ');
-    await raiseAlert(deps.db, deps.logger, {
-      kind: 'RECONCILE_DIFFERENCE',
-      dedupeKey: `RECONCILE_DIFFERENCE:${date}`,
-      detail: `${report.differences.length} difference(s) (${checks}); see run ${run.id} on the console's 对账 page`,
-      now,
-    });
-  }
-  return report;
+  await raiseDifferences(deps, done.run.id);
+  return done.report;
+}
+
+/** A finished daily run's differences, raised once for the Shanghai date it started on (a resumed run's too). */
+async function raiseDifferences(deps: Deps, runId: string): Promise<void> {
+  const run = await findRun(deps.db, runId);
+  if (!run || run.state !== 'done' || !Number(run.difference_count)) return;
+  const date = new Date(Number(run.started_at) + SHANGHAI).toISOString().slice(0, 10);
+  const checks = [...new Set((await differencesOf(deps.db, run.id, MAX_STORED_DIFFERENCES)).map((d) => d.check_name))].join(', ');
+  await raiseAlert(deps.db, deps.logger, {
+    kind: 'RECONCILE_DIFFERENCE',
+    dedupeKey: `RECONCILE_DIFFERENCE:${date}`,
+    detail: `${run.difference_count} difference(s) (${checks}); see run ${run.id} on the console's 对账 page`,
+    now: deps.clock.now(),
+  });
 }
 
 /** The job: checked every 10 minutes, it runs once in the 03:00–04:00 Shanghai hour. */
@@ -70,6 +73,15 @@ export function reconcileJobs(deps: Deps): Job[] {
         if (shanghai.getUTCHours() !== 3) return;
         const slotStart = now - (shanghai.getUTCMinutes() * 60_000 + shanghai.getUTCSeconds() * 1000 + shanghai.getUTCMilliseconds());
         if (!(await runBySince(deps.db, 'job', slotStart))) await dailyReconcile(deps);
+      },
+    },
+    {
+      // Any stored run (the daily job's, the CLI's, the console's) whose instance stopped is finished here.
+      name: 'resume-reconcile',
+      everyMs: 60_000,
+      run: async () => {
+        const resumed = await resumeRun(deps, payzeroLookup(deps));
+        if (resumed?.run.ran_by === 'job') await raiseDifferences(deps, resumed.run.id);
       },
     },
   ];

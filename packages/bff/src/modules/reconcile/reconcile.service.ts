@@ -31,12 +31,34 @@ export interface ReconcileReport {
 /** The provider's own record of a card payment (Payzero `/order/feedback`); null when it cannot be asked. */
 export type CardLookup = (mchtOrderNo: string) => Promise<{ payStatus: string; paymentAmount: number | null }>;
 
+/** An order's place in the window's order: (created_at, order_no). */
+export interface ReconcileCursor {
+  createdAt: number;
+  orderNo: string;
+}
+
+/** What was found since the previous progress report: a stored run keeps it, so another instance can continue. */
+export interface Checkpoint {
+  /** The last order checked (the one before the first of a resumed run's when none yet). */
+  cursor: ReconcileCursor | null;
+  differences: Difference[];
+  providerChecks: number;
+  /** The insurers whose books were checked (the last report only). */
+  insurers?: number;
+}
+
 export interface ReconcileOptions {
   since: number;
   /** Orders created before this (ms); all since `since` when absent. */
   until?: number;
-  /** Called every {@link PROGRESS_EVERY} orders (and at the end) with the orders checked and the window's total. */
-  onProgress?: (done: number, total: number) => Promise<void>;
+  /** A resumed run: check only the orders after this one; `doneBefore` orders were checked before it. */
+  after?: ReconcileCursor;
+  doneBefore?: number;
+  /**
+   * Called every {@link PROGRESS_EVERY} orders (and at the end, after the books' checks) with the orders checked, the
+   * window's total and what was found since the previous call.
+   */
+  onProgress?: (done: number, total: number, checkpoint: Checkpoint) => Promise<void>;
   /** How card attempts are checked with Payzero; without it card attempts are reported as unchecked. */
   cardLookup?: CardLookup;
 }
@@ -47,14 +69,28 @@ export const PROGRESS_EVERY = 20;
 export async function reconcile(deps: Deps, opts: ReconcileOptions): Promise<ReconcileReport> {
   const { db, quota } = deps;
   const differences: Difference[] = [];
-  const orders = await repo.ordersSince(db, opts.since, opts.until);
+  const orders = await repo.ordersSince(db, opts.since, opts.until, opts.after);
+  const before = opts.doneBefore ?? 0;
+  const total = before + orders.length;
   let providerChecks = 0;
+  let mark = { differences: 0, providerChecks: 0 };
+  /** What was found since the last report, up to the `checked` orders. */
+  const checkpoint = (checked: number): Checkpoint => {
+    const last = orders[checked - 1];
+    const found = {
+      cursor: last ? { createdAt: Number(last.created_at), orderNo: last.order_no } : (opts.after ?? null),
+      differences: differences.slice(mark.differences),
+      providerChecks: providerChecks - mark.providerChecks,
+    };
+    mark = { differences: differences.length, providerChecks };
+    return found;
+  };
 
   for (let start = 0; start < orders.length; start += PAGE_SIZE) {
     const page = await loadPage(deps, orders.slice(start, start + PAGE_SIZE));
     for (const [j, order] of orders.slice(start, start + PAGE_SIZE).entries()) {
       const i = start + j;
-      if (opts.onProgress && i > 0 && i % PROGRESS_EVERY === 0) await opts.onProgress(i, orders.length);
+      if (opts.onProgress && i > 0 && i % PROGRESS_EVERY === 0) await opts.onProgress(before + i, total, checkpoint(i));
       const facts = page.facts(order);
       for (const d of expectedTransfers(facts)) differences.push({ ...d, orderNo: order.order_no });
       for (const d of extraPaymentRefunds({ ...facts, refunds: page.refunds(order.order_no) }))
@@ -81,12 +117,12 @@ export async function reconcile(deps: Deps, opts: ReconcileOptions): Promise<Rec
 
   const ledger = await checkLedger(db);
   if (!ledgerIsClean(ledger)) differences.push({ check: 'ledger', detail: JSON.stringify(ledger) });
-  await opts.onProgress?.(orders.length, orders.length);
+  await opts.onProgress?.(total, total, { ...checkpoint(orders.length), insurers: insurers.length });
   return {
     since: opts.since,
     until: opts.until ?? null,
     ranAt: deps.clock.now(),
-    orders: orders.length,
+    orders: total,
     insurers: insurers.length,
     providerChecks,
     differences,
