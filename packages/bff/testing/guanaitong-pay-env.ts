@@ -14,6 +14,11 @@ export interface GuanaitongPayEnv {
   sim: GuanaitongSimulator;
   deps: Deps;
   url: string;
+  /**
+   * Start → Guanaitong's login (at `loginBase`: the simulator, or a fault proxy in front of it) → our auth callback,
+   * which calls checkUserAndToPay; answers where the callback sends the browser (the cashier, or our page with a code).
+   */
+  tripToCallback(token: string, orderNo: string, loginBase?: string): Promise<string>;
   /** Pays an order's self-pay with points through the whole trip; resolves once the notify went out. */
   payWithPoints(token: string, orderNo: string): Promise<void>;
   close(): Promise<void>;
@@ -46,27 +51,32 @@ export async function startGuanaitongPayEnv(
     },
   };
   app = createApp(deps);
+  const tripToCallback = async (token: string, orderNo: string, loginBase = simServer.url) => {
+    const start = await fetch(`${served.url}/api/orders/${orderNo}/pay/guanaitong/start`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ pay_type: 1 }),
+    });
+    expect(start.status).toBe(200);
+    const loginUrl = new URL(((await start.json()) as { login_url: string }).login_url);
+    const form = new URLSearchParams({
+      appid: loginUrl.searchParams.get('appid') ?? '',
+      redirect_uri: loginUrl.searchParams.get('redirect_uri') ?? '',
+      state: loginUrl.searchParams.get('state') ?? '',
+      login: '',
+    });
+    const login = await visit(`${loginBase}/sso/login`, { method: 'POST', body: form });
+    const back = await visit(login.location);
+    expect(back.status).toBe(302);
+    return back.location;
+  };
   return {
     sim,
     deps,
     url: served.url,
+    tripToCallback,
     async payWithPoints(token, orderNo) {
-      const start = await fetch(`${served.url}/api/orders/${orderNo}/pay/guanaitong/start`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ pay_type: 1 }),
-      });
-      expect(start.status).toBe(200);
-      const loginUrl = new URL(((await start.json()) as { login_url: string }).login_url);
-      const form = new URLSearchParams({
-        appid: loginUrl.searchParams.get('appid') ?? '',
-        redirect_uri: loginUrl.searchParams.get('redirect_uri') ?? '',
-        state: loginUrl.searchParams.get('state') ?? '',
-        login: '',
-      });
-      const login = await visit(`${simServer.url}/sso/login`, { method: 'POST', body: form });
-      const back = await visit(login.location);
-      const cashier = new URL(back.location);
+      const cashier = new URL(await tripToCallback(token, orderNo));
       const pay = new URLSearchParams({ trade_no: cashier.searchParams.get('trade_no') ?? '', t: cashier.searchParams.get('t') ?? '' });
       expect((await visit(`${simServer.url}/cashier/confirm`, { method: 'POST', body: pay })).status).toBe(302);
       await sim.control.notifiesIdle();

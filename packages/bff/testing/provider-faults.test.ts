@@ -129,7 +129,8 @@ describeEachDatabase(
       expect(await callbacks(ctx, env.deps)).toEqual(['order_created:1', 'paid:2']);
     });
 
-    it('out of order: a failure after the success changes nothing; the same success three times at once settles once', async () => {
+    /** A card attempt Payzero holds (no notify, the success 10 min away): the notifies the test sends decide it. */
+    const cardAttemptAwaitingNotify = async () => {
       const ctx = get();
       const { env } = await payzero();
       env.sim.dropNotifies(true);
@@ -137,7 +138,11 @@ describeEachDatabase(
       const { token, orderNo, selfPayFen } = await env.newOrder();
       await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, CARD);
       const [attempt] = await attemptsOf(ctx, orderNo);
-      const base = { mchtOrderNo: attempt!.provider_ref, paymentAmount: selfPayFen };
+      return { ctx, env, orderNo, base: { mchtOrderNo: attempt!.provider_ref, paymentAmount: selfPayFen } };
+    };
+
+    it('out of order: a failure after the success changes nothing; the same success three times at once settles once', async () => {
+      const { ctx, env, orderNo, base } = await cardAttemptAwaitingNotify();
       const success = { ...base, payStatus: 'PAY_SUCCEED', paymentOrderNo: 'P-OK-1', paymentDatetime: '20261201100000' };
       const answers = await Promise.all([1, 2, 3].map(() => notify(env, success)));
       expect(answers.map((a) => a.body)).toEqual(['OK', 'OK', 'OK']);
@@ -152,14 +157,7 @@ describeEachDatabase(
     });
 
     it('out of order: a success after the failure was recorded is money that arrived: applied once (the order is paid), never twice', async () => {
-      const ctx = get();
-      const { env } = await payzero();
-      env.sim.dropNotifies(true);
-      env.sim.setCardBehaviour('0000', { outcome: 'succeed', delayMs: 600_000 });
-      const { token, orderNo, selfPayFen } = await env.newOrder();
-      await env.call('POST', `/api/orders/${orderNo}/pay/card`, token, CARD);
-      const [attempt] = await attemptsOf(ctx, orderNo);
-      const base = { mchtOrderNo: attempt!.provider_ref, paymentAmount: selfPayFen };
+      const { ctx, env, orderNo, base } = await cardAttemptAwaitingNotify();
       expect(await notify(env, { ...base, payStatus: 'PAY_FAILED', failReason: '银行卡交易被拒绝' })).toEqual({ status: 200, body: 'OK' });
       expect((await attemptsOf(ctx, orderNo))[0]!.status).toBe('failed');
       expect(await status(ctx, orderNo)).toBe('open');
@@ -186,7 +184,7 @@ describeEachDatabase(
       const orderNo = created.body.order.order_no as string;
       for (const fault of [{ kind: 'status', status: 502 }, { kind: 'hang' }] as const) {
         proxy.inject(fault, 1, '/employee/checkUserAndToPay');
-        const { value: back, ms } = await timed(() => gatTripToCallback(gat!, token, orderNo));
+        const { value: back, ms } = await timed(() => gat!.tripToCallback(token, orderNo, proxy!.url));
         expect(ms).toBeLessThan(BOUND_MS);
         expect(back).toContain('/pages/cashier/cashier');
         expect(back).toMatch(/ZF0(090|130)/);
@@ -202,26 +200,3 @@ describeEachDatabase(
   },
   { PROVIDER_TIMEOUT_MS: String(TIMEOUT_MS) },
 );
-
-/** Start → Guanaitong's login → our auth callback (which calls checkUserAndToPay); answers where it sends the browser. */
-async function gatTripToCallback(env: GuanaitongPayEnv, token: string, orderNo: string): Promise<string> {
-  const start = await fetch(`${env.url}/api/orders/${orderNo}/pay/guanaitong/start`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ pay_type: 1 }),
-  });
-  expect(start.status).toBe(200);
-  const loginUrl = new URL(((await start.json()) as { login_url: string }).login_url);
-  const form = new URLSearchParams({
-    appid: loginUrl.searchParams.get('appid') ?? '',
-    redirect_uri: loginUrl.searchParams.get('redirect_uri') ?? '',
-    state: loginUrl.searchParams.get('state') ?? '',
-    login: '',
-  });
-  const login = await fetch(`${loginUrl.origin}/sso/login`, { method: 'POST', body: form, redirect: 'manual' });
-  await login.text();
-  const back = await fetch(login.headers.get('location') ?? '', { redirect: 'manual' });
-  await back.text();
-  expect(back.status).toBe(302);
-  return back.headers.get('location') ?? '';
-}

@@ -22,6 +22,7 @@ import * as console070 from './migrations/2026_12_01_070_console.ts';
 import * as callbackClaims from './migrations/2026_12_01_100_callback_claims.ts';
 import * as reconcileRuns from './migrations/2026_12_02_010_reconcile_runs.ts';
 import * as callbackDueSeq from './migrations/2026_12_02_030_callback_due_seq.ts';
+import * as reconcileResume from './migrations/2026_12_02_060_reconcile_resume.ts';
 import { quotaMigration } from './migrations/quota_2026_11_22_001_init.ts';
 import { quotaCreatedIndex } from './migrations/quota_2026_12_01_030_created_index.ts';
 
@@ -125,6 +126,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026_12_01_100_callback_claims': callbackClaims,
   '2026_12_02_010_reconcile_runs': reconcileRuns,
   '2026_12_02_030_callback_due_seq': callbackDueSeq,
+  '2026_12_02_060_reconcile_resume': reconcileResume,
 };
 
 /** Brings our schema up to date; throws on the first failing migration. */

@@ -2,7 +2,7 @@
 // (debits_pending / credits_pending) until a timeout; it is posted (in full or in part) or voided exactly once, by a
 // conditional update of its status. Posting moves the money with an ordinary balanced transfer.
 import { sql, type Kysely } from 'kysely';
-import type { Db } from '../db/database.ts';
+import { inTransaction, type Db } from '../db/database.ts';
 import type { Database } from '../db/tables.ts';
 import { insertOnce } from '../db/insert-once.ts';
 import { newId } from '../lib/ids.ts';
@@ -184,7 +184,12 @@ export async function voidPending(trx: Db, key: string, now: number): Promise<bo
   return resolve(trx, p, 'voided', null, now);
 }
 
-/** The expiry job: releases holds whose timeout passed (each by its own conditional update; safe on many instances). */
+/**
+ * The expiry job: releases holds whose timeout passed (each by its own conditional update; safe on many instances), each
+ * in `inTransaction`, so its two releases wait for the commit like a payment's legs: one UPDATE in id order (the hot
+ * `coverage_issued` / `quota_issued` rows locked for the last statement only, never against a payment's order) and
+ * a deadlock is retried.
+ */
 export async function expirePending(db: Kysely<Database>, now: number, limit = 100): Promise<number> {
   const due = await db
     .selectFrom('ledger_pending')
@@ -195,7 +200,7 @@ export async function expirePending(db: Kysely<Database>, now: number, limit = 1
     .execute();
   let expired = 0;
   for (const p of due) {
-    if (await db.transaction().execute((trx) => resolve(trx, p, 'expired', null, now))) expired++;
+    if (await inTransaction(db, (trx) => resolve(trx, p, 'expired', null, now))) expired++;
   }
   return expired;
 }

@@ -138,7 +138,7 @@ describeEachDatabase('admin reconciliation API', (get) => {
     ctx.clock.advance(10 * 60_000);
     await job!.run();
     const rows = await runRows(ctx);
-    expect(rows.map((r) => [r.ran_by, r.state, Number(r.until) - Number(r.since)])).toEqual([['job', 'done', 48 * HOUR]]);
+    expect(rows.map((r) => [r.ran_by, r.state, Number(r.until) - Number(r.since)])).toEqual([['job', 'done', 24 * HOUR]]);
   });
 
   it('reports progress every 20 orders, renewing the lease; a run that lost its slot stores nothing', async () => {
@@ -167,7 +167,7 @@ describeEachDatabase('admin reconciliation API', (get) => {
       report.differences.length,
       null,
     ]);
-    // A run whose lease ran out and whose slot another run took: its heartbeat fails, it stores nothing of its own.
+    // A run whose lease ran out and whose slot another run took: its checkpoint fails, it stores nothing of its own.
     const stale = (await startRun(ctx.deps, { since: 0, until: now + 1, ranBy: 'cli' }))!;
     ctx.clock.advance(RUN_LEASE_MS + 1);
     const taker = (await startRun(ctx.deps, { since: 0, until: now + 1, ranBy: 'job' }))!;

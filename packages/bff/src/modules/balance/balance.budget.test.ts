@@ -59,7 +59,7 @@ describeEachDatabase(
       expect(transfers.map((t) => t.idempotency_key).sort()).toEqual(
         ['coverage', 'insurer', 'quota', 'selfpay'].map((k) => `order:${orderNo}:${k}`),
       );
-      expect(await ctx.deps.quota.recordsByRef(orderNo)).toMatchObject([{ type: 2, amountFen: 8000 }]);
+      expect(await ctx.deps.quota.recordsByRefs([orderNo])).toMatchObject([{ type: 2, amountFen: 8000 }]);
       await deliverDueCallbacks(ctx.deps);
       expect(ctx.partner.received.filter((r) => r.json.order_no === orderNo).map((r) => r.json.event)).toEqual(['order_created', 'paid']);
     });

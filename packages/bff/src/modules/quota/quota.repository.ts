@@ -67,14 +67,15 @@ export class QuotaRepository {
   async recharge(icCode: string, amountFen: number, refNo: string, now: number): Promise<boolean> {
     const created = await this.insertRecord(icCode, QUOTA_RECHARGE, amountFen, refNo, now);
     // A retry after a crash between record and mirror mirrors the record as stored, never the retry's amount.
-    const stored = created ? { icCode, amountFen } : (await this.recordsByRef(refNo)).find((r) => r.type === QUOTA_RECHARGE);
+    const stored = created ? { icCode, amountFen } : (await this.recordsByRefs([refNo])).find((r) => r.type === QUOTA_RECHARGE);
     if (stored) await this.mirror(stored.icCode, stored.amountFen, refNo, now);
     return created;
   }
 
-  /** The records of one ref no. (an order's deduction, a recharge), for reconciliation. */
-  async recordsByRef(refNo: string): Promise<QuotaRecord[]> {
-    const rows = (await this.db.selectFrom(this.tables.recordTable).selectAll().where('ref_no', '=', refNo).execute()) as Array<
+  /** The records of these ref nos. (orders' deductions, recharges), for reconciliation a page at a time. */
+  async recordsByRefs(refNos: string[]): Promise<QuotaRecord[]> {
+    if (!refNos.length) return [];
+    const rows = (await this.db.selectFrom(this.tables.recordTable).selectAll().where('ref_no', 'in', refNos).execute()) as Array<
       Record<string, unknown>
     >;
     return rows.map(toRecord);

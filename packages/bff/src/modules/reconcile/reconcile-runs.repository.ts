@@ -1,5 +1,7 @@
-// The stored runs: claimed by an insert holding the unique `active` slot, kept alive by a leased heartbeat, finished
-// with their differences in one transaction. Every write is conditional on the run still holding the slot.
+// The stored runs: claimed by an insert holding the unique `active` slot, kept alive by leased checkpoints (progress,
+// the last order checked and the differences found since), finished with the last of them in one transaction. Every
+// write is conditional on the run still holding the slot under the writer's claim token; a run whose lease ran out is
+// claimed (a new token) by another instance, which continues after its last checkpoint.
 import type { Db } from '../../db/database.ts';
 import { insertOnce } from '../../db/insert-once.ts';
 import type { ReconcileDifferenceTable, ReconcileRun } from './reconcile.table.ts';
@@ -18,35 +20,69 @@ export async function expireDeadRuns(db: Db, now: number): Promise<number> {
 }
 
 /** Claims the one running slot with a new run; false when another run holds it. */
-export function claimRun(db: Db, run: Pick<ReconcileRun, 'id' | 'since' | 'until' | 'ran_by' | 'started_at' | 'lease_until'>) {
-  const counts = { orders: 0, orders_done: 0, insurers: 0, provider_checks: 0, difference_count: 0 };
-  return insertOnce(db, 'reconcile_runs', { ...run, ...counts, state: 'running', active: SLOT, finished_at: null, error: null });
+export function claimRun(
+  db: Db,
+  run: Pick<ReconcileRun, 'id' | 'since' | 'until' | 'ran_by' | 'started_at' | 'lease_until' | 'claim_token'>,
+) {
+  const counts = { orders: 0, orders_done: 0, insurers: 0, provider_checks: 0, difference_count: 0, resumes: 0 };
+  const rest = { state: 'running', active: SLOT, finished_at: null, error: null, cursor_at: null, cursor_no: null } as const;
+  return insertOnce(db, 'reconcile_runs', { ...run, ...counts, ...rest });
 }
 
-/** The heartbeat: progress and a new lease, only while the run still holds the slot. */
-export async function heartbeat(db: Db, id: string, done: number, total: number, leaseUntil: number): Promise<boolean> {
+/**
+ * Claims a running run whose lease ran out (its instance stopped) under a new token, at most `maxResumes` times;
+ * the run claimed, or undefined when there is none.
+ */
+export async function claimDeadRun(db: Db, now: number, token: string, leaseUntil: number, maxResumes: number) {
   const res = await db
     .updateTable('reconcile_runs')
-    .set({ orders_done: done, orders: total, lease_until: leaseUntil })
+    .set((eb) => ({ claim_token: token, lease_until: leaseUntil, resumes: eb('resumes', '+', 1) }))
+    .where('active', '=', SLOT)
+    .where('lease_until', '<', now)
+    .where('resumes', '<', maxResumes)
+    .executeTakeFirst();
+  if (Number(res.numUpdatedRows) !== 1) return undefined;
+  return db.selectFrom('reconcile_runs').selectAll().where('claim_token', '=', token).where('active', '=', SLOT).executeTakeFirst();
+}
+
+export type RunWrite = Partial<
+  Pick<
+    ReconcileRun,
+    | 'orders'
+    | 'orders_done'
+    | 'insurers'
+    | 'provider_checks'
+    | 'difference_count'
+    | 'cursor_at'
+    | 'cursor_no'
+    | 'lease_until'
+    | 'state'
+    | 'finished_at'
+    | 'error'
+    | 'active'
+  >
+>;
+
+/** Writes a running run (a checkpoint with a new lease), only while it holds the slot under `token`. */
+export async function updateRun(db: Db, id: string, token: string | null, set: RunWrite): Promise<boolean> {
+  const res = await db
+    .updateTable('reconcile_runs')
+    .set(set)
     .where('id', '=', id)
     .where('active', '=', SLOT)
+    .$if(token !== null, (q) => q.where('claim_token', '=', token!))
     .executeTakeFirst();
   return Number(res.numUpdatedRows) === 1;
 }
 
-export async function finishRun(
+/** Ends a run (done or failed), freeing the slot, only while it holds it under `token`. */
+export function finishRun(
   db: Db,
   id: string,
-  set: Pick<ReconcileRun, 'state' | 'finished_at' | 'error'> &
-    Partial<Pick<ReconcileRun, 'orders' | 'orders_done' | 'insurers' | 'provider_checks' | 'difference_count'>>,
+  token: string | null,
+  set: Pick<ReconcileRun, 'state' | 'finished_at' | 'error'> & RunWrite,
 ): Promise<boolean> {
-  const res = await db
-    .updateTable('reconcile_runs')
-    .set({ ...set, active: null, lease_until: null })
-    .where('id', '=', id)
-    .where('active', '=', SLOT)
-    .executeTakeFirst();
-  return Number(res.numUpdatedRows) === 1;
+  return updateRun(db, id, token, { ...set, active: null, lease_until: null });
 }
 
 export async function insertDifferences(db: Db, rows: ReconcileDifferenceTable[]): Promise<void> {

@@ -2,12 +2,21 @@
 // clearing tasks, alerts and provider notifications). Nothing here writes.
 import type { Db } from '../../db/database.ts';
 
-export function ordersSince(db: Db, since: number, until?: number) {
+/** The window's orders in (created_at, order_no) order; only those after `after` when given (a resumed run). */
+export function ordersSince(db: Db, since: number, until?: number, after?: { createdAt: number; orderNo: string }) {
   return db
     .selectFrom('orders')
     .selectAll()
     .where('created_at', '>=', since)
     .$if(until !== undefined, (q) => q.where('created_at', '<', until!))
+    .$if(after !== undefined, (q) =>
+      q.where((eb) =>
+        eb.or([
+          eb('created_at', '>', after!.createdAt),
+          eb.and([eb('created_at', '=', after!.createdAt), eb('order_no', '>', after!.orderNo)]),
+        ]),
+      ),
+    )
     .orderBy('created_at')
     .orderBy('order_no')
     .execute();

@@ -5,8 +5,9 @@
 import type { Deps } from '../../deps.ts';
 import { Accounts, balancesOf, checkLedger, ledgerIsClean } from '../../ledger/ledger.ts';
 import type { Order } from '../order/order.table.ts';
-import { QUOTA_DEDUCTION } from '../quota/quota.repository.ts';
+import { QUOTA_DEDUCTION, type QuotaRecord } from '../quota/quota.repository.ts';
 import { extraPaymentRefunds } from './reconcile.extra.ts';
+import { loadPage, PAGE_SIZE, providerPaid, type PageFacts } from './reconcile.facts.ts';
 import { expectedTransfers, type OrderFacts } from './reconcile.rules.ts';
 import * as repo from './reconcile.repository.ts';
 
@@ -30,59 +31,73 @@ export interface ReconcileReport {
 /** The provider's own record of a card payment (Payzero `/order/feedback`); null when it cannot be asked. */
 export type CardLookup = (mchtOrderNo: string) => Promise<{ payStatus: string; paymentAmount: number | null }>;
 
+/** An order's place in the window's order: (created_at, order_no). */
+export interface ReconcileCursor {
+  createdAt: number;
+  orderNo: string;
+}
+
+/** What was found since the previous progress report: a stored run keeps it, so another instance can continue. */
+export interface Checkpoint {
+  /** The last order checked (the one before the first of a resumed run's when none yet). */
+  cursor: ReconcileCursor | null;
+  differences: Difference[];
+  providerChecks: number;
+  /** The insurers whose books were checked (the last report only). */
+  insurers?: number;
+}
+
 export interface ReconcileOptions {
   since: number;
   /** Orders created before this (ms); all since `since` when absent. */
   until?: number;
-  /** Called every {@link PROGRESS_EVERY} orders (and at the end) with the orders checked and the window's total. */
-  onProgress?: (done: number, total: number) => Promise<void>;
+  /** A resumed run: check only the orders after this one; `doneBefore` orders were checked before it. */
+  after?: ReconcileCursor;
+  doneBefore?: number;
+  /**
+   * Called every {@link PROGRESS_EVERY} orders (and at the end, after the books' checks) with the orders checked, the
+   * window's total and what was found since the previous call.
+   */
+  onProgress?: (done: number, total: number, checkpoint: Checkpoint) => Promise<void>;
   /** How card attempts are checked with Payzero; without it card attempts are reported as unchecked. */
   cardLookup?: CardLookup;
 }
 
 export const PROGRESS_EVERY = 20;
 
-const groupBy = <T, K>(rows: T[], key: (r: T) => K) => {
-  const m = new Map<K, T[]>();
-  for (const r of rows) m.set(key(r), [...(m.get(key(r)) ?? []), r]);
-  return m;
-};
-
 /** Runs every check for the orders created since `opts.since` (and the books as a whole). */
 export async function reconcile(deps: Deps, opts: ReconcileOptions): Promise<ReconcileReport> {
   const { db, quota } = deps;
   const differences: Difference[] = [];
-  const orders = await repo.ordersSince(db, opts.since, opts.until);
-  const nos = orders.map((o) => o.order_no);
-  const attempts = groupBy(await repo.attemptsOfOrders(db, nos), (a) => a.order_no);
-  const transfers = groupBy(await repo.transfersOfOrders(db, nos), (t) => t.order_no);
-  const holds = groupBy(await repo.holdsOfOrders(db, nos), (h) => h.order_no);
-  const finals = groupBy(await repo.finalCallbacksOfOrders(db, nos), (c) => c.order_no);
-  const tasks = groupBy(await repo.clearingTasksOfOrders(db, nos), (t) => t.order_no);
-  const alerts = groupBy(await repo.alertKeysOfOrders(db, nos), (a) => a.order_no);
-  const refunds = groupBy(await repo.extraRefundsOfOrders(db, nos), (r) => r.order_no);
+  const orders = await repo.ordersSince(db, opts.since, opts.until, opts.after);
+  const before = opts.doneBefore ?? 0;
+  const total = before + orders.length;
   let providerChecks = 0;
-
-  for (const [i, order] of orders.entries()) {
-    if (opts.onProgress && i > 0 && i % PROGRESS_EVERY === 0) await opts.onProgress(i, orders.length);
-    const facts: OrderFacts = {
-      order,
-      attempts: attempts.get(order.order_no) ?? [],
-      transfers: (transfers.get(order.order_no) ?? []).map((t) => ({ key: t.idempotency_key, amountFen: Number(t.amount_fen) })),
-      holds: (holds.get(order.order_no) ?? []).map((h) => ({ key: h.idempotency_key, status: h.status })),
-      finalCallbacks: finals.get(order.order_no) ?? [],
-      clearingTaskFen: (tasks.get(order.order_no) ?? []).reduce((s, t) => s + Number(t.amount_fen), 0) || null,
-      clearingTaskDone: (tasks.get(order.order_no) ?? []).some((t) => t.status === 'done'),
-      alertKinds: new Set((alerts.get(order.order_no) ?? []).map((a) => a.kind)),
-      deadAlerts: new Set(
-        (alerts.get(order.order_no) ?? []).filter((a) => a.kind === 'CALLBACK_DEAD').map((a) => a.dedupe_key.split(':')[1] ?? ''),
-      ),
+  let mark = { differences: 0, providerChecks: 0 };
+  /** What was found since the last report, up to the `checked` orders. */
+  const checkpoint = (checked: number): Checkpoint => {
+    const last = orders[checked - 1];
+    const found = {
+      cursor: last ? { createdAt: Number(last.created_at), orderNo: last.order_no } : (opts.after ?? null),
+      differences: differences.slice(mark.differences),
+      providerChecks: providerChecks - mark.providerChecks,
     };
-    for (const d of expectedTransfers(facts)) differences.push({ ...d, orderNo: order.order_no });
-    const extra = { ...facts, refunds: refunds.get(order.order_no) ?? [] };
-    for (const d of extraPaymentRefunds(extra)) differences.push({ ...d, orderNo: order.order_no });
-    differences.push(...(await deductionRecords(deps, order)));
-    providerChecks += await providerRecords(deps, order, facts, opts, differences);
+    mark = { differences: differences.length, providerChecks };
+    return found;
+  };
+
+  for (let start = 0; start < orders.length; start += PAGE_SIZE) {
+    const page = await loadPage(deps, orders.slice(start, start + PAGE_SIZE));
+    for (const [j, order] of orders.slice(start, start + PAGE_SIZE).entries()) {
+      const i = start + j;
+      if (opts.onProgress && i > 0 && i % PROGRESS_EVERY === 0) await opts.onProgress(before + i, total, checkpoint(i));
+      const facts = page.facts(order);
+      for (const d of expectedTransfers(facts)) differences.push({ ...d, orderNo: order.order_no });
+      for (const d of extraPaymentRefunds({ ...facts, refunds: page.refunds(order.order_no) }))
+        differences.push({ ...d, orderNo: order.order_no });
+      differences.push(...deductionRecords(order, page.quotaRecords(order.order_no)));
+      providerChecks += await providerRecords(order, facts, page, opts, differences);
+    }
   }
 
   const insurers = await quota.insurerCodes();
@@ -102,12 +117,12 @@ export async function reconcile(deps: Deps, opts: ReconcileOptions): Promise<Rec
 
   const ledger = await checkLedger(db);
   if (!ledgerIsClean(ledger)) differences.push({ check: 'ledger', detail: JSON.stringify(ledger) });
-  await opts.onProgress?.(orders.length, orders.length);
+  await opts.onProgress?.(total, total, { ...checkpoint(orders.length), insurers: insurers.length });
   return {
     since: opts.since,
     until: opts.until ?? null,
     ranAt: deps.clock.now(),
-    orders: orders.length,
+    orders: total,
     insurers: insurers.length,
     providerChecks,
     differences,
@@ -115,8 +130,8 @@ export async function reconcile(deps: Deps, opts: ReconcileOptions): Promise<Rec
 }
 
 /** Exactly one type 2 record of X for a settled order with X > 0; none for any other order. */
-async function deductionRecords(deps: Deps, order: Order): Promise<Difference[]> {
-  const records = (await deps.quota.recordsByRef(order.order_no)).filter((r) => r.type === QUOTA_DEDUCTION);
+function deductionRecords(order: Order, ofRef: QuotaRecord[]): Difference[] {
+  const records = ofRef.filter((r) => r.type === QUOTA_DEDUCTION);
   const x = Number(order.insurer_fen);
   const settledWithShare = order.status === 'settled' && x > 0;
   const want = settledWithShare ? [x] : [];
@@ -133,17 +148,15 @@ async function deductionRecords(deps: Deps, order: Order): Promise<Difference[]>
 }
 
 /** Each provider-paid attempt against the provider's own record. Returns how many were checked. */
-async function providerRecords(deps: Deps, order: Order, facts: OrderFacts, opts: ReconcileOptions, out: Difference[]): Promise<number> {
+async function providerRecords(
+  order: Order,
+  facts: OrderFacts,
+  page: PageFacts,
+  opts: ReconcileOptions,
+  out: Difference[],
+): Promise<number> {
   let checked = 0;
-  const paid = facts.attempts.filter((a) => a.status === 'succeeded' && (a.method === 'card' || a.method === 'guanaitong'));
-  const notes = groupBy(
-    await repo.notificationsOfAttempts(
-      deps.db,
-      paid.map((a) => a.id),
-    ),
-    (n) => n.attempt_id,
-  );
-  for (const a of paid) {
+  for (const a of providerPaid(facts.attempts)) {
     if (a.method === 'card') {
       if (!opts.cardLookup) {
         out.push({ check: 'provider_unchecked', orderNo: order.order_no, detail: `card attempt ${a.id}: no Payzero client to ask` });
@@ -169,7 +182,7 @@ async function providerRecords(deps: Deps, order: Order, facts: OrderFacts, opts
     } else {
       checked++;
       // Guanaitong has no query API: its signed notify of the paid trade, as recorded, is its record.
-      const trade = (notes.get(a.id) ?? []).find((n) => n.dedupe_key.startsWith('guanaitong:'));
+      const trade = page.notifications(a.id).find((n) => n.dedupe_key.startsWith('guanaitong:'));
       const total = trade ? Number((JSON.parse(trade.payload) as { totalFen?: number }).totalFen) : NaN;
       if (!trade || total !== Number(a.amount_fen)) {
         out.push({

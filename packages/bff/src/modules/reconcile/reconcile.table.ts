@@ -11,7 +11,7 @@ export interface ReconcileRunTable {
   state: 'running' | 'done' | 'failed';
   /** `run` while running, null after: the unique index lets one run at a time hold it (claimed by insert). */
   active: string | null;
-  /** A running run's heartbeat: past it, the run is taken as dead and the next claim marks it failed. */
+  /** A running run's lease, renewed by its checkpoints: past it, the run is resumed by another instance (or failed by a new claim). */
   lease_until: number | null;
   started_at: number;
   finished_at: number | null;
@@ -21,6 +21,13 @@ export interface ReconcileRunTable {
   provider_checks: number;
   difference_count: number;
   error: string | null;
+  /** The lease holder's token: every write of a running run is conditional on it. */
+  claim_token: string | null;
+  /** The last order checked at the last checkpoint (created_at, order_no): a resumed run continues after it. */
+  cursor_at: number | null;
+  cursor_no: string | null;
+  /** How many times another instance claimed the run's expired lease and continued it. */
+  resumes: number;
 }
 
 export interface ReconcileDifferenceTable {

@@ -76,7 +76,7 @@ async function expectSettledAtSuccess(ctx: TestContext, orderNo: string, x: numb
     ...(opts.selfPay ? ['order:<no>:selfpay'] : []),
   ];
   expect(await transferKeys(ctx, orderNo)).toEqual(legs.sort());
-  const records = await ctx.deps.quota.recordsByRef(orderNo);
+  const records = await ctx.deps.quota.recordsByRefs([orderNo]);
   expect(records.map((r) => [r.type, r.amountFen])).toEqual([[2, x]]);
   const tasks = await ctx.deps.db.selectFrom('clearing_tasks').select(['order_no', 'amount_fen']).where('order_no', '=', orderNo).execute();
   expect(tasks.map((t) => Number(t.amount_fen))).toEqual(opts.parked ? [x] : []);
