@@ -9,8 +9,8 @@ import { buildSignedLink } from '@zf/shared/partner';
 import { DEMO } from '../src/modules/demo/demo.seed.ts';
 import { SESSION_SECRET, seedDatabase, startNode } from './lib/bff.ts';
 import { log, REPO, stopServer, tmp, track } from './lib/context.ts';
-import { buildH5, findChromium, lighthouse, type LighthouseScores } from './lib/h5.ts';
-import { fmt, median } from './lib/util.ts';
+import { buildH5, findChromium, lighthouse, medianScores, type LighthouseScores } from './lib/h5.ts';
+import { fmt } from './lib/util.ts';
 
 const RUNS = Math.max(1, Math.min(10, Number(process.env.LH_RUNS ?? 3)));
 const chromium = findChromium();
@@ -76,11 +76,8 @@ try {
 } finally {
   for (const b of builds) await stopServer(b.web);
 }
-for (const page of new Set(all.map((l) => l.page))) {
-  const runs = all.filter((l) => l.page === page);
-  const m = (f: (l: LighthouseScores) => number) => fmt(median(runs.map(f)), 0);
+for (const l of medianScores(all))
   log(
-    `${page}, median of ${runs.length}: performance ${m((l) => l.performance)} (${runs.map((l) => l.performance).join('/')}), accessibility ${m((l) => l.accessibility)}; FCP ${m((l) => l.fcpMs)} LCP ${m((l) => l.lcpMs)} TBT ${m((l) => l.tbtMs)}`,
+    `${l.page}, median of ${l.runs?.length} (${l.errors} failed by Lighthouse): performance ${l.performance} (${l.runs?.join('/')}), accessibility ${l.accessibility}; FCP ${fmt(l.fcpMs, 0)} LCP ${fmt(l.lcpMs, 0)} TBT ${fmt(l.tbtMs, 0)}`,
   );
-}
 process.exit(0);

@@ -22,8 +22,32 @@ export const SKIP = new Set(
 );
 export const DBS = (process.env.BENCH_DBS ?? 'sqlite,mariadb').split(',').map((s) => s.trim());
 export const T = SMOKE
-  ? { warm: 0.5, dur: 3, baseDur: 1, rounds: 1, users: 20, backlog: 300, drainCap: 5, memPayments: 100, memCap: 4, profile: 0 }
-  : { warm: 2, dur: 6, baseDur: 3, rounds: 2, users: 200, backlog: 10_000, drainCap: 30, memPayments: 100_000, memCap: 45, profile: 8 };
+  ? {
+      warm: 0.5,
+      dur: 3,
+      baseDur: 1,
+      rounds: 1,
+      users: 20,
+      backlog: 300,
+      drainCap: 5,
+      memPayments: 100,
+      memCap: 4,
+      profile: 0,
+      lighthouseRuns: 1,
+    }
+  : {
+      warm: 2,
+      dur: 6,
+      baseDur: 3,
+      rounds: 2,
+      users: 200,
+      backlog: 10_000,
+      drainCap: 30,
+      memPayments: 100_000,
+      memCap: 45,
+      profile: 8,
+      lighthouseRuns: 3,
+    };
 
 export const started = Date.now();
 export const LOAD_START = os.loadavg();

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
+import { median } from './util.ts';
 
 const execFileAsync = promisify(execFile);
 
@@ -67,6 +68,34 @@ export interface LighthouseScores {
   tbtMs: number;
   fcpMs: number;
   failing: string[];
+  /** Lighthouse's own failure (e.g. NO_NAVSTART) after one retry: the run is left out of the medians. */
+  error?: string;
+  /** From `medianScores`: each kept run's performance score, and how many runs failed. */
+  runs?: number[];
+  errors?: number;
+}
+
+/** One row per page: the median of each figure over the runs Lighthouse did not fail (a failed run is not a 0). */
+export function medianScores(all: LighthouseScores[]): LighthouseScores[] {
+  return [...new Set(all.map((l) => l.page))].map((page) => {
+    const runs = all.filter((l) => l.page === page && !l.error);
+    const perf = median(runs.map((l) => l.performance));
+    const closest = runs.reduce<LighthouseScores | undefined>(
+      (b, l) => (!b || Math.abs(l.performance - perf) < Math.abs(b.performance - perf) ? l : b),
+      undefined,
+    );
+    return {
+      page,
+      performance: Math.round(perf),
+      accessibility: Math.round(median(runs.map((l) => l.accessibility))),
+      lcpMs: median(runs.map((l) => l.lcpMs)),
+      tbtMs: median(runs.map((l) => l.tbtMs)),
+      fcpMs: median(runs.map((l) => l.fcpMs)),
+      failing: closest?.failing ?? [],
+      runs: runs.map((l) => l.performance),
+      errors: all.filter((l) => l.page === page && l.error).length,
+    };
+  });
 }
 
 export function findChromium(): string | null {
@@ -99,14 +128,18 @@ export async function lighthouse(
   const out: LighthouseScores[] = [];
   try {
     for (const p of pages) {
-      const result = await run(p.url, {
-        port: chrome.port,
-        output: 'json',
-        logLevel: 'error',
-        onlyCategories: ['performance', 'accessibility'],
-      });
-      if (!result) throw new Error(`lighthouse gave no result for ${p.page}`);
-      const lhr = result.lhr;
+      const once = async () => {
+        const result = await run(p.url, {
+          port: chrome.port,
+          output: 'json',
+          logLevel: 'error',
+          onlyCategories: ['performance', 'accessibility'],
+        });
+        if (!result) throw new Error(`lighthouse gave no result for ${p.page}`);
+        return result.lhr;
+      };
+      let lhr = await once();
+      if (lhr.runtimeError) lhr = await once(); // Lighthouse's own hiccup (NO_NAVSTART under load): once more
       if (saveDir) {
         mkdirSync(saveDir, { recursive: true });
         writeFileSync(path.join(saveDir, `${p.page.replace(/[^a-z0-9]+/gi, '-').replace(/-$/, '')}.json`), JSON.stringify(lhr));
@@ -129,6 +162,7 @@ export async function lighthouse(
         tbtMs: num('total-blocking-time'),
         fcpMs: num('first-contentful-paint'),
         failing,
+        ...(lhr.runtimeError ? { error: lhr.runtimeError.code } : {}),
       });
     }
   } finally {
