@@ -12,6 +12,7 @@ import { measure, type Measured } from './lib/cannon.ts';
 import { Receiver } from './lib/receiver.ts';
 import { payRequestShape, payVariant } from './lib/subjects.ts';
 import { fmt, median } from './lib/util.ts';
+import { describeSplit, mariadbPid, mergeSplits, metered, type CpuSplit } from './lib/cpu.ts';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 
@@ -58,13 +59,21 @@ try {
   const bare = await ours.startNode('bare-hono', 'bench/servers/bare-hono.ts', {}, tmp);
   servers.push(bff.base, bff.new, bare);
   const pools: Record<'base' | 'new', ours.Ready[]> = { base: [], new: [] };
+  // The CPU split of each side's runs (mariadbd, its BFF, this process = the load generator) and MariaDB's lock waits.
+  const splits: Record<'base' | 'new', CpuSplit[]> = { base: [], new: [] };
+  const dbPid = DB === 'mariadb' ? mariadbPid(urls.new) : null;
   const variants = (['base', 'new'] as const).map((k) => ({
     k,
-    v: payVariant(
-      bff[k].url,
-      k,
-      pools[k],
-      async (n) => void pools[k].push(...(await ours.createOrders(bff[k].url, seeded[k].cheapPinUsers, n, receiver.url))),
+    v: metered(
+      payVariant(
+        bff[k].url,
+        k,
+        pools[k],
+        async (n) => void pools[k].push(...(await ours.createOrders(bff[k].url, seeded[k].cheapPinUsers, n, receiver.url))),
+      ),
+      () => ({ mariadbd: dbPid, bff: bff[k].child.pid, 'load generator': process.pid }),
+      DB === 'mariadb' ? urls[k] : undefined,
+      splits[k],
     ),
   }));
   const results: Record<string, Measured[]> = { base: [], new: [], bare: [] };
@@ -88,6 +97,10 @@ try {
     return `${k}: ${fmt(median(ms.map((m) => m.rps)))} req/s, p50 ${fmt(median(ms.map((m) => m.p50)))} ms, p99 ${fmt(median(ms.map((m) => m.p99)))} ms`;
   };
   console.log(`\n${DB}, ${ROUNDS} rounds of ${SECONDS} s, median:\n  ${row('base')}\n  ${row('new')}\n  bare Hono ${row('bare')}`);
+  for (const k of ['base', 'new'] as const) {
+    const s = mergeSplits(splits[k]);
+    if (s) console.log(`  ${k} ${describeSplit(s)}`);
+  }
   await new Promise((r) => setTimeout(r, 1500));
   console.log(`callbacks received: ${receiver.deliveries} (${receiver.duplicates} duplicates)`);
 } finally {

@@ -11,6 +11,7 @@ import { loadConfig } from '../src/env.ts';
 import { createLogger } from '../src/lib/logger.ts';
 import { AMOUNT, linkParams, PIN, SESSION_SECRET, seedDatabase } from './lib/bff.ts';
 import { summarizeProfile } from './lib/probe.ts';
+import { cpuMeter, describeSplit, mariadbPid } from './lib/cpu.ts';
 
 void AMOUNT;
 const N = Number(process.env.BENCH_PAYMENTS ?? 2000);
@@ -64,6 +65,10 @@ if (out) {
   await session.post('Profiler.enable');
   await session.post('Profiler.start');
 }
+const meter = await cpuMeter(
+  { bff: process.pid, mariadbd: url.startsWith('mysql:') ? mariadbPid(url) : null },
+  url.startsWith('mysql:') ? url : undefined,
+);
 timing = true;
 const t0 = performance.now();
 let bad = 0;
@@ -78,11 +83,13 @@ await Promise.all(
 );
 const secs = (performance.now() - t0) / 1000;
 timing = false;
+const split = await meter.stop();
 const top = [...byStatement.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12);
 for (const [q, t] of top)
   console.log(`  ${(t.ms / N).toFixed(3)} ms/payment  ${(t.ms / t.n).toFixed(3)} ms × ${(t.n / N).toFixed(1)}  ${q}`);
 const sqlMs = [...byStatement.values()].reduce((a, t) => a + t.ms, 0);
 console.log(`  SQL (Kysely's measured time): ${(sqlMs / N).toFixed(2)} ms per payment`);
+console.log(`  ${describeSplit(split)}`);
 console.log(`${N} payments in ${secs.toFixed(2)} s = ${Math.round(N / secs)} /s in-process (${bad} not 200)`);
 if (out) {
   const { profile } = await session.post('Profiler.stop');

@@ -1,5 +1,6 @@
 // Shared state of one `pnpm bench` run: mode and durations, the log, results, failures, the callback receiver,
 // the child servers, and the alternating measurement every subject goes through.
+import type { ProcessesCpu } from './cpu-report.ts';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -133,7 +134,7 @@ export interface DbRun {
   bff: Server;
   seeded: Seeded;
   money?: MoneyCheck;
-  multiproc?: { one: number; two: number; oneP99: number; twoP99: number };
+  multiproc?: { one: number; two: number; oneP99: number; twoP99: number; cpu?: ProcessesCpu };
   dispatcher?: { queued: number; drainedIn: number | null; left: number; rate: number; peakRate: number; projected: number };
   memory?: { before: number; after: number; payments: number; seconds: number; heapNote: string };
   profile?: ProfileSummary;

@@ -9,6 +9,7 @@ import { sessionsFor, type Supply } from './supply.ts';
 import { summarizeProfile } from './probe.ts';
 import { payVariant, type Variant } from './subjects.ts';
 import { fmt, rssMb, sleep } from './util.ts';
+import { describeSplit, mariadbPid, mergeSplits, metered, type CpuSplit } from './cpu.ts';
 
 export async function extraSubjects(run: DbRun, { url, supply, payRate }: { url: string; supply: Supply; payRate: number }): Promise<void> {
   const { name, bff } = run;
@@ -42,8 +43,25 @@ export async function extraSubjects(run: DbRun, { url, supply, payRate }: { url:
         };
       },
     };
-    const [o, t] = await alternate(name, 'pay/balance: processes on one MariaDB', [one, both], ['one process', 'two processes']);
-    run.multiproc = { one: o!.m.rps, two: t!.m.rps, oneP99: o!.m.p99, twoP99: t!.m.p99 };
+    // Where the CPU goes in each: mariadbd, the BFF process(es), this process (autocannon, the load generator).
+    const dbPid = mariadbPid(url);
+    const splits: Record<'one' | 'two', CpuSplit[]> = { one: [], two: [] };
+    const pids = (two: boolean) => () => ({
+      mariadbd: dbPid,
+      bff: bff.child.pid,
+      ...(two ? { 'bff-2': second.child.pid } : {}),
+      'load generator': process.pid,
+    });
+    const [o, t] = await alternate(
+      name,
+      'pay/balance: processes on one MariaDB',
+      [metered(one, pids(false), url, splits.one), metered(both, pids(true), url, splits.two)],
+      ['one process', 'two processes'],
+    );
+    const cpu = { one: mergeSplits(splits.one), two: mergeSplits(splits.two), oneRps: o!.m.rps, twoRps: t!.m.rps };
+    if (cpu.one) log(`one process: ${describeSplit(cpu.one)}`);
+    if (cpu.two) log(`two processes: ${describeSplit(cpu.two)}`);
+    run.multiproc = { one: o!.m.rps, two: t!.m.rps, oneP99: o!.m.p99, twoP99: t!.m.p99, cpu };
     await stopServer(second);
   }
 

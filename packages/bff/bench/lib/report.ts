@@ -1,4 +1,5 @@
 // BENCHMARKS.md: machine and method, targets beside the measured figures, the tables, and what stands between.
+import { processesCpuSection } from './cpu-report.ts';
 import os from 'node:os';
 import { CONNECTIONS } from './subjects.ts';
 import { LOAD_START, notes, rows, SMOKE, started, T, type DbRun } from './context.ts';
@@ -197,6 +198,7 @@ export function report(
   out.push(
     "- The PIN: this main already checks the keyed HMAC-SHA256 PIN hash (scrypt hashes are upgraded at the first correct entry), so apart from each bench user's first payment (in the warm-up) the measured payments do an HMAC, not scrypt.",
   );
+  if (my?.multiproc?.cpu) out.push('', ...processesCpuSection(my.multiproc.cpu, os.cpus().length));
   if (sq?.profile) {
     const p = sq.profile;
     out.push(

@@ -2,8 +2,12 @@
 // statements (better-sqlite3, or mysql2 `execute`) doing what a BFF balance payment writes — the payment attempt,
 // the order open → settled, the self-pay transfer, the insurer quota deduction record and its ledger mirror, the
 // insurer share cleared to the partner, and the `paid` callback in the outbox — on the same schema and the same
-// orders (made through the BFF's API). It skips what is not database work: the PIN's scrypt, zod, the session.
-// So the harness's money checks hold for these orders exactly as for the BFF's.
+// orders (made through the BFF's API). It skips what is not database work: the PIN's hash, zod, the session.
+// So the harness's money checks hold for these orders exactly as for the BFF's. Like the BFF (ledger/deferred.ts),
+// the legs that cannot be refused (credits, debits of accounts that may go negative, hold releases) are summed and
+// applied in ONE `UPDATE … CASE id …` in account-id order just before the commit, so the hot rows are locked for the
+// last statement only. The payment body is written once, as a generator of statements: better-sqlite3 runs it
+// synchronously inside its transaction wrapper, mysql2 awaits each statement on a pooled connection.
 import { serve } from '@hono/node-server';
 import { formatYuan } from '@zf/shared';
 import SQLite from 'better-sqlite3';
@@ -32,11 +36,10 @@ interface OrderRow {
 
 class Conflict extends Error {}
 
-/** The statements, in order; `q` runs one (select → rows, otherwise → changed rows). */
-interface Exec {
-  one(sql: string, args: unknown[]): Promise<Record<string, unknown> | undefined>;
-  run(sql: string, args: unknown[]): Promise<number>;
-}
+/** One statement of the payment: a read (→ its first row) or a write (→ the rows it changed). */
+type Op = { one: string; args: unknown[] } | { run: string; args: unknown[] };
+/** The payment body: yields its statements, is resumed with each one's result. */
+type Body = Generator<Op, OrderRow, unknown>;
 
 const S = {
   order:
@@ -48,93 +51,106 @@ const S = {
     "UPDATE orders SET status = 'settled', settlement_step = 'notified', paid_at = ?, paid_attempt_id = ?, next_seq = next_seq + 1, updated_at = ? WHERE order_no = ? AND status = 'open'",
   transfer:
     'INSERT INTO ledger_transfers (id, idempotency_key, book, from_account, to_account, amount_fen, order_no, memo, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-  debit:
-    'UPDATE ledger_accounts SET balance_fen = balance_fen - ?, updated_at = ? WHERE id = ? AND (allow_negative = 1 OR balance_fen >= ?)',
-  credit: 'UPDATE ledger_accounts SET balance_fen = balance_fen + ?, updated_at = ? WHERE id = ?',
+  floorDebit: 'UPDATE ledger_accounts SET balance_fen = balance_fen - ?, updated_at = ? WHERE id = ? AND balance_fen >= ?',
   entries: 'INSERT INTO ledger_entries (transfer_id, account_id, amount_fen, created_at) VALUES (?, ?, ?, ?), (?, ?, ?, ?)',
   postHold:
     "UPDATE ledger_pending SET status = 'posted', posted_fen = amount_fen, resolved_at = ? WHERE idempotency_key = ? AND status = 'pending'",
-  releaseDebit: 'UPDATE ledger_accounts SET debits_pending_fen = debits_pending_fen - ?, updated_at = ? WHERE id = ?',
-  releaseCredit: 'UPDATE ledger_accounts SET credits_pending_fen = credits_pending_fen - ?, updated_at = ? WHERE id = ?',
   quota: `INSERT INTO ${quotaTable} (id, ic_code, type, amount, ref_no, created_at) VALUES (?, ?, 2, ?, ?, ?)`,
   event:
     "INSERT INTO callback_events (id, order_no, partner_id, url, event, seq, final, payload, status, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, 'paid', ?, 1, ?, 'pending', 0, ?, ?)",
 };
 
-async function transfer(
-  x: Exec,
-  key: string,
-  book: string,
-  from: string,
-  to: string,
-  amount: number,
-  orderNo: string,
-  memo: string,
-  now: number,
-) {
-  const tid = id('TR');
-  await x.run(S.transfer, [tid, key, book, from, to, amount, orderNo, memo, now]);
-  if ((await x.run(S.debit, [amount, now, from, amount])) !== 1) throw new Conflict(`insufficient ${from}`);
-  if ((await x.run(S.credit, [amount, now, to])) !== 1) throw new Conflict(`no account ${to}`);
-  await x.run(S.entries, [tid, from, -amount, now, tid, to, amount, now]);
+/** Legs that cannot be refused, per account, applied at the end (or before a floor debit of the same account). */
+type Legs = Map<string, { balance: number; debitsPending: number; creditsPending: number }>;
+
+function addLeg(legs: Legs, id: string, leg: { balance?: number; debitsPending?: number; creditsPending?: number }) {
+  const p = legs.get(id) ?? { balance: 0, debitsPending: 0, creditsPending: 0 };
+  p.balance += leg.balance ?? 0;
+  p.debitsPending += leg.debitsPending ?? 0;
+  p.creditsPending += leg.creditsPending ?? 0;
+  legs.set(id, p);
 }
 
-/** An order's holds (key, held-from account, held-for account), placed at its creation (raw-seed.ts or the BFF). */
-const holdsOf = (o: OrderRow): Array<[string, string, string]> => [
-  [`order:${o.order_no}:coverage-hold`, `policy_coverage:${o.policy_no}`, 'coverage_issued'],
-  [`order:${o.order_no}:quota-hold`, `insurer_quota:${o.ic_code}`, 'quota_issued'],
-];
+/** One UPDATE for the given accounts (in id order), a CASE per column: what ledger/deferred.ts runs before the commit. */
+function* applyLegs(legs: Legs, ids: string[], now: number): Generator<Op, void, unknown> {
+  if (!ids.length) return;
+  ids.sort();
+  const cols: string[] = [];
+  const args: unknown[] = [];
+  for (const [col, key] of [
+    ['balance_fen', 'balance'],
+    ['debits_pending_fen', 'debitsPending'],
+    ['credits_pending_fen', 'creditsPending'],
+  ] as const) {
+    if (ids.every((id) => legs.get(id)![key] === 0)) continue;
+    cols.push(`${col} = ${col} + CASE id ${ids.map(() => 'WHEN ? THEN ?').join(' ')} ELSE 0 END`);
+    for (const id of ids) args.push(id, legs.get(id)![key]);
+  }
+  const sql = `UPDATE ledger_accounts SET ${cols.join(', ')}, updated_at = ? WHERE id IN (${ids.map(() => '?').join(', ')})`;
+  const changed = yield { run: sql, args: [...args, now, ...ids] };
+  if (changed !== ids.length) throw new Conflict(`ledger accounts missing among ${ids.join(', ')}`);
+  for (const id of ids) legs.delete(id);
+}
 
-/** The payment transaction's body: 2 reads + 1 + 1 + 2 × 3 (holds posted) + 4 × 4 (transfers) + 1 + 1 = 28 statements for a split order. */
-async function pay(x: Exec, orderNo: string, lock: string): Promise<OrderRow> {
+/** A transfer: its row, the debit (conditional where the account has a floor, else deferred), the deferred credit, the entries. */
+function* transfer(
+  legs: Legs,
+  t: { key: string; book: string; from: string; to: string; floor: boolean; amount: number; memo: string },
+  orderNo: string,
+  now: number,
+): Generator<Op, void, unknown> {
+  const tid = id('TR');
+  yield { run: S.transfer, args: [tid, t.key, t.book, t.from, t.to, t.amount, orderNo, t.memo, now] };
+  if (t.floor) {
+    if (legs.has(t.from)) yield* applyLegs(legs, [t.from], now);
+    if ((yield { run: S.floorDebit, args: [t.amount, now, t.from, t.amount] }) !== 1) throw new Conflict(`insufficient ${t.from}`);
+  } else addLeg(legs, t.from, { balance: -t.amount });
+  addLeg(legs, t.to, { balance: t.amount });
+  yield { run: S.entries, args: [tid, t.from, -t.amount, now, tid, t.to, t.amount, now] };
+}
+
+/** The payment transaction's body, for a split order: 2 reads, the attempt, the order, 2 holds posted, 4 transfers, the quota record, the event, then one UPDATE of the deferred legs. */
+function* pay(orderNo: string, lock: string): Body {
   const now = Date.now();
-  const o = (await x.one(S.order + lock, [orderNo])) as OrderRow | undefined;
+  const o = (yield { one: S.order + lock, args: [orderNo] }) as OrderRow | undefined;
   if (!o || o.status !== 'open') throw new Conflict('not payable');
-  await x.one(S.user, [o.user_id]);
+  yield { one: S.user, args: [o.user_id] };
   const attemptId = id('PA');
   const self = Number(o.self_pay_fen);
   const ins = Number(o.insurer_fen);
-  await x.run(S.attempt, [attemptId, orderNo, self, now, now, now]);
-  if ((await x.run(S.settle, [now, attemptId, now, orderNo])) !== 1) throw new Conflict('lost the race');
+  yield { run: S.attempt, args: [attemptId, orderNo, self, now, now, now] };
+  if ((yield { run: S.settle, args: [now, attemptId, now, orderNo] }) !== 1) throw new Conflict('lost the race');
+  const legs: Legs = new Map();
   const merchant = `merchant:${o.partner_id}`;
-  if (self > 0)
-    await transfer(x, `order:${orderNo}:selfpay`, 'cash', `user_wallet:${o.user_id}`, merchant, self, orderNo, 'self-pay by balance', now);
+  const n = orderNo;
+  if (self > 0) {
+    const t = { key: `order:${n}:selfpay`, book: 'cash', from: `user_wallet:${o.user_id}`, to: merchant, floor: true, amount: self };
+    yield* transfer(legs, { ...t, memo: 'self-pay by balance' }, n, now);
+  }
   if (ins > 0) {
-    // The order's two holds are posted (released, then moved by a transfer), as the BFF's settlement does.
-    for (const [hold, from, to] of holdsOf(o)) {
-      if ((await x.run(S.postHold, [now, hold])) !== 1) throw new Conflict(`no live hold ${hold}`);
-      await x.run(S.releaseDebit, [ins, now, from]);
-      await x.run(S.releaseCredit, [ins, now, to]);
+    // The order's two holds (placed at its creation) are posted: released, then moved by a transfer, as the BFF does.
+    const holds: Array<[string, string, string]> = [
+      [`order:${n}:coverage-hold`, `policy_coverage:${o.policy_no}`, 'coverage_issued'],
+      [`order:${n}:quota-hold`, `insurer_quota:${o.ic_code}`, 'quota_issued'],
+    ];
+    for (const [hold, from, to] of holds) {
+      if ((yield { run: S.postHold, args: [now, hold] }) !== 1) throw new Conflict(`no live hold ${hold}`);
+      addLeg(legs, from, { debitsPending: -ins });
+      addLeg(legs, to, { creditsPending: -ins });
     }
-    await transfer(
-      x,
-      `order:${orderNo}:coverage`,
-      'coverage',
-      `policy_coverage:${o.policy_no}`,
-      'coverage_issued',
-      ins,
-      orderNo,
-      'coverage used by a paid order',
-      now,
-    );
-    await x.run(S.quota, [id('QR'), o.ic_code, ins, orderNo, now]);
-    await transfer(
-      x,
-      `order:${orderNo}:quota`,
-      'quota',
-      `insurer_quota:${o.ic_code}`,
-      'quota_issued',
-      ins,
-      orderNo,
-      'insurer quota deduction',
-      now,
-    );
-    await transfer(x, `order:${orderNo}:insurer`, 'cash', 'clearing', merchant, ins, orderNo, 'insurer share cleared', now);
+    const [coverage, quota] = [`policy_coverage:${o.policy_no}`, `insurer_quota:${o.ic_code}`];
+    const c = { key: `order:${n}:coverage`, book: 'coverage', from: coverage, to: 'coverage_issued', floor: true, amount: ins };
+    yield* transfer(legs, { ...c, memo: 'coverage used by a paid order' }, n, now);
+    yield { run: S.quota, args: [id('QR'), o.ic_code, ins, n, now] };
+    const q = { key: `order:${n}:quota`, book: 'quota', from: quota, to: 'quota_issued', floor: false, amount: ins };
+    yield* transfer(legs, { ...q, memo: 'insurer quota deduction' }, n, now);
+    const i = { key: `order:${n}:insurer`, book: 'cash', from: 'clearing', to: merchant, floor: true, amount: ins };
+    yield* transfer(legs, { ...i, memo: 'insurer share cleared' }, n, now);
   }
   const eventId = id('evt_');
   const seq = Number(o.next_seq);
   const payload = JSON.stringify({
-    order_no: orderNo,
+    order_no: n,
     refer_no: o.refer_no,
     res_code: 0,
     res_info: '支付成功',
@@ -145,7 +161,8 @@ async function pay(x: Exec, orderNo: string, lock: string): Promise<OrderRow> {
     paid_amount: formatYuan(Number(o.amount_fen)),
     created_at: new Date(now).toISOString(),
   });
-  await x.run(S.event, [eventId, orderNo, o.partner_id, o.callback_url, seq, payload, now, now]);
+  yield { run: S.event, args: [eventId, n, o.partner_id, o.callback_url, seq, payload, now, now] };
+  yield* applyLegs(legs, [...legs.keys()], now);
   return o;
 }
 
@@ -162,72 +179,20 @@ function sqlitePay(path: string): PayFn {
     if (!s) cache.set(sql, (s = db.prepare(sql)));
     return s;
   };
-  for (const sql of Object.values(S)) prep(sql);
   // The partner's ledger account is created by the BFF's first payment; a fresh copy of the database may lack it.
   db.prepare(
     "INSERT OR IGNORE INTO ledger_accounts (id, book, kind, allow_negative, balance_fen, created_at, updated_at) VALUES ('merchant:demo', 'cash', 'merchant', 0, 0, ?, ?)",
   ).run(Date.now(), Date.now());
-  // better-sqlite3 is synchronous: the same statements without awaits, in the driver's own transaction wrapper.
-  const xs = {
-    one: (sql: string, args: unknown[]) => prep(sql).get(...args) as Record<string, unknown> | undefined,
-    run: (sql: string, args: unknown[]) => prep(sql).run(...args).changes,
-  };
+  // better-sqlite3 is synchronous: the body's statements run one after another inside the driver's transaction wrapper.
   const txn = db.transaction((orderNo: string) => {
-    const now = Date.now();
-    const o = xs.one(S.order, [orderNo]) as OrderRow | undefined;
-    if (!o || o.status !== 'open') throw new Conflict('not payable');
-    xs.one(S.user, [o.user_id]);
-    const attemptId = id('PA');
-    const self = Number(o.self_pay_fen);
-    const ins = Number(o.insurer_fen);
-    xs.run(S.attempt, [attemptId, orderNo, self, now, now, now]);
-    if (xs.run(S.settle, [now, attemptId, now, orderNo]) !== 1) throw new Conflict('lost the race');
-    const merchant = `merchant:${o.partner_id}`;
-    const tr = (key: string, book: string, from: string, to: string, amount: number, memo: string) => {
-      const tid = id('TR');
-      xs.run(S.transfer, [tid, key, book, from, to, amount, orderNo, memo, now]);
-      if (xs.run(S.debit, [amount, now, from, amount]) !== 1) throw new Conflict(`insufficient ${from}`);
-      if (xs.run(S.credit, [amount, now, to]) !== 1) throw new Conflict(`no account ${to}`);
-      xs.run(S.entries, [tid, from, -amount, now, tid, to, amount, now]);
-    };
-    if (self > 0) tr(`order:${orderNo}:selfpay`, 'cash', `user_wallet:${o.user_id}`, merchant, self, 'self-pay by balance');
-    if (ins > 0) {
-      for (const [hold, from, to] of holdsOf(o)) {
-        if (xs.run(S.postHold, [now, hold]) !== 1) throw new Conflict(`no live hold ${hold}`);
-        xs.run(S.releaseDebit, [ins, now, from]);
-        xs.run(S.releaseCredit, [ins, now, to]);
-      }
-      tr(
-        `order:${orderNo}:coverage`,
-        'coverage',
-        `policy_coverage:${o.policy_no}`,
-        'coverage_issued',
-        ins,
-        'coverage used by a paid order',
-      );
-      xs.run(S.quota, [id('QR'), o.ic_code, ins, orderNo, now]);
-      tr(`order:${orderNo}:quota`, 'quota', `insurer_quota:${o.ic_code}`, 'quota_issued', ins, 'insurer quota deduction');
-      tr(`order:${orderNo}:insurer`, 'cash', 'clearing', merchant, ins, 'insurer share cleared');
+    const body = pay(orderNo, '');
+    for (let step = body.next(); ;) {
+      if (step.done) return step.value;
+      const op = step.value;
+      step = body.next('one' in op ? prep(op.one).get(...op.args) : prep(op.run).run(...op.args).changes);
     }
-    const eventId = id('evt_');
-    const seq = Number(o.next_seq);
-    const payload = JSON.stringify({
-      order_no: orderNo,
-      refer_no: o.refer_no,
-      res_code: 0,
-      res_info: '支付成功',
-      event: 'paid',
-      event_id: eventId,
-      seq,
-      final: true,
-      paid_amount: formatYuan(Number(o.amount_fen)),
-      created_at: new Date(now).toISOString(),
-    });
-    xs.run(S.event, [eventId, orderNo, o.partner_id, o.callback_url, seq, payload, now, now]);
   });
-  return async (orderNo) => {
-    txn.immediate(orderNo);
-  };
+  return async (orderNo) => void txn.immediate(orderNo);
 }
 
 function mysqlPay(uri: string): PayFn {
@@ -236,17 +201,18 @@ function mysqlPay(uri: string): PayFn {
     "INSERT IGNORE INTO ledger_accounts (id, book, kind, allow_negative, balance_fen, created_at, updated_at) VALUES ('merchant:demo', 'cash', 'merchant', 0, 0, ?, ?)",
     [Date.now(), Date.now()],
   );
+  const exec = async (conn: PoolConnection, op: Op) =>
+    'one' in op
+      ? (await conn.execute<RowDataPacket[]>(op.one, op.args as never[]))[0][0]
+      : (await conn.execute<ResultSetHeader>(op.run, op.args as never[]))[0].affectedRows;
   return async (orderNo) => {
     await ready;
     for (let attempt = 1; ; attempt++) {
       const conn: PoolConnection = await db.getConnection();
-      const x: Exec = {
-        one: async (sql, args) => (await conn.execute<RowDataPacket[]>(sql, args as never[]))[0][0] as Record<string, unknown> | undefined,
-        run: async (sql, args) => (await conn.execute<ResultSetHeader>(sql, args as never[]))[0].affectedRows,
-      };
       try {
         await conn.beginTransaction();
-        await pay(x, orderNo, ' FOR UPDATE');
+        const body = pay(orderNo, ' FOR UPDATE');
+        for (let step = body.next(); !step.done;) step = body.next(await exec(conn, step.value));
         await conn.commit();
         return;
       } catch (err) {

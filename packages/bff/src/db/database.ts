@@ -47,9 +47,13 @@ export function connect<DB = Database>(url: string, log?: LogConfig): Connection
     const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: cachedStatements(sqlite) }), log });
     return { db, dialect: 'sqlite', url, destroy: () => db.destroy() };
   }
+  // `?pool_size=N` (default 10): the pool's connections; the parameter is ours, not passed on to the driver.
+  const parsed = new URL(url);
+  const poolSize = Number(parsed.searchParams.get('pool_size') ?? 10);
+  parsed.searchParams.delete('pool_size');
   const pool = createPool({
-    uri: url,
-    connectionLimit: 10,
+    uri: parsed.toString(),
+    connectionLimit: Number.isInteger(poolSize) && poolSize > 0 ? poolSize : 10,
     // A stopped or hung server costs a request at most this to find out (then ZF0181); the pool reconnects after.
     connectTimeout: 5_000,
     supportBigNumbers: true,

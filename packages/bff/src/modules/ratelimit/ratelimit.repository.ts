@@ -11,16 +11,25 @@ export interface BucketHit {
 /**
  * Adds one hit to each window's counter and returns the counts (in the order given), atomically on every engine:
  * one upsert statement for all of them (SQLite `ON CONFLICT … DO UPDATE … RETURNING`, which answers the counts this
- * statement made; MySQL/MariaDB/TiDB `ON DUPLICATE KEY UPDATE`, then one read — run it in a transaction so the read
- * sees exactly the counts this hit made). No read-then-write, no locks held across requests. Buckets must differ.
+ * statement made; MySQL/MariaDB/TiDB one `ON DUPLICATE KEY UPDATE … LAST_INSERT_ID(hits + 1)` per window, outside any
+ * transaction, each answering exactly the count it made). No read-then-write, no locks held across requests. Buckets must differ.
  */
 export async function hitBuckets(db: Db, dialect: Dialect, hits: BucketHit[]): Promise<number[]> {
   const values = sql.join(hits.map((h) => sql`(${h.bucket}, 1, ${h.expiresAt})`));
   const buckets = hits.map((h) => h.bucket);
   let rows: Array<{ bucket: string; hits: number }>;
   if (dialect === 'mysql') {
-    await sql`INSERT INTO rate_limits (bucket, hits, expires_at) VALUES ${values} ON DUPLICATE KEY UPDATE hits = hits + 1`.execute(db);
-    rows = await db.selectFrom('rate_limits').select(['bucket', 'hits']).where('bucket', 'in', buckets).execute();
+    // One autocommit statement per counter, which answers its own count: a new row (1 row affected) counts 1, an
+    // updated one (2) hands its new count back through LAST_INSERT_ID(expr) as the statement's insert id. A hot
+    // counter (every payment from one IP) is locked for that one statement only, not for a transaction's round trips.
+    rows = [];
+    for (const h of hits) {
+      const r =
+        await sql`INSERT INTO rate_limits (bucket, hits, expires_at) VALUES (${h.bucket}, 1, ${h.expiresAt}) ON DUPLICATE KEY UPDATE hits = LAST_INSERT_ID(hits + 1)`.execute(
+          db,
+        );
+      rows.push({ bucket: h.bucket, hits: Number(r.numAffectedRows) === 1 ? 1 : Number(r.insertId) });
+    }
   } else {
     rows = (
       await sql<{

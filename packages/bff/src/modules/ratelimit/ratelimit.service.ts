@@ -1,7 +1,6 @@
 // Abuse limits (issue 12, SPEC §8): fixed-window counters in the database, so they hold across every instance.
 import { createHash } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
-import { inTransaction } from '../../db/database.ts';
 import type { Deps } from '../../deps.ts';
 import type { RateLimitName } from '../../env.ts';
 import { clientIp } from '../../http/client-ip.ts';
@@ -43,8 +42,8 @@ export async function rateLimit(
 }
 
 /**
- * Counts one hit of each (distinct) key at once — one statement on SQLite, one short transaction of an upsert and a
- * read on MySQL/MariaDB — and answers each as {@link rateLimit} would. All are counted, refused or not.
+ * Counts one hit of each (distinct) key at once — one statement on SQLite, one autocommit upsert per key on
+ * MySQL/MariaDB (each answers its own count) — and answers each as {@link rateLimit} would. All are counted, refused or not.
  */
 export async function rateLimitAll(deps: Pick<Deps, 'db' | 'dialect' | 'clock'>, hits: Hit[]): Promise<RateLimitResult[]> {
   const now = deps.clock.now();
@@ -53,10 +52,7 @@ export async function rateLimitAll(deps: Pick<Deps, 'db' | 'dialect' | 'clock'>,
     const subject = h.key.length > MAX_KEY ? `h:${createHash('sha256').update(h.key).digest('base64url')}` : h.key;
     return { bucket: `${subject}|${start}`, expiresAt: start + h.windowMs };
   });
-  const counts =
-    deps.dialect === 'mysql'
-      ? await inTransaction(deps.db, (trx) => hitBuckets(trx, deps.dialect, windows))
-      : await hitBuckets(deps.db, deps.dialect, windows);
+  const counts = await hitBuckets(deps.db, deps.dialect, windows);
   return hits.map((h, i) => ({
     allowed: counts[i]! <= h.limit,
     count: counts[i]!,

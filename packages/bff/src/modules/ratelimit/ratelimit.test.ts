@@ -7,7 +7,8 @@ import { loadConfig, testConfig } from '../../env.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { describeEachDatabase, snapshot, type TestContext } from '../../../testing/harness.ts';
 import { DEMO } from '../demo/demo.seed.ts';
-import { rateLimit } from './ratelimit.service.ts';
+import { connect } from '../../db/database.ts';
+import { rateLimit, rateLimitAll } from './ratelimit.service.ts';
 
 const LIMITS = {
   TRUST_PROXY_HOPS: '1',
@@ -35,6 +36,31 @@ const session = (ctx: TestContext, ip: string, overrides: Record<string, string>
 describeEachDatabase(
   'abuse limits',
   (get) => {
+    it('counts each window in one statement of its own (MySQL: no transaction holding a hot per-IP counter), exactly', async () => {
+      const ctx = get();
+      const statements: string[] = [];
+      // Its own connection to the same database, with Kysely's query log (SQLite in memory: the test's own handle).
+      const own = ctx.db === 'mariadb' ? connect(ctx.deps.config.databaseUrl, (e) => void statements.push(e.query.sql)) : null;
+      const deps = own ? { db: own.db, dialect: ctx.deps.dialect, clock: ctx.clock } : ctx.deps;
+      try {
+        const hits = [
+          { key: 'test:one-statement:ip', limit: 3, windowMs: 60_000 },
+          { key: 'test:one-statement:user', limit: 5, windowMs: 60_000 },
+        ];
+        for (let n = 1; n <= 4; n++) {
+          const [ip, user] = await rateLimitAll(deps, hits);
+          expect([ip!.count, ip!.allowed, user!.count, user!.allowed]).toEqual([n, n <= 3, n, true]);
+        }
+        if (own) {
+          // Before: begin, one upsert of both, a read, commit — 4 round trips with the counters' rows locked.
+          expect(statements).toHaveLength(8);
+          expect(statements.every((q) => /^INSERT INTO rate_limits .* LAST_INSERT_ID\(hits \+ 1\)$/.test(q))).toBe(true);
+        }
+      } finally {
+        await own?.destroy();
+      }
+    });
+
     it('counts atomically: 30 parallel hits on a limit of 7 let exactly 7 through; the next window starts afresh', async () => {
       const ctx = get();
       const results = await Promise.all(Array.from({ length: 30 }, () => rateLimit(ctx.deps, 'test:parallel', 7, 60_000)));
