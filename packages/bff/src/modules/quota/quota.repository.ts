@@ -42,16 +42,14 @@ export class QuotaRepository {
   private readonly insertRecordRow = compiled(
     (db, p: { id: string; icCode: string; type: number; amountFen: number; refNo: string; now: number }) =>
       // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the record table's name is configuration
-      (db as Kysely<any>)
-        .insertInto(this.tables.recordTable)
-        .values({
-          id: p.id,
-          ic_code: p.icCode,
-          type: p.type,
-          amount: p.amountFen,
-          ref_no: p.refNo,
-          created_at: p.now,
-        }) as Compilable<never>,
+      (db as Kysely<any>).insertInto(this.tables.recordTable).values({
+        id: p.id,
+        ic_code: p.icCode,
+        type: p.type,
+        amount: p.amountFen,
+        ref_no: p.refNo,
+        created_at: p.now,
+      }) as Compilable<never>,
   );
 
   /** Remaining quota of an insurer in fen: recharges minus deductions, exactly, at a cost that does not grow with history. */
