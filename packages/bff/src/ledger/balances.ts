@@ -1,11 +1,16 @@
 // Balances of an account as the transaction sees them (what it deferred to its commit is applied first).
+import { compiled } from '../db/compiled-query.ts';
 import type { Db } from '../db/database.ts';
 import { flushAccount } from './deferred.ts';
+
+const accountBalances = compiled((db, p: { id: string }) =>
+  db.selectFrom('ledger_accounts').select(['balance_fen', 'debits_pending_fen', 'credits_pending_fen']).where('id', '=', p.id),
+);
 
 /** The balance of an account in fen (0 when it does not exist yet). */
 export async function balanceOf(db: Db, id: string): Promise<number> {
   await flushAccount(db, id);
-  const row = await db.selectFrom('ledger_accounts').select('balance_fen').where('id', '=', id).executeTakeFirst();
+  const row = await accountBalances.first(db, { id });
   return row ? Number(row.balance_fen) : 0;
 }
 
@@ -20,11 +25,7 @@ export interface AccountBalances {
 /** The balances of an account (all 0 when it does not exist yet). */
 export async function balancesOf(db: Db, id: string): Promise<AccountBalances> {
   await flushAccount(db, id);
-  const row = await db
-    .selectFrom('ledger_accounts')
-    .select(['balance_fen', 'debits_pending_fen', 'credits_pending_fen'])
-    .where('id', '=', id)
-    .executeTakeFirst();
+  const row = await accountBalances.first(db, { id });
   const balanceFen = Number(row?.balance_fen ?? 0);
   const debitsPendingFen = Number(row?.debits_pending_fen ?? 0);
   return {

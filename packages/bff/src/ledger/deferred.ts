@@ -9,6 +9,7 @@
 // and entries with it, and without a transaction every leg is applied at once.
 import { sql } from 'kysely';
 import { beforeCommit } from '../db/before-commit.ts';
+import { compiled, compiledVariants } from '../db/compiled-query.ts';
 import type { Db } from '../db/database.ts';
 import { ensureAccount } from './accounts.ts';
 
@@ -56,6 +57,22 @@ export async function flushAccount(trx: Db, id: string): Promise<void> {
   await updateNow(trx, [[id, p]]);
 }
 
+/**
+ * A conditional update of account `id` that keeps a floor (a debit, a hold): what the transaction deferred for the
+ * account is applied first, so the condition sees it; `update` answers whether it matched. Accounts are created on
+ * first use: only when the update matched no row is the account looked for, and when it is missing it is created
+ * and the update runs once more. False when refused.
+ */
+export async function updateWithFloor(trx: Db, id: string, now: number, update: () => Promise<boolean>): Promise<boolean> {
+  await flushAccount(trx, id);
+  if (await update()) return true;
+  if (await accountExists.first(trx, { id })) return false;
+  await ensureAccount(trx, id, now);
+  return update();
+}
+
+const accountExists = compiled((db, p: { id: string }) => db.selectFrom('ledger_accounts').select('id').where('id', '=', p.id));
+
 /** How many accounts wait for the commit in this transaction (tests). */
 export function deferredCount(trx: Db): number {
   return deferred.get(trx)?.size ?? 0;
@@ -88,28 +105,45 @@ async function updateNow(trx: Db, rows: Array<[string, Pending]>): Promise<void>
 /** One UPDATE for all `rows` (a CASE per changed column); returns how many accounts it matched. */
 async function updateRows(trx: Db, rows: Array<[string, Pending]>): Promise<number> {
   if (!rows.length) return 0;
-  const column = (name: 'balance_fen' | 'debits_pending_fen' | 'credits_pending_fen', pick: (p: Pending) => number) => {
-    if (rows.every(([, p]) => pick(p) === 0)) return {};
-    if (rows.length === 1) return { [name]: sql<number>`${sql.ref(name)} + ${pick(rows[0]![1])}` };
-    const whens = rows.map(([id, p]) => sql`when ${id} then ${pick(p)}`);
-    return { [name]: sql<number>`${sql.ref(name)} + case ${sql.ref('id')} ${sql.join(whens, sql` `)} else 0 end` };
-  };
-  const res = await trx
-    .updateTable('ledger_accounts')
-    .set({
-      ...column('balance_fen', (p) => p.balance),
-      ...column('debits_pending_fen', (p) => p.debitsPending),
-      ...column('credits_pending_fen', (p) => p.creditsPending),
-      updated_at: Math.max(...rows.map(([, p]) => p.updatedAt)),
-    })
-    .where(
-      'id',
-      'in',
-      rows.map(([id]) => id),
-    )
-    .executeTakeFirst();
-  return Number(res.numUpdatedRows);
+  // Compiled once per shape: the number of accounts and which of the three columns change (db/compiled-query.ts).
+  let mask = 0;
+  const params: Record<string, string | number> = { updatedAt: 0 };
+  rows.forEach(([id, p], i) => {
+    params[`id${i}`] = id;
+    COLUMNS.forEach(([, pick], c) => {
+      const v = pick(p);
+      params[`${c}_${i}`] = v;
+      if (v !== 0) mask |= 1 << c;
+    });
+    params.updatedAt = Math.max(params.updatedAt as number, p.updatedAt);
+  });
+  return updateAccounts(`${rows.length}:${mask}`).affected(trx, params);
 }
+
+const COLUMNS: Array<['balance_fen' | 'debits_pending_fen' | 'credits_pending_fen', (p: Pending) => number]> = [
+  ['balance_fen', (p) => p.balance],
+  ['debits_pending_fen', (p) => p.debitsPending],
+  ['credits_pending_fen', (p) => p.creditsPending],
+];
+
+/** The statement of `updateRows` for `n:mask`: n accounts (`id0…`), the columns in `mask` (values `<column>_<i>`). */
+const updateAccounts = compiledVariants((db, p: Record<string, string | number>, shape: string) => {
+  const [n, mask] = shape.split(':').map(Number) as [number, number];
+  const ids = Array.from({ length: n }, (_, i) => p[`id${i}`]!);
+  const set: Record<string, unknown> = {};
+  COLUMNS.forEach(([name], c) => {
+    if (!(mask & (1 << c))) return;
+    if (n === 1) set[name] = sql<number>`${sql.ref(name)} + ${p[`${c}_0`]}`;
+    else {
+      const whens = ids.map((id, i) => sql`when ${id} then ${p[`${c}_${i}`]}`);
+      set[name] = sql<number>`${sql.ref(name)} + case ${sql.ref('id')} ${sql.join(whens, sql` `)} else 0 end`;
+    }
+  });
+  return db
+    .updateTable('ledger_accounts')
+    .set({ ...set, updated_at: p.updatedAt as number })
+    .where('id', 'in', ids as string[]);
+});
 
 function zero(now: number): Pending {
   return { balance: 0, debitsPending: 0, creditsPending: 0, updatedAt: now };

@@ -2,12 +2,13 @@
 // (debits_pending / credits_pending) until a timeout; it is posted (in full or in part) or voided exactly once, by a
 // conditional update of its status. Posting moves the money with an ordinary balanced transfer.
 import { sql, type Kysely } from 'kysely';
+import { compiled, compiledInsert } from '../db/compiled-query.ts';
 import { inTransaction, type Db } from '../db/database.ts';
 import type { Database } from '../db/tables.ts';
 import { insertOnce } from '../db/insert-once.ts';
 import { newId } from '../lib/ids.ts';
-import { accountSpec, ensureAccount, InsufficientFunds } from './accounts.ts';
-import { applyLeg, flushAccount } from './deferred.ts';
+import { accountSpec, InsufficientFunds } from './accounts.ts';
+import { applyLeg, updateWithFloor } from './deferred.ts';
 import type { LedgerPendingTable } from './ledger.table.ts';
 import { transfer } from './transfers.ts';
 
@@ -35,12 +36,45 @@ type Pending = {
   status: LedgerPendingTable['status'];
 };
 
-function findPending(db: Db, key: string): Promise<Pending | undefined> {
-  return db
+// The statements every hold runs, compiled once per dialect (db/compiled-query.ts).
+const pendingByKey = compiled((db, p: { key: string }) =>
+  db
     .selectFrom('ledger_pending')
     .select(['id', 'from_account', 'to_account', 'amount_fen', 'order_no', 'status'])
-    .where('idempotency_key', '=', key)
-    .executeTakeFirst();
+    .where('idempotency_key', '=', p.key),
+);
+const insertPending = compiledInsert('ledger_pending', {
+  id: true,
+  idempotency_key: true,
+  book: true,
+  from_account: true,
+  to_account: true,
+  amount_fen: true,
+  posted_fen: true,
+  status: true,
+  timeout_at: true,
+  order_no: true,
+  memo: true,
+  created_at: true,
+  resolved_at: true,
+});
+const floorHold = compiled((db, p: { id: string; amount: number; now: number }) =>
+  db
+    .updateTable('ledger_accounts')
+    .set({ debits_pending_fen: sql<number>`debits_pending_fen + ${p.amount}`, updated_at: p.now })
+    .where('id', '=', p.id)
+    .where(sql<number>`balance_fen - debits_pending_fen`, '>=', p.amount),
+);
+const resolvePending = compiled((db, p: { id: string; status: 'posted' | 'voided' | 'expired'; postedFen: number | null; now: number }) =>
+  db
+    .updateTable('ledger_pending')
+    .set({ status: p.status, posted_fen: p.postedFen, resolved_at: p.now })
+    .where('id', '=', p.id)
+    .where('status', '=', 'pending'),
+);
+
+function findPending(db: Db, key: string): Promise<Pending | undefined> {
+  return pendingByKey.first(db, { key });
 }
 
 /**
@@ -66,7 +100,7 @@ export async function reserve(trx: Db, input: PendingInput): Promise<PendingResu
   else if (!(await holdWithFloor(trx, from, amountFen, now))) throw new InsufficientFunds(from, amountFen);
   await applyLeg(trx, to, { creditsPending: amountFen }, now);
   const id = newId('PT', now);
-  const inserted = await insertOnce(trx, 'ledger_pending', {
+  const inserted = await insertOnce(trx, insertPending, {
     id,
     idempotency_key: key,
     book: fromSpec.book,
@@ -87,24 +121,8 @@ export async function reserve(trx: Db, input: PendingInput): Promise<PendingResu
 }
 
 /** Holds `amountFen` of an account that may not go negative: false when its available amount cannot cover it. */
-async function holdWithFloor(trx: Db, from: string, amountFen: number, now: number): Promise<boolean> {
-  await flushAccount(trx, from);
-  const hold = async () =>
-    Number(
-      (
-        await trx
-          .updateTable('ledger_accounts')
-          .set({ debits_pending_fen: sql<number>`debits_pending_fen + ${amountFen}`, updated_at: now })
-          .where('id', '=', from)
-          .where(sql<number>`balance_fen - debits_pending_fen`, '>=', amountFen)
-          .executeTakeFirst()
-      ).numUpdatedRows,
-    ) === 1;
-  if (await hold()) return true;
-  // Accounts are created on first use: looked for only when the update touched no row.
-  if (await trx.selectFrom('ledger_accounts').select('id').where('id', '=', from).executeTakeFirst()) return false;
-  await ensureAccount(trx, from, now);
-  return hold();
+function holdWithFloor(trx: Db, from: string, amountFen: number, now: number): Promise<boolean> {
+  return updateWithFloor(trx, from, now, async () => (await floorHold.affected(trx, { id: from, amount: amountFen, now })) === 1);
 }
 
 /** Releases the held amounts of a pending transfer that this caller just resolved (they cannot be refused). */
@@ -134,13 +152,7 @@ async function markResolved(
   postedFen: number | null,
   now: number,
 ): Promise<boolean> {
-  const res = await trx
-    .updateTable('ledger_pending')
-    .set({ status, posted_fen: postedFen, resolved_at: now })
-    .where('id', '=', p.id)
-    .where('status', '=', 'pending')
-    .executeTakeFirst();
-  return Number(res.numUpdatedRows) === 1;
+  return (await resolvePending.affected(trx, { id: p.id, status, postedFen, now })) === 1;
 }
 
 export type PostOutcome = 'posted' | 'already_resolved' | 'missing';

@@ -1,10 +1,11 @@
 // Balanced transfers: two balance legs, one row and two entries in the caller's transaction, once per key.
 import { sql } from 'kysely';
+import { compiled, compiledInsert } from '../db/compiled-query.ts';
 import type { Db } from '../db/database.ts';
 import { insertOnce } from '../db/insert-once.ts';
 import { newId } from '../lib/ids.ts';
-import { accountSpec, ensureAccount, InsufficientFunds } from './accounts.ts';
-import { applyLeg, flushAccount } from './deferred.ts';
+import { accountSpec, InsufficientFunds } from './accounts.ts';
+import { applyLeg, updateWithFloor } from './deferred.ts';
 
 export interface TransferInput {
   /** Unique per intended movement, e.g. `order:ZF…:selfpay`. A repeat with the same key is a no-op. */
@@ -24,6 +25,42 @@ export interface Release {
   /** Taken off the source's `debits_pending_fen` and the target's `credits_pending_fen`. */
   heldFen: number;
 }
+
+// The statements every transfer runs, compiled once per dialect (db/compiled-query.ts).
+const insertTransfer = compiledInsert('ledger_transfers', {
+  id: true,
+  idempotency_key: true,
+  book: true,
+  from_account: true,
+  to_account: true,
+  amount_fen: true,
+  order_no: true,
+  memo: true,
+  created_at: true,
+});
+const insertEntries = compiled((db, p: { id: string; from: string; to: string; debit: number; credit: number; now: number }) =>
+  db.insertInto('ledger_entries').values([
+    { transfer_id: p.id, account_id: p.from, amount_fen: p.debit, created_at: p.now },
+    { transfer_id: p.id, account_id: p.to, amount_fen: p.credit, created_at: p.now },
+  ]),
+);
+const deleteEntries = compiled((db, p: { id: string }) => db.deleteFrom('ledger_entries').where('transfer_id', '=', p.id));
+const deleteTransfer = compiled((db, p: { id: string }) => db.deleteFrom('ledger_transfers').where('id', '=', p.id));
+/** The debit of an account with a floor; `held` (0 for a plain transfer) is the hold the same update releases. */
+const floorDebit = compiled((db, p: { id: string; amount: number; held: number; now: number }) =>
+  db
+    .updateTable('ledger_accounts')
+    .set({
+      balance_fen: sql<number>`balance_fen - ${p.amount}`,
+      debits_pending_fen: sql<number>`debits_pending_fen - ${p.held}`,
+      updated_at: p.now,
+    })
+    .where('id', '=', p.id)
+    .where(sql<number>`balance_fen - debits_pending_fen + ${p.held}`, '>=', p.amount),
+);
+const transferByKey = compiled((db, p: { key: string }) =>
+  db.selectFrom('ledger_transfers').select(['id', 'from_account', 'to_account', 'amount_fen']).where('idempotency_key', '=', p.key),
+);
 
 /**
  * Moves `amountFen` from one account to another of the same book, inside the caller's transaction.
@@ -47,7 +84,7 @@ export async function transfer(trx: Db, input: TransferInput, release?: Release)
   const held = release?.heldFen ?? 0;
 
   const id = newId('TR', now);
-  const inserted = await insertOnce(trx, 'ledger_transfers', {
+  const inserted = await insertOnce(trx, insertTransfer, {
     id,
     idempotency_key: key,
     book: fromSpec.book,
@@ -68,18 +105,12 @@ export async function transfer(trx: Db, input: TransferInput, release?: Release)
     }
     return prior;
   }
-  await trx
-    .insertInto('ledger_entries')
-    .values([
-      { transfer_id: id, account_id: from, amount_fen: -amountFen, created_at: now },
-      { transfer_id: id, account_id: to, amount_fen: amountFen, created_at: now },
-    ])
-    .execute();
+  await insertEntries.execute(trx, { id, from, to, debit: -amountFen, credit: amountFen, now });
 
   if (fromSpec.allowNegative) await applyLeg(trx, from, { balance: -amountFen, debitsPending: -held }, now);
   else if (!(await debitWithFloor(trx, from, amountFen, held, now))) {
-    await trx.deleteFrom('ledger_entries').where('transfer_id', '=', id).execute();
-    await trx.deleteFrom('ledger_transfers').where('id', '=', id).execute();
+    await deleteEntries.execute(trx, { id });
+    await deleteTransfer.execute(trx, { id });
     throw new InsufficientFunds(from, amountFen);
   }
   await applyLeg(trx, to, { balance: amountFen, creditsPending: -held }, now);
@@ -91,37 +122,13 @@ export async function transfer(trx: Db, input: TransferInput, release?: Release)
  * (balance − debits_pending must cover it; a released hold is available again to the posting that releases it).
  * What the transaction deferred for the account is applied first, so the condition sees it. False when refused.
  */
-async function debitWithFloor(trx: Db, from: string, amountFen: number, held: number, now: number): Promise<boolean> {
-  await flushAccount(trx, from);
-  const debit = async () =>
-    Number(
-      (
-        await trx
-          .updateTable('ledger_accounts')
-          .set({
-            balance_fen: sql<number>`balance_fen - ${amountFen}`,
-            ...(held ? { debits_pending_fen: sql<number>`debits_pending_fen - ${held}` } : {}),
-            updated_at: now,
-          })
-          .where('id', '=', from)
-          .where(sql<number>`balance_fen - debits_pending_fen + ${held}`, '>=', amountFen)
-          .executeTakeFirst()
-      ).numUpdatedRows,
-    ) === 1;
-  if (await debit()) return true;
-  // Accounts are created on first use: only when the update touched no row is the account looked for.
-  if (await trx.selectFrom('ledger_accounts').select('id').where('id', '=', from).executeTakeFirst()) return false;
-  await ensureAccount(trx, from, now);
-  return debit();
+function debitWithFloor(trx: Db, from: string, amountFen: number, held: number, now: number): Promise<boolean> {
+  return updateWithFloor(trx, from, now, async () => (await floorDebit.affected(trx, { id: from, amount: amountFen, held, now })) === 1);
 }
 
 /** The transfer already made under this key (a repeat), checked to be the same movement. */
 async function priorTransfer(trx: Db, input: TransferInput): Promise<TransferResult | null> {
-  const prior = await trx
-    .selectFrom('ledger_transfers')
-    .select(['id', 'from_account', 'to_account', 'amount_fen'])
-    .where('idempotency_key', '=', input.key)
-    .executeTakeFirst();
+  const prior = await transferByKey.first(trx, { key: input.key });
   if (!prior) return null;
   if (prior.from_account !== input.from || prior.to_account !== input.to || Number(prior.amount_fen) !== input.amountFen) {
     throw new Error(`idempotency key ${input.key} reused for a different transfer`);

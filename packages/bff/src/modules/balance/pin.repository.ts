@@ -1,7 +1,9 @@
 // Small Kysely functions over the PIN try counter of users, each one statement checked by its affected rows (no
 // `SELECT … FOR UPDATE`, so they behave the same on SQLite, MySQL/MariaDB and TiDB); `db` first.
-import { sql } from 'kysely';
+import { sql, type UpdateQueryBuilder, type UpdateResult } from 'kysely';
+import { compiled } from '../../db/compiled-query.ts';
 import type { Db } from '../../db/database.ts';
+import type { Database } from '../../db/tables.ts';
 
 /**
  * Honours one PIN try whose verdict (`ok`) was computed against `storedHash`: one conditional UPDATE that matches only
@@ -14,24 +16,32 @@ export async function honourPinTry(
   db: Db,
   t: { userId: string; storedHash: string; ok: boolean; upgradedHash: string | null; maxTries: number; now: number },
 ): Promise<boolean> {
-  const set = t.ok
-    ? { pin_failed: 0, pin_locked_at: null, ...(t.upgradedHash === null ? {} : { pin_hash: t.upgradedHash }) }
-    : {
+  const stmt = !t.ok ? pinTry.wrong : t.upgradedHash === null ? pinTry.right : pinTry.rightUpgraded;
+  return (await stmt.affected(db, { ...t, upgradedHash: t.upgradedHash ?? '' })) === 1;
+}
+
+type PinTry = { userId: string; storedHash: string; upgradedHash: string; maxTries: number; now: number };
+/** The honoured try's update, only while the PIN is unlocked, below the limit and still `storedHash`. */
+const honoured = (q: UpdateQueryBuilder<Database, 'users', 'users', UpdateResult>, p: PinTry) =>
+  q.where('id', '=', p.userId).where('pin_hash', '=', p.storedHash).where('pin_locked_at', 'is', null).where('pin_failed', '<', p.maxTries);
+// Run by every balance payment: compiled once per dialect (db/compiled-query.ts).
+const pinTry = {
+  right: compiled((db, p: PinTry) => honoured(db.updateTable('users').set({ pin_failed: 0, pin_locked_at: null }), p)),
+  rightUpgraded: compiled((db, p: PinTry) =>
+    honoured(db.updateTable('users').set({ pin_failed: 0, pin_locked_at: null, pin_hash: p.upgradedHash }), p),
+  ),
+  wrong: compiled((db, p: PinTry) =>
+    honoured(
+      db.updateTable('users').set({
         // pin_locked_at comes first and reads pin_failed's old value: MySQL evaluates SET left to right with the values
         // already assigned, SQLite with the old ones; in this order both compute the same row.
-        pin_locked_at: sql<number | null>`case when ${sql.ref('pin_failed')} + 1 >= ${t.maxTries} then ${t.now} else null end`,
+        pin_locked_at: sql<number | null>`case when ${sql.ref('pin_failed')} + 1 >= ${p.maxTries} then ${p.now} else null end`,
         pin_failed: sql<number>`${sql.ref('pin_failed')} + 1`,
-      };
-  const res = await db
-    .updateTable('users')
-    .set(set)
-    .where('id', '=', t.userId)
-    .where('pin_hash', '=', t.storedHash)
-    .where('pin_locked_at', 'is', null)
-    .where('pin_failed', '<', t.maxTries)
-    .executeTakeFirst();
-  return Number(res.numUpdatedRows) === 1;
-}
+      }),
+      p,
+    ),
+  ),
+};
 
 /** Ends a lock set at or before `lockedBefore` and starts the count again; a lock set later stays. */
 export async function endPinLock(db: Db, userId: string, lockedBefore: number): Promise<void> {

@@ -1,4 +1,5 @@
 // Small Kysely functions over the callback outbox and its delivery log; `db` first (a transaction works too).
+import { compiled } from '../../db/compiled-query.ts';
 import type { Db } from '../../db/database.ts';
 import type { CallbackEventRow } from './callback.table.ts';
 
@@ -6,20 +7,30 @@ type NewEvent = Pick<CallbackEventRow, 'id' | 'order_no' | 'partner_id' | 'url' 
 
 /** Queues an event, due at once. */
 export async function insertEvent(db: Db, event: NewEvent): Promise<void> {
-  await db
-    .insertInto('callback_events')
-    .values({
-      ...event,
-      status: 'pending',
-      next_attempt_at: event.created_at,
-      lease_until: null,
-      claim_token: null,
-      last_status: null,
-      last_error: null,
-      delivered_at: null,
-    })
-    .execute();
+  await insertEventRow.execute(db, event);
 }
+
+// Every payment queues one: compiled once per dialect (db/compiled-query.ts).
+const insertEventRow = compiled((db, p: NewEvent) =>
+  db.insertInto('callback_events').values({
+    id: p.id,
+    order_no: p.order_no,
+    partner_id: p.partner_id,
+    url: p.url,
+    event: p.event,
+    seq: p.seq,
+    final: p.final,
+    payload: p.payload,
+    created_at: p.created_at,
+    status: 'pending',
+    next_attempt_at: p.created_at,
+    lease_until: null,
+    claim_token: null,
+    last_status: null,
+    last_error: null,
+    delivered_at: null,
+  }),
+);
 
 /** The order's earlier events that wait for a retry (or whose sender's lease ran out), in seq order. */
 export function earlierWaiting(db: Db, orderNo: string, seq: number, now: number): Promise<CallbackEventRow[]> {

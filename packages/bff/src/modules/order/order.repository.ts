@@ -1,10 +1,41 @@
 // Small Kysely functions over orders; `db` first (a transaction works too).
 import { sql } from 'kysely';
+import { compiled } from '../../db/compiled-query.ts';
 import type { Db } from '../../db/database.ts';
 import type { Order, OrderTable, SettlementStep } from './order.table.ts';
 
+// Read or written by every payment: compiled once per dialect (db/compiled-query.ts).
+const orderByNo = compiled((db, p: { orderNo: string }) => db.selectFrom('orders').selectAll().where('order_no', '=', p.orderNo));
+type PayOpen = { orderNo: string; attemptId: string; now: number; seq: number };
+const payOpen = {
+  paid: compiled((db, p: PayOpen) =>
+    db
+      .updateTable('orders')
+      .set({ status: 'paid', paid_at: p.now, paid_attempt_id: p.attemptId, settlement_step: 'pending', updated_at: p.now })
+      .where('order_no', '=', p.orderNo)
+      .where('status', '=', 'open')
+      .where('deadline_at', '>', p.now),
+  ),
+  settled: compiled((db, p: PayOpen) =>
+    db
+      .updateTable('orders')
+      .set({
+        status: 'settled',
+        paid_at: p.now,
+        paid_attempt_id: p.attemptId,
+        settlement_step: 'notified',
+        updated_at: p.now,
+        next_seq: sql<number>`next_seq + 1`,
+      })
+      .where('order_no', '=', p.orderNo)
+      .where('status', '=', 'open')
+      .where('deadline_at', '>', p.now)
+      .where('next_seq', '=', p.seq),
+  ),
+};
+
 export function findOrder(db: Db, orderNo: string): Promise<Order | undefined> {
-  return db.selectFrom('orders').selectAll().where('order_no', '=', orderNo).executeTakeFirst();
+  return orderByNo.first(db, { orderNo });
 }
 
 export function findLiveOrder(db: Db, partnerId: string, referNo: string): Promise<Order | undefined> {
@@ -59,22 +90,7 @@ export async function payOpenOrder(
   opts: { now: number; settled: boolean; seq: number },
 ): Promise<boolean> {
   const { now, settled, seq } = opts;
-  const res = await db
-    .updateTable('orders')
-    .set({
-      status: settled ? 'settled' : 'paid',
-      paid_at: now,
-      paid_attempt_id: attemptId,
-      settlement_step: settled ? 'notified' : 'pending',
-      updated_at: now,
-      ...(settled ? { next_seq: sql<number>`next_seq + 1` } : {}),
-    })
-    .where('order_no', '=', orderNo)
-    .where('status', '=', 'open')
-    .where('deadline_at', '>', now)
-    .$if(settled, (q) => q.where('next_seq', '=', seq))
-    .executeTakeFirst();
-  return Number(res.numUpdatedRows) === 1;
+  return (await (settled ? payOpen.settled : payOpen.paid).affected(db, { orderNo, attemptId, now, seq })) === 1;
 }
 
 /** `closed → paid_late`: a provider success arrived after the order closed. */

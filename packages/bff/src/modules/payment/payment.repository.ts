@@ -1,5 +1,6 @@
 // Small Kysely functions over payment attempts and provider notifications; `db` first (a transaction works too).
 import type { FailureReason } from '@zf/shared';
+import { compiled, compiledInsert, compiledVariants } from '../../db/compiled-query.ts';
 import type { Db } from '../../db/database.ts';
 import { insertOnce } from '../../db/insert-once.ts';
 import { newId, type RandomSource } from '../../lib/ids.ts';
@@ -34,8 +35,45 @@ export function lastAttempt(db: Db, orderNo: string): Promise<PaymentAttempt | u
     .executeTakeFirst();
 }
 
+// Run by every payment: compiled once per dialect (db/compiled-query.ts).
+const insertAttemptRow = compiledInsert('payment_attempts', {
+  id: true,
+  order_no: true,
+  method: true,
+  amount_fen: true,
+  status: true,
+  card_id: true,
+  provider_ref: true,
+  provider_trade_no: true,
+  failure_reason: true,
+  internal_reason: true,
+  submitted_at: true,
+  next_poll_at: true,
+  poll_count: true,
+  created_at: true,
+  updated_at: true,
+});
+const inFlightOfOrder = compiledVariants((db, p: { orderNo: string }, lock: 'lock' | 'read') =>
+  db
+    .selectFrom('payment_attempts')
+    .select(['id', 'method', 'created_at'])
+    .where('order_no', '=', p.orderNo)
+    .where('status', 'in', IN_FLIGHT)
+    .orderBy('created_at')
+    .$if(lock === 'lock', (q) => q.forUpdate()),
+);
+const oldestInFlightOf = compiled((db, p: { orderNo: string; method: Method }) =>
+  db
+    .selectFrom('payment_attempts')
+    .select(['id', 'created_at'])
+    .where('order_no', '=', p.orderNo)
+    .where('method', '=', p.method)
+    .where('status', 'in', IN_FLIGHT)
+    .orderBy('created_at'),
+);
+
 export async function insertAttempt(db: Db, attempt: PaymentAttempt): Promise<void> {
-  await db.insertInto('payment_attempts').values(attempt).execute();
+  await insertAttemptRow.execute(db, attempt);
 }
 
 /** An in-flight attempt of the order by `method`; `lock` takes the row locks (MySQL) so pay requests serialize. */
@@ -68,26 +106,12 @@ export function findAnyInFlightAttempt(
 
 /** Every in-flight attempt of the order, oldest first; `lock` takes the row locks (MySQL) so pay requests serialize. */
 export function inFlightAttempts(db: Db, orderNo: string, lock: boolean): Promise<{ id: string; method: Method; created_at: number }[]> {
-  return db
-    .selectFrom('payment_attempts')
-    .select(['id', 'method', 'created_at'])
-    .where('order_no', '=', orderNo)
-    .where('status', 'in', IN_FLIGHT)
-    .orderBy('created_at')
-    .$if(lock, (q) => q.forUpdate())
-    .execute();
+  return inFlightOfOrder(lock ? 'lock' : 'read').rows(db, { orderNo });
 }
 
 /** The oldest in-flight attempt of the order by `method`, with when it started (the cashier's pending trip). */
 export function oldestInFlight(db: Db, orderNo: string, method: Method): Promise<{ id: string; created_at: number } | undefined> {
-  return db
-    .selectFrom('payment_attempts')
-    .select(['id', 'created_at'])
-    .where('order_no', '=', orderNo)
-    .where('method', '=', method)
-    .where('status', 'in', IN_FLIGHT)
-    .orderBy('created_at')
-    .executeTakeFirst();
+  return oldestInFlightOf.first(db, { orderNo, method });
 }
 
 /** An in-flight attempt paying with this card (any order); `lock` as above. */

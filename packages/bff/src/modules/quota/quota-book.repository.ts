@@ -1,6 +1,7 @@
 // The quota book's rows in OUR database: the running total per insurer (advanced by a conditional update on its
 // watermark, so several instances never add a segment twice) and the threshold levels with their armed state.
 import { sql, type Kysely } from 'kysely';
+import { compiled } from '../../db/compiled-query.ts';
 import type { Db } from '../../db/database.ts';
 import { insertOnce } from '../../db/insert-once.ts';
 import type { Database } from '../../db/tables.ts';
@@ -14,8 +15,12 @@ export interface QuotaTotal {
 /** Before every record: created_at is a non-negative Unix ms. */
 export const BEFORE_ALL = -1;
 
+const totalRow = compiled((db, p: { icCode: string }) =>
+  db.selectFrom('quota_totals').select(['settled_fen', 'watermark_at']).where('ic_code', '=', p.icCode),
+);
+
 export async function findTotal(db: Db, icCode: string): Promise<QuotaTotal | null> {
-  const row = await db.selectFrom('quota_totals').select(['settled_fen', 'watermark_at']).where('ic_code', '=', icCode).executeTakeFirst();
+  const row = await totalRow.first(db, { icCode });
   return row ? { settledFen: Number(row.settled_fen), watermarkAt: Number(row.watermark_at) } : null;
 }
 
@@ -65,8 +70,11 @@ export function trackedInsurers(db: Db): Promise<string[]> {
 
 export type Level = 'warning' | 'critical';
 
+// Read after every direct-pay payment (the alert levels): compiled once per dialect (db/compiled-query.ts).
+const thresholdsOf = compiled((db, p: { icCode: string }) => db.selectFrom('quota_thresholds').selectAll().where('ic_code', '=', p.icCode));
+
 export function findThresholds(db: Db, icCode: string): Promise<QuotaThresholdTable | undefined> {
-  return db.selectFrom('quota_thresholds').selectAll().where('ic_code', '=', icCode).executeTakeFirst();
+  return thresholdsOf.first(db, { icCode });
 }
 
 export function allThresholds(db: Db): Promise<QuotaThresholdTable[]> {

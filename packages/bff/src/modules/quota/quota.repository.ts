@@ -2,7 +2,8 @@
 // connection and configurable table names. Insurer quota = Σ type 1 − Σ type 2 (seed 000 §已知), read at flat cost
 // from the quota book: a running total per insurer in our database up to a watermark that trails the clock by a
 // settle lag, plus the sum of the records after it (docs/architecture.md, "Insurer quota at flat cost").
-import { sql, type Kysely } from 'kysely';
+import { sql, type Compilable, type Kysely } from 'kysely';
+import { compiled } from '../../db/compiled-query.ts';
 import { inTransaction, isUniqueViolation, type Db } from '../../db/database.ts';
 import type { Database } from '../../db/tables.ts';
 import { Accounts, transfer } from '../../ledger/ledger.ts';
@@ -36,6 +37,20 @@ export class QuotaRepository {
     private readonly tables: QuotaTables,
     private readonly book: QuotaBookOptions,
   ) {}
+
+  /** Every payment's deduction record: compiled once per dialect for this record table (db/compiled-query.ts). */
+  private readonly insertRecordRow = compiled(
+    (db, p: { id: string; icCode: string; type: number; amountFen: number; refNo: string; now: number }) =>
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the record table's name is configuration
+      (db as Kysely<any>).insertInto(this.tables.recordTable).values({
+        id: p.id,
+        ic_code: p.icCode,
+        type: p.type,
+        amount: p.amountFen,
+        ref_no: p.refNo,
+        created_at: p.now,
+      }) as Compilable<never>,
+  );
 
   /** Remaining quota of an insurer in fen: recharges minus deductions, exactly, at a cost that does not grow with history. */
   async remaining(icCode: string): Promise<number> {
@@ -257,10 +272,7 @@ export class QuotaRepository {
   private async insertRecord(icCode: string, type: number, amountFen: number, refNo: string, now: number, db: Kysely<any> = this.db) {
     if (!Number.isSafeInteger(amountFen) || amountFen <= 0) throw new RangeError(`quota amount must be positive fen: ${amountFen}`);
     try {
-      await db
-        .insertInto(this.tables.recordTable)
-        .values({ id: newId('QR', now), ic_code: icCode, type, amount: amountFen, ref_no: refNo, created_at: now })
-        .execute();
+      await this.insertRecordRow.execute(db, { id: newId('QR', now), icCode, type, amountFen, refNo, now });
       return true;
     } catch (err) {
       if (isUniqueViolation(err)) return false;

@@ -1,5 +1,6 @@
 // Small Kysely functions over rate_limits; `db` first (a transaction works too).
 import { sql } from 'kysely';
+import { compiledVariants, rawQuery } from '../../db/compiled-query.ts';
 import type { Db, Dialect } from '../../db/database.ts';
 
 /** One window's counter: the bucket key (name, subject and window start) and when the window ends. */
@@ -15,7 +16,12 @@ export interface BucketHit {
  * transaction, each answering exactly the count it made). No read-then-write, no locks held across requests. Buckets must differ.
  */
 export async function hitBuckets(db: Db, dialect: Dialect, hits: BucketHit[]): Promise<number[]> {
-  const values = sql.join(hits.map((h) => sql`(${h.bucket}, 1, ${h.expiresAt})`));
+  // Compiled once per number of buckets (db/compiled-query.ts): every request counts its limits here.
+  const params: Record<string, string | number> = {};
+  hits.forEach((h, i) => {
+    params[`b${i}`] = h.bucket;
+    params[`e${i}`] = h.expiresAt;
+  });
   const buckets = hits.map((h) => h.bucket);
   let rows: Array<{ bucket: string; hits: number }>;
   if (dialect === 'mysql') {
@@ -30,16 +36,7 @@ export async function hitBuckets(db: Db, dialect: Dialect, hits: BucketHit[]): P
         );
       rows.push({ bucket: h.bucket, hits: Number(r.numAffectedRows) === 1 ? 1 : Number(r.insertId) });
     }
-  } else {
-    rows = (
-      await sql<{
-        bucket: string;
-        hits: number;
-      }>`INSERT INTO rate_limits (bucket, hits, expires_at) VALUES ${values} ON CONFLICT (bucket) DO UPDATE SET hits = hits + 1 RETURNING bucket, hits`.execute(
-        db,
-      )
-    ).rows;
-  }
+  } else rows = await upsertSqlite(hits.length).rows(db, params);
   const count = new Map(rows.map((r) => [r.bucket, Number(r.hits)]));
   return buckets.map((b) => {
     const n = count.get(b);
@@ -47,6 +44,18 @@ export async function hitBuckets(db: Db, dialect: Dialect, hits: BucketHit[]): P
     return n;
   });
 }
+
+type Hits = Record<string, string | number>;
+const valuesOf = (p: Hits, n: number) => sql.join(Array.from({ length: n }, (_, i) => sql`(${p[`b${i}`]}, 1, ${p[`e${i}`]})`));
+const upsertSqlite = compiledVariants((db, p: Hits, n: number) =>
+  rawQuery(
+    db,
+    sql<{
+      bucket: string;
+      hits: number;
+    }>`INSERT INTO rate_limits (bucket, hits, expires_at) VALUES ${valuesOf(p, n)} ON CONFLICT (bucket) DO UPDATE SET hits = hits + 1 RETURNING bucket, hits`,
+  ),
+);
 
 /** Deletes counters whose window has ended; returns how many. */
 export async function deleteExpiredBuckets(db: Db, now: number, limit: number): Promise<number> {
