@@ -50,10 +50,12 @@ export function connect<DB = Database>(url: string, log?: LogConfig): Connection
   // `?pool_size=N` (default 10): the pool's connections; the parameter is ours, not passed on to the driver.
   const parsed = new URL(url);
   const poolSize = Number(parsed.searchParams.get('pool_size') ?? 10);
+  if (!Number.isInteger(poolSize) || poolSize < 1 || poolSize > 500)
+    throw new Error(`DATABASE_URL: pool_size must be a whole number from 1 to 500, got "${parsed.searchParams.get('pool_size')}"`);
   parsed.searchParams.delete('pool_size');
   const pool = createPool({
     uri: parsed.toString(),
-    connectionLimit: Number.isInteger(poolSize) && poolSize > 0 ? poolSize : 10,
+    connectionLimit: poolSize,
     // A stopped or hung server costs a request at most this to find out (then ZF0181); the pool reconnects after.
     connectTimeout: 5_000,
     supportBigNumbers: true,
