@@ -62,6 +62,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
         settleLagMs: config.quota.settleLagMs,
         dialect: quotaConn?.dialect ?? main.dialect,
         shared: quotaConn === null,
+        foreignRefreshMs: config.quota.foreignRefreshMs,
       },
     ),
     clock,

@@ -51,6 +51,7 @@ describe('configuration', () => {
       recordTable: 'insurer_quota_records',
       migrate: true,
       settleLagMs: 600_000,
+      foreignRefreshMs: 1000,
     });
     expect(c.orderTtlMs).toBe(30 * 60_000);
     expect(c.clearingCutoff).toBe('17:00');

@@ -2,29 +2,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-
-const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
-const splitList = (v: string | undefined) => (v ?? '').split(',').flatMap((s) => (s.trim() ? [s.trim()] : []));
-const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM');
-const sqlTable = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'expected a plain SQL table name');
-const dbUrl = z.string().refine((v) => v.startsWith('mysql://') || v.startsWith('sqlite:'), 'expected mysql://… or sqlite:<path>');
-
-/** `id:secret[,id:secret…]` → id → secret; the message never repeats the value (it is a secret). */
-function parsePinKeys(value: string, ctx: z.RefinementCtx): Map<string, string> {
-  const keys = new Map<string, string>();
-  for (const entry of value.split(',')) {
-    const m = /^([A-Za-z0-9_-]{1,16}):(.{32,})$/.exec(entry.trim());
-    if (!m || keys.has(m[1] as string)) {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'expected id:secret[,id:secret…], unique ids of [A-Za-z0-9_-] (≤ 16), secrets of ≥ 32 characters',
-      });
-      return z.NEVER;
-    }
-    keys.set(m[1] as string, m[2] as string);
-  }
-  return keys;
-}
+import { bool, dbUrl, hhmm, parsePinKeys, splitList, sqlTable } from './env-fields.ts';
 
 /**
  * Abuse limits (issue 12): `<hits>/<window seconds>` per key, counted in the database across instances; raise them for
@@ -73,6 +51,8 @@ const EnvSchema = z.object({
     .min(1)
     .max(24 * 3600)
     .default(600),
+  /** How long the fast quota read trusts its snapshot of records other systems wrote (0: every read sums the tail). */
+  QUOTA_FOREIGN_REFRESH_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   /** How long after an order's deadline its quota and coverage holds expire if nothing posted or voided them. */
   HOLD_GRACE_MINUTES: z.coerce
     .number()
@@ -187,7 +167,14 @@ export interface Config {
   port: number;
   host: string;
   databaseUrl: string;
-  quota: { databaseUrl: string; insurerTable: string; recordTable: string; migrate: boolean; settleLagMs: number };
+  quota: {
+    databaseUrl: string;
+    insurerTable: string;
+    recordTable: string;
+    migrate: boolean;
+    settleLagMs: number;
+    foreignRefreshMs: number;
+  };
   holdGraceMs: number;
   session: { secret: string; ttlMs: number; linkToleranceMs: number };
   orderTtlMs: number;
@@ -252,6 +239,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       recordTable: e.QUOTA_RECORD_TABLE,
       migrate: e.QUOTA_MIGRATE ?? !production,
       settleLagMs: e.QUOTA_SETTLE_LAG_SECONDS * 1000,
+      foreignRefreshMs: e.QUOTA_FOREIGN_REFRESH_MS,
     },
     holdGraceMs: e.HOLD_GRACE_MINUTES * 60_000,
     session: { secret: e.SESSION_SECRET, ttlMs: e.SESSION_TTL_MINUTES * 60_000, linkToleranceMs: e.LINK_TOLERANCE_SECONDS * 1000 },

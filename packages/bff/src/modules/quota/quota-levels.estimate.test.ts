@@ -8,7 +8,7 @@ describeEachDatabase('quota levels from a payment’s estimate', (get) => {
   it('reads the quota only when the estimate crosses an armed level, raises once, and never re-arms from an estimate', async () => {
     const ctx = get();
     const { quota } = ctx.deps;
-    const remaining = vi.spyOn(quota, 'remaining');
+    const remaining = vi.spyOn(quota, 'remainingExact');
     // PICC: 1 000 000.00, warning below 500 000.00, critical below 100 000.00.
     expect(await checkQuotaLevels(ctx.deps, 'PICC', 60_000_000)).toEqual([]);
     expect(remaining).not.toHaveBeenCalled();

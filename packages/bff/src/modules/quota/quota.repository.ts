@@ -1,23 +1,15 @@
 // The api_core_v2 insurer tables: recharges (type 1) and deductions (type 2) per insurer code, behind their own
 // connection and configurable table names. Insurer quota = Σ type 1 − Σ type 2 (seed 000 §已知), read at flat cost
 // from the quota book: a running total per insurer in our database up to a watermark that trails the clock by a
-// settle lag, plus the sum of the records after it (docs/architecture.md, "Insurer quota at flat cost").
+// settle lag, plus the sum of the records after it; the payments' fast read adds the ledger's mirror to a snapshot
+// of what the records hold beyond it (docs/architecture.md, "Insurer quota at flat cost").
 import { sql, type Compilable, type Kysely } from 'kysely';
 import { compiled } from '../../db/compiled-query.ts';
 import { inTransaction, isUniqueViolation, type Db } from '../../db/database.ts';
 import type { Database } from '../../db/tables.ts';
-import { Accounts, transfer } from '../../ledger/ledger.ts';
+import { Accounts, balanceOf, transfer } from '../../ledger/ledger.ts';
 import { newId } from '../../lib/ids.ts';
-import {
-  QUOTA_DEDUCTION,
-  QUOTA_RECHARGE,
-  toRecord,
-  mirrorKey,
-  type QuotaBookOptions,
-  type QuotaRecord,
-  type QuotaTables,
-  type Recount,
-} from './quota-records.ts';
+import { QUOTA_DEDUCTION, QUOTA_RECHARGE, mirrorKey, type QuotaBookOptions, type QuotaTables, type Recount } from './quota-records.ts';
 export {
   QUOTA_DEDUCTION,
   QUOTA_RECHARGE,
@@ -27,16 +19,19 @@ export {
   type QuotaTables,
   type Recount,
 } from './quota-records.ts';
+import { QuotaRecordReads } from './quota-reads.ts';
 import { advanceTotal, BEFORE_ALL, correctTotal, findTotal, markRecounted, totalOf, type QuotaTotal } from './quota-book.repository.ts';
 
 /** Reads and writes the insurer quota records; `db` is the quota connection (often the main database in dev). */
-export class QuotaRepository {
+export class QuotaRepository extends QuotaRecordReads {
   constructor(
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- table names come from config, so the schema is untyped
-    private readonly db: Kysely<any>,
-    private readonly tables: QuotaTables,
+    db: Kysely<any>,
+    tables: QuotaTables,
     private readonly book: QuotaBookOptions,
-  ) {}
+  ) {
+    super(db, tables);
+  }
 
   /** Every payment's deduction record: compiled once per dialect for this record table (db/compiled-query.ts). */
   private readonly insertRecordRow = compiled(
@@ -52,16 +47,84 @@ export class QuotaRepository {
       }) as Compilable<never>,
   );
 
-  /** Remaining quota of an insurer in fen: recharges minus deductions, exactly, at a cost that does not grow with history. */
+  /** Per insurer, what the records held beyond the ledger's mirror (foreign records, unmirrored recharges) at `at`. */
+  private readonly foreign = new Map<string, { deltaFen: number; at: number }>();
+  private readonly refreshing = new Map<string, Promise<void>>();
+
+  /**
+   * Remaining quota of an insurer in fen, at a cost that grows neither with history nor with the payment rate. When
+   * the quota tables share our database, it is the ledger's mirror (`insurer_quota:<ic>`, which every payment of
+   * every instance moves in the commit that writes its type 2 record) plus what the records held beyond it at the
+   * last snapshot (`QUOTA_FOREIGN_REFRESH_MS`, 1 s): our own deductions and recharges count at once, a record another
+   * system wrote at most that much later — as if it had committed that much later, which the settle lag allows
+   * anyway. Otherwise, and with the refresh at 0, {@link remainingExact}.
+   */
   async remaining(icCode: string): Promise<number> {
+    const ttl = this.book.foreignRefreshMs ?? 0;
+    if (!this.sharesDatabase || ttl <= 0) return this.remainingExact(icCode);
+    const now = this.book.clock.now();
+    const known = this.foreign.get(icCode);
+    if (!known || now < known.at || now - known.at >= ttl) await this.refreshOnce(icCode);
+    const deltaFen = this.foreign.get(icCode)?.deltaFen ?? 0;
+    return (await balanceOf(this.book.ours, Accounts.insurerQuota(icCode))) + deltaFen;
+  }
+
+  /** Recharges minus deductions, exactly as the records stand: the book's total plus the tail's sum (one pass over about one settle lag of records). */
+  async remainingExact(icCode: string): Promise<number> {
     const now = this.book.clock.now();
     const total = await this.caughtUp(icCode, now);
     return total.settledFen + (await this.scanAndMirror(icCode, total.watermarkAt, null, now));
   }
 
+  /** One snapshot at a time per insurer: the callers that find it due meanwhile wait for the same one. */
+  private refreshOnce(icCode: string): Promise<void> {
+    let p = this.refreshing.get(icCode);
+    if (!p) {
+      p = this.refresh(icCode).finally(() => this.refreshing.delete(icCode));
+      this.refreshing.set(icCode, p);
+    }
+    return p;
+  }
+
+  /**
+   * The book caught up (its writes, if due, on their own), then in one repeatable-read transaction the total, the
+   * tail's sum and the ledger's mirror: their difference is what the mirror lacks. When the tail holds recharges the
+   * mirror lacks, they are mirrored and the snapshot taken again, so the difference never counts them twice.
+   */
+  private async refresh(icCode: string): Promise<void> {
+    const now = this.book.clock.now();
+    await this.caughtUp(icCode, now);
+    for (let tries = 0; ; tries++) {
+      const snap = await this.snapshot(icCode);
+      if (tries < 2 && snap.recharges > 0 && (await this.mirrorRecharges(icCode, snap.watermarkAt, null, now)) > 0) continue;
+      this.foreign.set(icCode, { deltaFen: snap.recordsFen - snap.mirroredFen, at: now });
+      return;
+    }
+  }
+
+  private async snapshot(icCode: string): Promise<{ recordsFen: number; mirroredFen: number; recharges: number; watermarkAt: number }> {
+    const read = async (trx: Db) => {
+      const total = (await findTotal(trx, icCode)) ?? { settledFen: 0, watermarkAt: BEFORE_ALL };
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the record table's name is configuration
+      const tail = await this.scan(icCode, total.watermarkAt, null, trx as unknown as Kysely<any>);
+      const mirroredFen = await balanceOf(trx, Accounts.insurerQuota(icCode));
+      return { recordsFen: total.settledFen + tail.netFen, mirroredFen, recharges: tail.recharges, watermarkAt: total.watermarkAt };
+    };
+    const tx = this.book.ours.transaction();
+    return (this.book.dialect === 'mysql' ? tx.setIsolationLevel('repeatable read') : tx).execute(read);
+  }
+
+  /** Forgets the snapshot (this instance changed the records and the mirror in two steps: the next read takes a new one). */
+  private forget(icCode: string): void {
+    this.foreign.delete(icCode);
+  }
+
   /** Records a type 2 deduction keyed by `refNo` (the order no.): never twice. Returns false when it already existed. */
   async deduct(icCode: string, amountFen: number, refNo: string, now: number): Promise<boolean> {
-    return this.insertRecord(icCode, QUOTA_DEDUCTION, amountFen, refNo, now);
+    // Its ledger mirror comes in a later recorded step: a snapshot between the two would count it twice.
+    const created = await this.insertRecord(icCode, QUOTA_DEDUCTION, amountFen, refNo, now);
+    this.forget(icCode);
+    return created;
   }
 
   /** True when the quota tables share our database and connection (settlement may then run in one transaction). */
@@ -84,16 +147,8 @@ export class QuotaRepository {
     // A retry after a crash between record and mirror mirrors the record as stored, never the retry's amount.
     const stored = created ? { icCode, amountFen } : (await this.recordsByRefs([refNo])).find((r) => r.type === QUOTA_RECHARGE);
     if (stored) await this.mirror(stored.icCode, stored.amountFen, refNo, now);
+    this.forget(icCode);
     return created;
-  }
-
-  /** The records of these ref nos. (orders' deductions, recharges), for reconciliation a page at a time. */
-  async recordsByRefs(refNos: string[]): Promise<QuotaRecord[]> {
-    if (!refNos.length) return [];
-    const rows = (await this.db.selectFrom(this.tables.recordTable).selectAll().where('ref_no', 'in', refNos).execute()) as Array<
-      Record<string, unknown>
-    >;
-    return rows.map(toRecord);
   }
 
   /** Σ of type 2 records of the insurer since `since` (the recent burn rate). */
@@ -106,20 +161,6 @@ export class QuotaRepository {
     return Number(rows[0]?.total ?? 0);
   }
 
-  /** The seed's rule read the slow way (the plain SUM per type over all records): reconciliation and the benchmark. */
-  async fullSum(icCode: string): Promise<number> {
-    const rows = (await this.db
-      .selectFrom(this.tables.recordTable)
-      .select(['type', (eb) => eb.fn.sum<number>('amount').as('total')])
-      .where('ic_code', '=', icCode)
-      .groupBy('type')
-      .execute()) as Array<{ type: number; total: number | string | null }>;
-    return rows.reduce(
-      (t, r) => t + (Number(r.type) === QUOTA_RECHARGE ? 1 : Number(r.type) === QUOTA_DEDUCTION ? -1 : 0) * Number(r.total ?? 0),
-      0,
-    );
-  }
-
   /**
    * The periodic check: recounts every record up to the watermark; a difference (a record that committed more than
    * the settle lag late, or one changed in place) is corrected and reported, and late recharges are mirrored.
@@ -129,46 +170,12 @@ export class QuotaRepository {
     const total = await this.caughtUp(icCode, now);
     const { netFen: recordsFen, recharges } = await this.scan(icCode, BEFORE_ALL, total.watermarkAt);
     let corrected = false;
-    if (recordsFen !== total.settledFen) corrected = await correctTotal(this.book.ours, icCode, total, recordsFen, now);
-    else await markRecounted(this.book.ours, icCode, now);
+    if (recordsFen !== total.settledFen) {
+      corrected = await correctTotal(this.book.ours, icCode, total, recordsFen, now);
+      this.forget(icCode);
+    } else await markRecounted(this.book.ours, icCode, now);
     if (recharges > 0) await this.mirrorRecharges(icCode, BEFORE_ALL, total.watermarkAt, now);
     return { bookFen: total.settledFen, recordsFen, watermarkAt: total.watermarkAt, corrected };
-  }
-
-  /** Every insurer code in the insurer table. */
-  async insurerCodes(): Promise<string[]> {
-    const rows = (await this.db.selectFrom(this.tables.insurerTable).select('ic_code').orderBy('ic_code').execute()) as Array<{
-      ic_code: string;
-    }>;
-    return rows.map((r) => r.ic_code);
-  }
-
-  async insurerName(icCode: string): Promise<string | null> {
-    const row = (await this.db.selectFrom(this.tables.insurerTable).select('name').where('ic_code', '=', icCode).executeTakeFirst()) as
-      { name: string } | undefined;
-    return row?.name ?? null;
-  }
-
-  async upsertInsurer(icCode: string, name: string): Promise<void> {
-    if (await this.insurerName(icCode)) return;
-    await this.db.insertInto(this.tables.insurerTable).values({ ic_code: icCode, name }).execute();
-  }
-
-  /** Every insurer of the api_core_v2 table. */
-  async insurers(): Promise<Array<{ ic_code: string; name: string }>> {
-    return (await this.db.selectFrom(this.tables.insurerTable).select(['ic_code', 'name']).orderBy('ic_code').execute()) as Array<{
-      ic_code: string;
-      name: string;
-    }>;
-  }
-
-  /** The latest records of an insurer (`icCode`), or those of one order/reference (`refNo`), newest first. */
-  async records(where: { icCode?: string; refNo?: string }, limit = 20): Promise<QuotaRecord[]> {
-    let q = this.db.selectFrom(this.tables.recordTable).select(['id', 'ic_code', 'type', 'amount', 'ref_no', 'created_at']);
-    if (where.icCode) q = q.where('ic_code', '=', where.icCode);
-    if (where.refNo) q = q.where('ref_no', '=', where.refNo);
-    const rows = (await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute()) as Array<Record<string, unknown>>;
-    return rows.map(toRecord);
   }
 
   /** The running total, its watermark moved up to `now − lag` when it trails by more than a tenth of the lag. */
@@ -204,13 +211,19 @@ export class QuotaRepository {
    * (Σ type 1 − Σ type 2) and how many recharges it holds (only then are they read for the
    * ledger's mirror). No GROUP BY, which made SQLite sort the range into a temporary B-tree.
    */
-  private async scan(icCode: string, after: number, upTo: number | null): Promise<{ netFen: number; recharges: number }> {
+  private async scan(
+    icCode: string,
+    after: number,
+    upTo: number | null,
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- table names come from config
+    db: Kysely<any> = this.db,
+  ): Promise<{ netFen: number; recharges: number }> {
     const { rows } = await sql<{
       recharged: number | string | null;
       deducted: number | string | null;
       recharges: number | string | null;
     }>`select sum(case when type = ${QUOTA_RECHARGE} then amount else 0 end) as recharged, sum(case when type = ${QUOTA_DEDUCTION} then amount else 0 end) as deducted, sum(case when type = ${QUOTA_RECHARGE} then 1 else 0 end) as recharges from ${this.from()} where ${this.range(icCode, after, upTo)}`.execute(
-      this.db,
+      db,
     );
     const r = rows[0];
     return { netFen: Number(r?.recharged ?? 0) - Number(r?.deducted ?? 0), recharges: Number(r?.recharges ?? 0) };
@@ -223,8 +236,9 @@ export class QuotaRepository {
     return netFen;
   }
 
-  /** Mirrors the type 1 records of a time range into the ledger (recharges are rare; each mirror is idempotent by key). */
-  private async mirrorRecharges(icCode: string, after: number, upTo: number | null, now: number): Promise<void> {
+  /** Mirrors the type 1 records of a time range into the ledger (recharges are rare; each mirror is idempotent by key); how many it mirrored. */
+  private async mirrorRecharges(icCode: string, after: number, upTo: number | null, now: number): Promise<number> {
+    let mirrored = 0;
     const { rows } = await sql<{
       amount: number | string;
       ref_no: string;
@@ -249,7 +263,9 @@ export class QuotaRepository {
         await inTransaction(this.book.ours, async (trx) => {
           for (const r of missing) await this.mirrorIn(trx, icCode, Number(r.amount), r.ref_no, now);
         });
+      mirrored += missing.length;
     }
+    return mirrored;
   }
 
   private async mirror(icCode: string, amountFen: number, refNo: string, now: number): Promise<void> {

@@ -37,7 +37,8 @@ export async function checkQuotaLevels(deps: Deps, icCode: string, estimateFen?:
     !crossed(levels.critical_fen, levels.critical_armed)
   )
     return [];
-  const remaining = await deps.quota.remaining(icCode);
+  // Exact (the tail summed): the levels job is what catches records other systems wrote, and a crossing is rare.
+  const remaining = await deps.quota.remainingExact(icCode);
   const now = deps.clock.now();
   const raised: Level[] = [];
   for (const level of ['warning', 'critical'] as const) {

@@ -102,7 +102,7 @@ export async function reconcile(deps: Deps, opts: ReconcileOptions): Promise<Rec
 
   const insurers = await quota.insurerCodes();
   for (const ic of insurers) {
-    const fast = await quota.remaining(ic);
+    const fast = await quota.remainingExact(ic);
     const full = await quota.fullSum(ic);
     if (fast !== full)
       differences.push({ check: 'quota_book', icCode: ic, detail: `quota book reads ${fast}, the records sum to ${full}` });
