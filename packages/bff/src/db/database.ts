@@ -6,6 +6,7 @@ import { Kysely, MysqlDialect, SqliteDialect, type LogConfig, type Transaction }
 import { Migrator, type Migration } from 'kysely/migration';
 import { createPool } from 'mysql2';
 import type { Database } from './tables.ts';
+import { startCheckpointer } from './sqlite-checkpointer.ts';
 import { withBeforeCommit } from './before-commit.ts';
 import * as init from './migrations/2026_11_22_001_init.ts';
 import * as cardFingerprint from './migrations/2026_11_22_002_card_fingerprint.ts';
@@ -44,8 +45,18 @@ export function connect<DB = Database>(url: string, log?: LogConfig): Connection
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('synchronous = NORMAL');
+    // The WAL checkpoint runs on a worker thread (db/sqlite-checkpointer.ts), not in the commits on the event loop.
+    const checkpointer = path === ':memory:' ? null : startCheckpointer(path, (pages) => sqlite.pragma(`wal_autocheckpoint = ${pages}`));
     const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: cachedStatements(sqlite) }), log });
-    return { db, dialect: 'sqlite', url, destroy: () => db.destroy() };
+    return {
+      db,
+      dialect: 'sqlite',
+      url,
+      destroy: async () => {
+        await checkpointer?.stop();
+        await db.destroy();
+      },
+    };
   }
   // `?pool_size=N` (default 10): the pool's connections; the parameter is ours, not passed on to the driver.
   const parsed = new URL(url);
