@@ -2,11 +2,16 @@
 // most every QUOTA_FOREIGN_REFRESH_MS. Our payments — from this instance or another — count at once; a record another
 // system writes counts after the refresh; a recharge it writes is mirrored once and never counted twice; the read
 // costs no pass over the records while the snapshot is fresh, however many payments the tail holds.
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
 import { sql, type LogEvent } from 'kysely';
 import { expect, it } from 'vitest';
 import { Accounts, balanceOf } from '../../ledger/ledger.ts';
 import { newId } from '../../lib/ids.ts';
 import { describeEachDatabase, type TestContext } from '../../../testing/harness.ts';
+import { resumeSettlements } from '../settlement/settlement.service.ts';
 import { QuotaRepository } from './quota.repository.ts';
 
 const REFRESH = 1000; // the default QUOTA_FOREIGN_REFRESH_MS
@@ -127,4 +132,33 @@ describeEachDatabase(
     });
   },
   { QUOTA_FOREIGN_REFRESH_MS: '0' },
+);
+
+// The api_core_v2 tables on their own database: no common snapshot, so the mirror is read before the records.
+const quotaFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'zf-quota-fast-')), 'api_core_v2.db');
+describeEachDatabase(
+  'fast quota read with a separate quota connection',
+  (get) => {
+    it("counts our recorded steps' deductions once and another system's records after the refresh", async () => {
+      const ctx = get();
+      const quota = ctx.deps.quota;
+      expect(quota.sharesDatabase).toBe(false);
+      expect(await quota.remaining('PICC')).toBe(await quota.fullSum('PICC'));
+      await pay(ctx, `REF-SEP-${ctx.db}`);
+      await resumeSettlements(ctx.deps);
+      expect(await quota.remaining('PICC')).toBe(await quota.fullSum('PICC'));
+      // Another system writes straight into its own database.
+      const before = await quota.remaining('PICC');
+      const other = new SQLite(quotaFile);
+      other
+        .prepare('insert into insurer_quota_records (id, ic_code, type, amount, ref_no, created_at) values (?, ?, 2, 6000, ?, ?)')
+        .run(newId('EXT', ctx.clock.now()), 'PICC', `ext:${ctx.db}:D-SEP`, ctx.clock.now());
+      other.close();
+      expect(await quota.remaining('PICC')).toBe(before);
+      ctx.clock.advance(REFRESH);
+      expect(await quota.remaining('PICC')).toBe(before - 6000);
+      expect(await quota.remaining('PICC')).toBe(await quota.fullSum('PICC'));
+    });
+  },
+  { QUOTA_DATABASE_URL: `sqlite:${quotaFile}` },
 );

@@ -52,16 +52,15 @@ export class QuotaRepository extends QuotaRecordReads {
   private readonly refreshing = new Map<string, Promise<void>>();
 
   /**
-   * Remaining quota of an insurer in fen, at a cost that grows neither with history nor with the payment rate. When
-   * the quota tables share our database, it is the ledger's mirror (`insurer_quota:<ic>`, which every payment of
-   * every instance moves in the commit that writes its type 2 record) plus what the records held beyond it at the
-   * last snapshot (`QUOTA_FOREIGN_REFRESH_MS`, 1 s): our own deductions and recharges count at once, a record another
-   * system wrote at most that much later — as if it had committed that much later, which the settle lag allows
-   * anyway. Otherwise, and with the refresh at 0, {@link remainingExact}.
+   * Remaining quota of an insurer in fen, at a cost that grows neither with history nor with the payment rate: the
+   * ledger's mirror (`insurer_quota:<ic>`, which every payment of every instance moves with its type 2 record) plus
+   * what the records held beyond it at the last snapshot (`QUOTA_FOREIGN_REFRESH_MS`, 1 s): our own deductions and
+   * recharges count at once, a record another system wrote at most that much later — as if it had committed that
+   * much later, which the settle lag allows anyway. With the refresh at 0, {@link remainingExact}.
    */
   async remaining(icCode: string): Promise<number> {
     const ttl = this.book.foreignRefreshMs ?? 0;
-    if (!this.sharesDatabase || ttl <= 0) return this.remainingExact(icCode);
+    if (ttl <= 0) return this.remainingExact(icCode);
     const now = this.book.clock.now();
     const known = this.foreign.get(icCode);
     if (!known || now < known.at || now - known.at >= ttl) await this.refreshOnce(icCode);
@@ -87,9 +86,9 @@ export class QuotaRepository extends QuotaRecordReads {
   }
 
   /**
-   * The book caught up (its writes, if due, on their own), then in one repeatable-read transaction the total, the
-   * tail's sum and the ledger's mirror: their difference is what the mirror lacks. When the tail holds recharges the
-   * mirror lacks, they are mirrored and the snapshot taken again, so the difference never counts them twice.
+   * The book caught up (its writes, if due, on their own), then the mirror, the total and the tail's sum, in one
+   * repeatable-read transaction when they share a database: the difference is what the mirror lacks. Recharges the
+   * mirror lacks are mirrored and the snapshot taken again, so the difference never counts them twice.
    */
   private async refresh(icCode: string): Promise<void> {
     const now = this.book.clock.now();
@@ -103,15 +102,20 @@ export class QuotaRepository extends QuotaRecordReads {
   }
 
   private async snapshot(icCode: string): Promise<{ recordsFen: number; mirroredFen: number; recharges: number; watermarkAt: number }> {
-    const read = async (trx: Db) => {
-      const total = (await findTotal(trx, icCode)) ?? { settledFen: 0, watermarkAt: BEFORE_ALL };
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the record table's name is configuration
-      const tail = await this.scan(icCode, total.watermarkAt, null, trx as unknown as Kysely<any>);
-      const mirroredFen = await balanceOf(trx, Accounts.insurerQuota(icCode));
+    // On two databases (no common snapshot) the order matters: the mirror first, then the records. A record commits
+    // before its mirror, so a payment the reads straddle is in the records only, and counted again when its mirror
+    // lands: until the next snapshot the read is low by it (an alert too many, never one too few).
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the record table's name is configuration
+    const read = async (ours: Db, records: Kysely<any>) => {
+      const mirroredFen = await balanceOf(ours, Accounts.insurerQuota(icCode));
+      const total = (await findTotal(ours, icCode)) ?? { settledFen: 0, watermarkAt: BEFORE_ALL };
+      const tail = await this.scan(icCode, total.watermarkAt, null, records);
       return { recordsFen: total.settledFen + tail.netFen, mirroredFen, recharges: tail.recharges, watermarkAt: total.watermarkAt };
     };
+    if (!this.sharesDatabase) return read(this.book.ours, this.db);
     const tx = this.book.ours.transaction();
-    return (this.book.dialect === 'mysql' ? tx.setIsolationLevel('repeatable read') : tx).execute(read);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
+    return (this.book.dialect === 'mysql' ? tx.setIsolationLevel('repeatable read') : tx).execute((trx) => read(trx, trx as Kysely<any>));
   }
 
   /** Forgets the snapshot (this instance changed the records and the mirror in two steps: the next read takes a new one). */
@@ -121,10 +125,8 @@ export class QuotaRepository extends QuotaRecordReads {
 
   /** Records a type 2 deduction keyed by `refNo` (the order no.): never twice. Returns false when it already existed. */
   async deduct(icCode: string, amountFen: number, refNo: string, now: number): Promise<boolean> {
-    // Its ledger mirror comes in a later recorded step: a snapshot between the two would count it twice.
-    const created = await this.insertRecord(icCode, QUOTA_DEDUCTION, amountFen, refNo, now);
-    this.forget(icCode);
-    return created;
+    // Its mirror follows in the recorded step's transaction; a snapshot from before both stays right.
+    return this.insertRecord(icCode, QUOTA_DEDUCTION, amountFen, refNo, now);
   }
 
   /** True when the quota tables share our database and connection (settlement may then run in one transaction). */
