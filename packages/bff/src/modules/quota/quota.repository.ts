@@ -1,13 +1,12 @@
 // The api_core_v2 insurer tables: recharges (type 1) and deductions (type 2) per insurer code, behind their own
 // connection and configurable table names. Insurer quota = Σ type 1 − Σ type 2 (seed 000 §已知), read at flat cost
-// from the quota book: a running total per insurer in our database up to a watermark that trails the clock by a
-// settle lag, plus the sum of the records after it; the payments' fast read adds the ledger's mirror to a snapshot
-// of what the records hold beyond it (docs/architecture.md, "Insurer quota at flat cost").
+// from the quota book (a running total up to a watermark trailing the clock by a settle lag, plus the records after
+// it), or faster from the ledger's mirror plus a snapshot (docs/architecture.md, "Insurer quota at flat cost").
 import { sql, type Compilable, type Kysely } from 'kysely';
 import { compiled } from '../../db/compiled-query.ts';
 import { inTransaction, isUniqueViolation, type Db } from '../../db/database.ts';
 import type { Database } from '../../db/tables.ts';
-import { Accounts, balanceOf, transfer } from '../../ledger/ledger.ts';
+import { Accounts, balanceOf, balancesOf, transfer } from '../../ledger/ledger.ts';
 import { newId } from '../../lib/ids.ts';
 import { QUOTA_DEDUCTION, QUOTA_RECHARGE, mirrorKey, type QuotaBookOptions, type QuotaTables, type Recount } from './quota-records.ts';
 export {
@@ -59,13 +58,19 @@ export class QuotaRepository extends QuotaRecordReads {
    * much later, which the settle lag allows anyway. With the refresh at 0, {@link remainingExact}.
    */
   async remaining(icCode: string): Promise<number> {
+    if ((this.book.foreignRefreshMs ?? 0) <= 0) return this.remainingExact(icCode);
+    return (await this.remainingAndHeld(icCode)).remainingFen;
+  }
+
+  /** {@link remaining} and what open orders' holds keep on the quota, both from one read of the mirror's row. */
+  async remainingAndHeld(icCode: string): Promise<{ remainingFen: number; heldFen: number }> {
     const ttl = this.book.foreignRefreshMs ?? 0;
-    if (ttl <= 0) return this.remainingExact(icCode);
     const now = this.book.clock.now();
     const known = this.foreign.get(icCode);
-    if (!known || now < known.at || now - known.at >= ttl) await this.refreshOnce(icCode);
-    const deltaFen = this.foreign.get(icCode)?.deltaFen ?? 0;
-    return (await balanceOf(this.book.ours, Accounts.insurerQuota(icCode))) + deltaFen;
+    if (ttl > 0 && (!known || now < known.at || now - known.at >= ttl)) await this.refreshOnce(icCode);
+    const exactFen = ttl > 0 ? null : await this.remainingExact(icCode);
+    const mirror = await balancesOf(this.book.ours, Accounts.insurerQuota(icCode));
+    return { remainingFen: exactFen ?? mirror.balanceFen + (this.foreign.get(icCode)?.deltaFen ?? 0), heldFen: mirror.debitsPendingFen };
   }
 
   /** Recharges minus deductions, exactly as the records stand: the book's total plus the tail's sum (one pass over about one settle lag of records). */
@@ -118,11 +123,6 @@ export class QuotaRepository extends QuotaRecordReads {
     return (this.book.dialect === 'mysql' ? tx.setIsolationLevel('repeatable read') : tx).execute((trx) => read(trx, trx as Kysely<any>));
   }
 
-  /** Forgets the snapshot (this instance changed the records and the mirror in two steps: the next read takes a new one). */
-  private forget(icCode: string): void {
-    this.foreign.delete(icCode);
-  }
-
   /** Records a type 2 deduction keyed by `refNo` (the order no.): never twice. Returns false when it already existed. */
   async deduct(icCode: string, amountFen: number, refNo: string, now: number): Promise<boolean> {
     // Its mirror follows in the recorded step's transaction; a snapshot from before both stays right.
@@ -149,7 +149,7 @@ export class QuotaRepository extends QuotaRecordReads {
     // A retry after a crash between record and mirror mirrors the record as stored, never the retry's amount.
     const stored = created ? { icCode, amountFen } : (await this.recordsByRefs([refNo])).find((r) => r.type === QUOTA_RECHARGE);
     if (stored) await this.mirror(stored.icCode, stored.amountFen, refNo, now);
-    this.forget(icCode);
+    this.foreign.delete(icCode); // record and mirror were two steps: the next read takes a new snapshot
     return created;
   }
 
@@ -174,7 +174,7 @@ export class QuotaRepository extends QuotaRecordReads {
     let corrected = false;
     if (recordsFen !== total.settledFen) {
       corrected = await correctTotal(this.book.ours, icCode, total, recordsFen, now);
-      this.forget(icCode);
+      this.foreign.delete(icCode); // the total under the snapshot changed
     } else await markRecounted(this.book.ours, icCode, now);
     if (recharges > 0) await this.mirrorRecharges(icCode, BEFORE_ALL, total.watermarkAt, now);
     return { bookFen: total.settledFen, recordsFen, watermarkAt: total.watermarkAt, corrected };

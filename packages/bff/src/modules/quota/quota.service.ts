@@ -4,7 +4,6 @@
 import { formatYuan } from '@zf/shared';
 import { inTransaction } from '../../db/database.ts';
 import type { Deps } from '../../deps.ts';
-import { Accounts, balancesOf } from '../../ledger/ledger.ts';
 import { raiseAlert } from '../alert/alert.service.ts';
 import { allThresholds, disarm, findThresholds, rearm, trackedInsurers, type Level } from './quota-book.repository.ts';
 
@@ -75,8 +74,7 @@ export async function rechargeQuota(deps: Deps, icCode: string, amountFen: numbe
 
 /** What the insurer can still give: remaining quota − the holds of open orders. */
 export async function availableQuota(deps: Deps, icCode: string): Promise<{ remainingFen: number; heldFen: number; availableFen: number }> {
-  const remainingFen = await deps.quota.remaining(icCode);
-  const heldFen = (await balancesOf(deps.db, Accounts.insurerQuota(icCode))).debitsPendingFen;
+  const { remainingFen, heldFen } = await deps.quota.remainingAndHeld(icCode);
   return { remainingFen, heldFen, availableFen: remainingFen - heldFen };
 }
 
