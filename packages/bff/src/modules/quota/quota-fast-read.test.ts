@@ -46,6 +46,16 @@ function otherInstance(ctx: TestContext): QuotaRepository {
   );
 }
 
+/** Another system's deduction of `amountFen` (written by `write`): unseen until the snapshot is due, then counted. */
+async function seenAfterTheRefresh(ctx: TestContext, quota: QuotaRepository, amountFen: number, write: () => unknown): Promise<void> {
+  const before = await quota.remaining('PICC');
+  await write();
+  expect(await quota.remaining('PICC')).toBe(before);
+  ctx.clock.advance(REFRESH);
+  expect(await quota.remaining('PICC')).toBe(before - amountFen);
+  expect(await quota.remaining('PICC')).toBe(await quota.fullSum('PICC'));
+}
+
 async function pay(ctx: TestContext, refer: string): Promise<void> {
   const { token, orderNo } = await ctx.newOrder({ refer_no: refer });
   const paid = await ctx.call('POST', `/api/orders/${orderNo}/pay/balance`, token, { pin: '123456' });
@@ -68,13 +78,7 @@ describeEachDatabase(
       expect(await b.remaining('PICC')).toBe(await full());
       expect(await a.remaining('PICC')).toBe(await full());
 
-      // Another system's deduction: unseen until the snapshot is due, then counted.
-      const before = await a.remaining('PICC');
-      await outsideRecord(ctx, 'PICC', 2, 5_000, 'ext:D-1');
-      expect(await a.remaining('PICC')).toBe(before);
-      ctx.clock.advance(REFRESH);
-      expect(await a.remaining('PICC')).toBe(before - 5_000);
-      expect(await a.remaining('PICC')).toBe(await full());
+      await seenAfterTheRefresh(ctx, a, 5_000, () => outsideRecord(ctx, 'PICC', 2, 5_000, 'ext:D-1'));
 
       // Another system's recharge: counted after the refresh, mirrored into the ledger once, never twice — by either instance.
       await outsideRecord(ctx, 'PICC', 1, 7_000, 'ext:R-1');
@@ -148,16 +152,13 @@ describeEachDatabase(
       await resumeSettlements(ctx.deps);
       expect(await quota.remaining('PICC')).toBe(await quota.fullSum('PICC'));
       // Another system writes straight into its own database.
-      const before = await quota.remaining('PICC');
-      const other = new SQLite(quotaFile);
-      other
-        .prepare('insert into insurer_quota_records (id, ic_code, type, amount, ref_no, created_at) values (?, ?, 2, 6000, ?, ?)')
-        .run(newId('EXT', ctx.clock.now()), 'PICC', `ext:${ctx.db}:D-SEP`, ctx.clock.now());
-      other.close();
-      expect(await quota.remaining('PICC')).toBe(before);
-      ctx.clock.advance(REFRESH);
-      expect(await quota.remaining('PICC')).toBe(before - 6000);
-      expect(await quota.remaining('PICC')).toBe(await quota.fullSum('PICC'));
+      await seenAfterTheRefresh(ctx, quota, 6000, () => {
+        const other = new SQLite(quotaFile);
+        other
+          .prepare('insert into insurer_quota_records (id, ic_code, type, amount, ref_no, created_at) values (?, ?, 2, 6000, ?, ?)')
+          .run(newId('EXT', ctx.clock.now()), 'PICC', `ext:${ctx.db}:D-SEP`, ctx.clock.now());
+        other.close();
+      });
     });
   },
   { QUOTA_DATABASE_URL: `sqlite:${quotaFile}` },

@@ -33,7 +33,7 @@ export interface QuotaBookOptions {
   dialect: Dialect;
   /** The api_core_v2 tables are in our database (one connection): settlement may deduct in the payment's commit. */
   shared?: boolean;
-  /** With `shared`: how long the fast read's snapshot of what the records hold beyond the ledger's mirror lasts
+  /** How long the fast read's snapshot of what the records hold beyond the ledger's mirror lasts
    * (QUOTA_FOREIGN_REFRESH_MS); 0 or absent: every read sums the tail. */
   foreignRefreshMs?: number;
 }
