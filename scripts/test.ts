@@ -17,7 +17,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findChromium, hasE2eTests } from './lib/e2e-probe.ts';
 import { banner, bold, green, loud, paint, red, secs, yellow } from './lib/output.ts';
-import { addTotals, countLabelled, fmtCounts, readReport, type Totals } from './lib/vitest-report.ts';
+import { addTotals, countLabelled, failedTests, fmtCounts, readReport, type Totals } from './lib/vitest-report.ts';
 import { startThrowawayMariaDb, type ThrowawayMariaDb } from './mariadb.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -40,6 +40,8 @@ type StageResult = { name: string; status: 'passed' | 'failed' | 'skipped'; ms: 
 const results: StageResult[] = [];
 /** All tests run by the unit and e2e stages, for the plain closing line `tests: N passed, N failed, N skipped`. */
 const totals: Totals = { passed: 0, failed: 0, skipped: 0, counted: false };
+/** The failed tests of the unit and e2e stages, repeated in the summary so that a log's tail names them. */
+const failures: string[] = [];
 
 // ---------- process handling ----------
 
@@ -86,6 +88,11 @@ function printSummary(): void {
   for (const r of results) {
     const mark = r.status === 'passed' ? green('PASS') : r.status === 'failed' ? red('FAIL') : yellow('SKIP');
     console.log(`  ${mark}  ${r.name.padEnd(10)} ${secs(r.ms).padStart(7)}${r.note ? `  ${r.note}` : ''}`);
+  }
+  if (failures.length) {
+    console.log(red(`\n  failed tests (${failures.length}):`));
+    for (const f of failures.slice(0, 20)) console.log(`    ${f}`);
+    if (failures.length > 20) console.log(`    … and ${failures.length - 20} more (see above)`);
   }
 }
 
@@ -192,6 +199,7 @@ try {
 
     const report = readReport(jsonFile);
     if (report) addTotals(totals, report);
+    if (report) failures.push(...failedTests(report, ROOT));
     else console.log(yellow('(no JSON report from vitest: cannot count database tests)'));
     let note: string | undefined;
     let dbProblem: string | undefined;
@@ -238,6 +246,7 @@ try {
     );
     const report = readReport(jsonFile);
     if (report) addTotals(totals, report);
+    if (report) failures.push(...failedTests(report, ROOT));
     return { ok: code === 0, ...(code !== 0 ? { note: `vitest exited with ${code}` } : {}) };
   });
 

@@ -1,11 +1,13 @@
 // Reading vitest's JSON report: per-label counts (`[sqlite]`, `[mariadb]`) and the totals of every test run.
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 
 export interface JsonAssertion {
   fullName?: string;
   title?: string;
   ancestorTitles?: string[];
   status?: string;
+  failureMessages?: string[];
 }
 export interface JsonReport {
   testResults?: { name?: string; assertionResults?: JsonAssertion[] }[];
@@ -39,6 +41,21 @@ export function addTotals(totals: Totals, report: JsonReport): void {
       else totals.skipped++;
     }
   }
+}
+
+/** The failed tests, file and name and the first line of the first failure, for the summary at the end of the log. */
+export function failedTests(report: JsonReport, root: string): string[] {
+  const out: string[] = [];
+  for (const file of report.testResults ?? []) {
+    const rel = file.name ? path.relative(root, file.name) : '?';
+    for (const a of file.assertionResults ?? []) {
+      if (a.status !== 'failed') continue;
+      const fullName = a.fullName ?? [...(a.ancestorTitles ?? []), a.title ?? ''].join(' ');
+      const first = (a.failureMessages?.[0] ?? '').split('\n').find((l) => l.trim()) ?? '';
+      out.push(`${rel} > ${fullName}${first ? `\n      ${first.trim().slice(0, 300)}` : ''}`);
+    }
+  }
+  return out;
 }
 
 export function readReport(file: string): JsonReport | null {
