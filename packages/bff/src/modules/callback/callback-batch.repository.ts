@@ -124,8 +124,13 @@ export interface Delivered {
   at: number;
 }
 
-/** Delivered events of one claim: their delivery records in one insert, their state in one update per status code. */
-export async function recordDelivered(db: Db, done: Delivered[], token: string, at: number): Promise<void> {
+/**
+ * Delivered events of one claim: their delivery records in one insert, their state in one update per status code.
+ * Their orders' later events that were never tried and wait (another instance read them while these were in flight
+ * and deferred them behind these, SENDING_WAIT_MS) are made due now: returns how many.
+ */
+export async function recordDelivered(db: Db, done: Delivered[], token: string, at: number): Promise<number> {
+  let released = 0;
   for (let i = 0; i < done.length; i += 200) {
     const chunk = done.slice(i, i + 200);
     await db
@@ -162,5 +167,7 @@ export async function recordDelivered(db: Db, done: Delivered[], token: string, 
         .where('claim_token', '=', token)
         .execute();
     }
+    released += await pullForward(db, 'order_no', [...new Set(chunk.map((d) => d.event.order_no))], at, 1);
   }
+  return released;
 }

@@ -44,10 +44,10 @@ describeEachDatabase(
       const ctx = get();
       await queue(ctx, 400, 3);
       // An instance that reads an order's later events while another has its earlier one in flight defers them by a
-      // second or two (SENDING_WAIT_MS, rounded up to the second); the manual clock does not move by itself, so a round
-      // is three runs and then that much time. Every round sends each order's first undelivered event. The second and
-      // third runs start when the first one's first callback arrives: its claim is then in flight (the CI flake of
-      // stop 17, where they happened to read after its claim).
+      // second or two (SENDING_WAIT_MS, rounded up); the other makes them due again when it records the earlier one,
+      // unless the deferral lands just after that. The manual clock does not move by itself, so a round is three runs
+      // and then 2 s: every round sends each order's first undelivered event. The second and third runs start when the
+      // first one's first callback arrives, its claim in flight (the race the CI of stop 17 lost: 500 of 1 200).
       const rounds: number[] = [];
       for (let left = 1200; left > 0 && rounds.length < 4; ctx.clock.advance(2000)) {
         const others: Promise<{ delivered: number }>[] = [];
@@ -80,6 +80,36 @@ describeEachDatabase(
       expect(left).toHaveLength(0);
       const deliveries = await ctx.deps.db.selectFrom('callback_deliveries').select('event_id').execute();
       expect(deliveries).toHaveLength(1200);
+    });
+
+    it("a delivered event makes its order's later, never-tried events due at once; a retry keeps its schedule", async () => {
+      const ctx = get();
+      await queue(ctx, 3, 2);
+      const now = ctx.clock.now();
+      // As another instance leaves them: order 0's paid event held back behind its first one (in flight there), order
+      // 1's failed once and waiting for its retry.
+      const later = (o: number) => `evt_b_${o}_2`;
+      await ctx.deps.db
+        .updateTable('callback_events')
+        .set({ next_attempt_at: now + 2000 })
+        .where('id', '=', later(0))
+        .execute();
+      await ctx.deps.db
+        .updateTable('callback_events')
+        .set({ next_attempt_at: now + 2000, attempts: 1, last_status: 500 })
+        .where('id', '=', later(1))
+        .execute();
+      const report = await deliverDueCallbacks(ctx.deps);
+      expect(report.delivered).toBe(5);
+      const sent = ctx.partner.received.map((r) => String(r.json.event_id));
+      expect(sent.filter((id) => id.startsWith('evt_b_0_'))).toEqual(['evt_b_0_1', 'evt_b_0_2']);
+      expect(sent).not.toContain(later(1));
+      const retry = await ctx.deps.db
+        .selectFrom('callback_events')
+        .select(['status', 'next_attempt_at'])
+        .where('id', '=', later(1))
+        .executeTakeFirstOrThrow();
+      expect({ status: retry.status, at: Number(retry.next_attempt_at) }).toEqual({ status: 'pending', at: now + 2000 });
     });
 
     it('a batch claim wins only events still due: a second claim of the same events gets none', async () => {
