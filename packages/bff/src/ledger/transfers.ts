@@ -1,5 +1,4 @@
-// Balanced transfers: two balance legs, one row and two entries in the caller's transaction, once per key. Inside
-// `inTransaction` the entries are inserted just before the commit with the transaction's others (ledger/entries.ts).
+// Balanced transfers: two balance legs, one row and two entries in the caller's transaction, once per key.
 import { sql } from 'kysely';
 import { compiled, compiledInsert } from '../db/compiled-query.ts';
 import type { Db } from '../db/database.ts';
@@ -7,7 +6,6 @@ import { insertOnce } from '../db/insert-once.ts';
 import { newId } from '../lib/ids.ts';
 import { accountSpec, InsufficientFunds } from './accounts.ts';
 import { applyLeg, updateWithFloor } from './deferred.ts';
-import { addEntries, dropEntries } from './entries.ts';
 
 export interface TransferInput {
   /** Unique per intended movement, e.g. `order:ZF…:selfpay`. A repeat with the same key is a no-op. */
@@ -40,6 +38,13 @@ const insertTransfer = compiledInsert('ledger_transfers', {
   memo: true,
   created_at: true,
 });
+const insertEntries = compiled((db, p: { id: string; from: string; to: string; debit: number; credit: number; now: number }) =>
+  db.insertInto('ledger_entries').values([
+    { transfer_id: p.id, account_id: p.from, amount_fen: p.debit, created_at: p.now },
+    { transfer_id: p.id, account_id: p.to, amount_fen: p.credit, created_at: p.now },
+  ]),
+);
+const deleteEntries = compiled((db, p: { id: string }) => db.deleteFrom('ledger_entries').where('transfer_id', '=', p.id));
 const deleteTransfer = compiled((db, p: { id: string }) => db.deleteFrom('ledger_transfers').where('id', '=', p.id));
 /** The debit of an account with a floor; `held` (0 for a plain transfer) is the hold the same update releases. */
 const floorDebit = compiled((db, p: { id: string; amount: number; held: number; now: number }) =>
@@ -63,11 +68,10 @@ const transferByKey = compiled((db, p: { key: string }) =>
  * nothing behind (the transfer row and entries it wrote are deleted again), so a caller may catch it and go on in the
  * same transaction (settlement parks the insurer share that way). Any other error leaves the transaction to roll back.
  *
- * The transfer row comes first (its unique key answers a repeat before any balance moves), then both entries, then
+ * The transfer row comes first (its unique key answers a repeat before any balance moves), then both entries; then
  * the legs: a debit with a floor is one conditional update made here, a leg that cannot be refused (a credit, a debit
  * of an account allowed negative) waits for the commit inside `inTransaction` (ledger/deferred.ts), so the hot
- * accounts every payment touches are locked for the last statement of the transaction only. The entries wait for the
- * commit there too, all of the transaction's in one INSERT (ledger/entries.ts).
+ * accounts every payment touches are locked for the last statement of the transaction only.
  */
 export async function transfer(trx: Db, input: TransferInput, release?: Release): Promise<TransferResult> {
   const { key, from, to, amountFen, now } = input;
@@ -101,14 +105,11 @@ export async function transfer(trx: Db, input: TransferInput, release?: Release)
     }
     return prior;
   }
-  await addEntries(trx, [
-    { transfer_id: id, account_id: from, amount_fen: -amountFen, created_at: now },
-    { transfer_id: id, account_id: to, amount_fen: amountFen, created_at: now },
-  ]);
+  await insertEntries.execute(trx, { id, from, to, debit: -amountFen, credit: amountFen, now });
 
   if (fromSpec.allowNegative) await applyLeg(trx, from, { balance: -amountFen, debitsPending: -held }, now);
   else if (!(await debitWithFloor(trx, from, amountFen, held, now))) {
-    await dropEntries(trx, id);
+    await deleteEntries.execute(trx, { id });
     await deleteTransfer.execute(trx, { id });
     throw new InsufficientFunds(from, amountFen);
   }
