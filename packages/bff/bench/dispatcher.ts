@@ -5,6 +5,8 @@
 // --outage: as `pnpm bench` measures it: the receiver answers 503 while the backlog is queued and for 2.5 s after (the
 // worker runs as the scheduler runs it, once a second, never overlapping itself), then comes back; the drain is timed
 // from then, the worker still on its 1 s schedule.
+// BENCH_INSTANCES=n: each run is n runs at once on the one database, as n instances whose schedules coincide (each
+// its own run, claims and chains; they race for the same due events).
 import { createServer, type ServerResponse } from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -142,7 +144,12 @@ async function outage(worker: (d: Deps) => Promise<unknown>, tag: string): Promi
   down = false;
 }
 
-const ours = (d: Deps) => deliverDueCallbacks(d);
+const INSTANCES = Math.max(1, Number(process.env.BENCH_INSTANCES ?? 1));
+const together =
+  (worker: (d: Deps) => Promise<unknown>) =>
+  (d: Deps): Promise<unknown> =>
+    Promise.all(Array.from({ length: INSTANCES }, () => worker(d)));
+const ours = together((d: Deps) => deliverDueCallbacks(d));
 const base = baseDir
   ? ((await import(path.join(path.resolve(baseDir), 'src/modules/callback/callback.worker.ts'))) as {
       deliverDueCallbacks(d: Deps): Promise<unknown>;
@@ -155,7 +162,7 @@ const NEW_FIRST = process.argv.includes('--new-first');
 for (let r = 0; r < ROUNDS; r++) {
   const order: Array<[string, (d: Deps) => Promise<unknown>]> = base
     ? [
-        ['baseline worker', (d) => base.deliverDueCallbacks(d)],
+        ['baseline worker', together((d) => base.deliverDueCallbacks(d))],
         ['this worker', ours],
       ]
     : [['this worker', ours]];
