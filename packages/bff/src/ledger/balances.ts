@@ -24,20 +24,14 @@ export interface AccountBalances {
 
 /** The balances of an account (all 0 when it does not exist yet). */
 export async function balancesOf(db: Db, id: string): Promise<AccountBalances> {
-  return (await balancesIfOpened(db, id)) ?? { balanceFen: 0, debitsPendingFen: 0, creditsPendingFen: 0, availableFen: 0 };
-}
-
-/** The balances of an account, or null when it does not exist yet (one read: its row proves it exists). */
-export async function balancesIfOpened(db: Db, id: string): Promise<AccountBalances | null> {
   await flushAccount(db, id);
   const row = await accountBalances.first(db, { id });
-  if (!row) return null;
-  const balanceFen = Number(row.balance_fen);
-  const debitsPendingFen = Number(row.debits_pending_fen);
+  const balanceFen = Number(row?.balance_fen ?? 0);
+  const debitsPendingFen = Number(row?.debits_pending_fen ?? 0);
   return {
     balanceFen,
     debitsPendingFen,
-    creditsPendingFen: Number(row.credits_pending_fen),
+    creditsPendingFen: Number(row?.credits_pending_fen ?? 0),
     availableFen: balanceFen - debitsPendingFen,
   };
 }

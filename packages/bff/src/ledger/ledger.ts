@@ -2,7 +2,7 @@
 // book, so each book sums to zero after every commit): accounts, balanced transfers with idempotency keys, two-phase
 // (pending) transfers, checks.
 export { Accounts, accountSpec, ensureAccount, InsufficientFunds, type AccountSpec, type Book } from './accounts.ts';
-export { balanceOf, balancesIfOpened, balancesOf, type AccountBalances } from './balances.ts';
+export { balanceOf, balancesOf, type AccountBalances } from './balances.ts';
 export { transfer, type TransferInput, type TransferResult } from './transfers.ts';
 export {
   expirePending,

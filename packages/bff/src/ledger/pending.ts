@@ -58,7 +58,6 @@ const insertPending = compiledInsert('ledger_pending', {
   created_at: true,
   resolved_at: true,
 });
-const deletePending = compiled((db, p: { id: string }) => db.deleteFrom('ledger_pending').where('id', '=', p.id));
 const floorHold = compiled((db, p: { id: string; amount: number; now: number }) =>
   db
     .updateTable('ledger_accounts')
@@ -79,9 +78,8 @@ function findPending(db: Db, key: string): Promise<Pending | undefined> {
 }
 
 /**
- * Holds `amountFen` from `from` for `to`, inside the caller's transaction, once per key (a repeat with the same hold
- * answers `duplicate`). Throws {@link InsufficientFunds} when `from` may not go negative and its available amount
- * (balance − what other holds keep) cannot cover it; that refusal leaves nothing behind, so the caller may go on.
+ * Holds `amountFen` from `from` for `to`, inside the caller's transaction. Throws {@link InsufficientFunds} when
+ * `from` may not go negative and its available amount (balance − what other holds keep) cannot cover it.
  */
 export async function reserve(trx: Db, input: PendingInput): Promise<PendingResult> {
   const { key, from, to, amountFen, now } = input;
@@ -90,8 +88,17 @@ export async function reserve(trx: Db, input: PendingInput): Promise<PendingResu
   if (from === to) throw new RangeError('hold on the same account');
   const fromSpec = accountSpec(from);
   if (fromSpec.book !== accountSpec(to).book) throw new RangeError(`hold across books: ${from} → ${to}`);
-  // The hold's row first: its unique key answers a repeat before any amount is held (one statement for a new hold,
-  // not a look-up and an insert); a refused hold deletes it again, so the refusal leaves nothing.
+  const prior = await findPending(trx, key);
+  if (prior) {
+    if (prior.from_account !== from || prior.to_account !== to || Number(prior.amount_fen) !== amountFen)
+      throw new Error(`idempotency key ${key} reused for a different hold`);
+    return { status: 'duplicate', pendingId: prior.id };
+  }
+  // The source's hold is a conditional update made here when the source has a floor; a hold on an account allowed
+  // negative and the target's credit cannot be refused, so they wait for the commit (ledger/deferred.ts).
+  if (fromSpec.allowNegative) await applyLeg(trx, from, { debitsPending: amountFen }, now);
+  else if (!(await holdWithFloor(trx, from, amountFen, now))) throw new InsufficientFunds(from, amountFen);
+  await applyLeg(trx, to, { creditsPending: amountFen }, now);
   const id = newId('PT', now);
   const inserted = await insertOnce(trx, insertPending, {
     id,
@@ -108,21 +115,8 @@ export async function reserve(trx: Db, input: PendingInput): Promise<PendingResu
     created_at: now,
     resolved_at: null,
   });
-  if (!inserted) {
-    const prior = await findPending(trx, key);
-    if (!prior) throw new Error(`hold ${key} neither inserted nor found; retry the transaction`);
-    if (prior.from_account !== from || prior.to_account !== to || Number(prior.amount_fen) !== amountFen)
-      throw new Error(`idempotency key ${key} reused for a different hold`);
-    return { status: 'duplicate', pendingId: prior.id };
-  }
-  // The source's hold is a conditional update made here when the source has a floor; a hold on an account allowed
-  // negative and the target's credit cannot be refused, so they wait for the commit (ledger/deferred.ts).
-  if (fromSpec.allowNegative) await applyLeg(trx, from, { debitsPending: amountFen }, now);
-  else if (!(await holdWithFloor(trx, from, amountFen, now))) {
-    await deletePending.execute(trx, { id });
-    throw new InsufficientFunds(from, amountFen);
-  }
-  await applyLeg(trx, to, { creditsPending: amountFen }, now);
+  // A concurrent reserve with the same key won the unique index: our increments must not stay.
+  if (!inserted) throw new Error(`hold ${key} created concurrently; retry the transaction`);
   return { status: 'created', pendingId: id };
 }
 

@@ -3,16 +3,7 @@
 // transfer), posted when the order is paid, voided when it closes. What a user sees as "coverage left" is the
 // account's available amount (balance − holds); nothing but the ledger writes it.
 import type { Db } from '../../db/database.ts';
-import {
-  Accounts,
-  balancesIfOpened,
-  balancesOf,
-  InsufficientFunds,
-  postPending,
-  reserve,
-  transfer,
-  voidPending,
-} from '../../ledger/ledger.ts';
+import { Accounts, balancesOf, InsufficientFunds, postPending, reserve, transfer, voidPending } from '../../ledger/ledger.ts';
 import type { Policy } from './policy.table.ts';
 
 export const coverageHoldKey = (orderNo: string) => `order:${orderNo}:coverage-hold`;
@@ -40,12 +31,8 @@ export async function fundCoverage(db: Db, policy: Pick<Policy, 'policy_no' | 'c
 
 /** The coverage a new order of the policy may still take (funding the account on first use). */
 export async function coverageLeft(db: Db, policy: Pick<Policy, 'policy_no' | 'coverage_left_fen'>, now: number): Promise<number> {
-  const account = Accounts.policyCoverage(policy.policy_no);
-  // One read once the account exists (every use but a funded policy's first): its row proves it was funded.
-  const opened = await balancesIfOpened(db, account);
-  if (opened) return opened.availableFen;
   await fundCoverage(db, policy, now);
-  return (await balancesOf(db, account)).availableFen;
+  return (await balancesOf(db, Accounts.policyCoverage(policy.policy_no))).availableFen;
 }
 
 /** The policy as the user sees it: `coverage_left_fen` is the ledger's available coverage. */
