@@ -17,7 +17,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findChromium, hasE2eTests } from './lib/e2e-probe.ts';
 import { banner, bold, green, loud, paint, red, secs, yellow } from './lib/output.ts';
-import { addTotals, countLabelled, failedTests, fmtCounts, readReport, type Totals } from './lib/vitest-report.ts';
+import { addTotals, countLabelled, failedTests, fmtCounts, readReport, type JsonReport, type Totals } from './lib/vitest-report.ts';
 import { startThrowawayMariaDb, type ThrowawayMariaDb } from './mariadb.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -94,6 +94,15 @@ function printSummary(): void {
     for (const f of failures.slice(0, 20)) console.log(`    ${f}`);
     if (failures.length > 20) console.log(`    … and ${failures.length - 20} more (see above)`);
   }
+}
+
+/** A stage's vitest JSON report, its tests added to the totals and its failures to the summary (null: no report). */
+function collect(jsonFile: string): JsonReport | null {
+  const report = readReport(jsonFile);
+  if (!report) return null;
+  addTotals(totals, report);
+  failures.push(...failedTests(report, ROOT));
+  return report;
 }
 
 async function finish(code: number): Promise<never> {
@@ -197,10 +206,8 @@ try {
     );
     if (interrupted) return { ok: false };
 
-    const report = readReport(jsonFile);
-    if (report) addTotals(totals, report);
-    if (report) failures.push(...failedTests(report, ROOT));
-    else console.log(yellow('(no JSON report from vitest: cannot count database tests)'));
+    const report = collect(jsonFile);
+    if (!report) console.log(yellow('(no JSON report from vitest: cannot count database tests)'));
     let note: string | undefined;
     let dbProblem: string | undefined;
     if (report) {
@@ -244,9 +251,7 @@ try {
         CHROMIUM_PATH: chromium,
       },
     );
-    const report = readReport(jsonFile);
-    if (report) addTotals(totals, report);
-    if (report) failures.push(...failedTests(report, ROOT));
+    collect(jsonFile);
     return { ok: code === 0, ...(code !== 0 ? { note: `vitest exited with ${code}` } : {}) };
   });
 

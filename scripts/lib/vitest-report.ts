@@ -18,12 +18,14 @@ export type Counts = { passed: number; failed: number; skipped: number };
 /** All tests run by the unit and e2e stages, for the plain closing line `tests: N passed, N failed, N skipped`. */
 export type Totals = Counts & { counted: boolean };
 
+/** A test's full name (suite titles and its own), as the report gives it or built from its parts. */
+const fullNameOf = (a: JsonAssertion) => a.fullName ?? [...(a.ancestorTitles ?? []), a.title ?? ''].join(' ');
+
 export function countLabelled(report: JsonReport, label: string): Counts {
   const c: Counts = { passed: 0, failed: 0, skipped: 0 };
   for (const file of report.testResults ?? []) {
     for (const a of file.assertionResults ?? []) {
-      const fullName = a.fullName ?? [...(a.ancestorTitles ?? []), a.title ?? ''].join(' ');
-      if (!fullName.includes(label)) continue;
+      if (!fullNameOf(a).includes(label)) continue;
       if (a.status === 'passed') c.passed++;
       else if (a.status === 'failed') c.failed++;
       else c.skipped++; // skipped, pending, todo
@@ -50,9 +52,8 @@ export function failedTests(report: JsonReport, root: string): string[] {
     const rel = file.name ? path.relative(root, file.name) : '?';
     for (const a of file.assertionResults ?? []) {
       if (a.status !== 'failed') continue;
-      const fullName = a.fullName ?? [...(a.ancestorTitles ?? []), a.title ?? ''].join(' ');
       const first = (a.failureMessages?.[0] ?? '').split('\n').find((l) => l.trim()) ?? '';
-      out.push(`${rel} > ${fullName}${first ? `\n      ${first.trim().slice(0, 300)}` : ''}`);
+      out.push(`${rel} > ${fullNameOf(a)}${first ? `\n      ${first.trim().slice(0, 300)}` : ''}`);
     }
   }
   return out;

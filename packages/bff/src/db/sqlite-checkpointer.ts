@@ -12,8 +12,11 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
-/** The worker's checkpoint mark (WAL pages) and the main connection's own, for when the worker falls behind. */
-export const CHECKPOINTER = { everyMs: 20, fallbackPages: 4_000 } as const;
+/**
+ * How often the worker checkpoints; the main connection's own mark (WAL pages) while the worker runs, for when it falls
+ * behind; and SQLite's default mark, which the main connection goes back to when the worker fails.
+ */
+export const CHECKPOINTER = { everyMs: 20, fallbackPages: 4_000, withoutWorkerPages: 1_000 } as const;
 
 // CommonJS evaluated in the worker: the driver is required by the path the main thread resolved.
 const WORKER = `
@@ -57,7 +60,7 @@ export function startCheckpointer(path: string, setAutoCheckpoint: (pages: numbe
   worker.on('error', (err) => {
     // Without the worker the main connection checkpoints at the fallback mark: slower commits, nothing lost.
     failed = err;
-    setAutoCheckpoint(1000);
+    setAutoCheckpoint(CHECKPOINTER.withoutWorkerPages);
   });
   return {
     stop: () =>

@@ -272,7 +272,6 @@ class PoolRun {
   private async record(batch: Batch): Promise<void> {
     const done = batch.delivered.splice(0);
     if (done.length === 0) return;
-    // Later events of these orders held back behind them by another instance, due now, are read by a further claim.
     if ((await recordDelivered(this.deps.db, done, batch.token, this.deps.clock.now())) > 0) this.madeMoreDue();
     this.report.delivered += done.length;
     for (const d of done) this.forget(d.event);
@@ -284,13 +283,14 @@ class PoolRun {
     const now = this.deps.clock.now();
     await this.record(batch);
     await deferEvents(this.deps.db, batch.release, now, batch.token);
-    // What the batch made due again (events pulled forward, held-back ones due now) is read by a further claim.
     if ((await settleRound(this.deps.db, batch.endpoints, now)) > 0 || batch.release.size > 0) this.madeMoreDue();
     this.wake();
   }
 
+  /** Events made due again (pulled forward, released, later ones of orders just recorded): a further claim reads them. */
   private madeMoreDue(): void {
-    [this.madeDue, this.dry] = [this.madeDue + 1, false];
+    this.madeDue++;
+    this.dry = false;
   }
 }
 
